@@ -1,0 +1,97 @@
+//! `playbook search` and `playbook reindex`: the search engine from the command line.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use crate::playbook::{Playbook, load_playbook};
+use crate::search::{SearchIndex, SearchRequest, SearchResponse};
+
+/// Loads the playbook, or prints its problems.
+fn load_valid_playbook(playbook_dir: &Path) -> Option<Playbook> {
+    let loaded = load_playbook(playbook_dir);
+    if loaded.problems.is_empty() {
+        return Some(loaded.playbook);
+    }
+    for problem in &loaded.problems {
+        eprintln!("{problem}");
+    }
+    eprintln!("the playbook has problems: fix them (see `playbook check`)");
+    None
+}
+
+/// Searches and prints the results as text or as the API's JSON.
+pub fn run_search(
+    playbook_dir: &Path,
+    data_dir: &Path,
+    request: &SearchRequest,
+    json: bool,
+) -> ExitCode {
+    let Some(playbook) = load_valid_playbook(playbook_dir) else {
+        return ExitCode::FAILURE;
+    };
+    let index = match SearchIndex::open(data_dir, &playbook) {
+        Ok((index, _)) => index,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let started = Instant::now();
+    let results = match index.search(request) {
+        Ok(results) => results,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if json {
+        let response = SearchResponse::new(results, started.elapsed());
+        match serde_json::to_string_pretty(&response) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
+    if results.hits.is_empty() {
+        println!("No entries match. Try fewer words, other words, or check the spelling.");
+    }
+    for (rank, hit) in results.hits.iter().enumerate() {
+        println!("{}. {}  [{}]", rank + 1 + results.offset, hit.title, hit.id);
+        println!("   {}", snippet_text(&hit.snippet));
+    }
+    println!("{} of {} entries", results.hits.len(), results.total);
+    ExitCode::SUCCESS
+}
+
+/// Rebuilds the index from scratch.
+pub fn run_reindex(playbook_dir: &Path, data_dir: &Path) -> ExitCode {
+    let Some(playbook) = load_valid_playbook(playbook_dir) else {
+        return ExitCode::FAILURE;
+    };
+    let started = Instant::now();
+    match SearchIndex::rebuild(data_dir, &playbook) {
+        Ok(index) => {
+            println!(
+                "indexed {} entries in {:.2}s into {}",
+                index.num_entries(),
+                started.elapsed().as_secs_f64(),
+                index.path().display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A snippet's HTML as terminal text: marks become *stars*, entities are decoded.
+fn snippet_text(html: &str) -> String {
+    let starred = html.replace("<mark>", "*").replace("</mark>", "*");
+    html_escape::decode_html_entities(&starred).into_owned()
+}

@@ -1,0 +1,6 @@
+//! City Playbook: a searchable knowledge base of the moves cities and states made when a
+//! federal enforcement surge hit them.
+
+pub mod cli;
+pub mod playbook;
+pub mod search;

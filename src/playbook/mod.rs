@@ -1,0 +1,44 @@
+//! The playbook domain: entries, jurisdictions, their file format and the loaded playbook.
+
+pub mod entry;
+pub mod front_matter;
+pub mod jurisdiction;
+pub mod load;
+pub mod markdown;
+pub mod problem;
+pub mod slug;
+pub mod synonyms;
+
+use std::collections::BTreeMap;
+
+pub use entry::{Entry, EntryMeta, Kind, Origin, Source, Status};
+pub use jurisdiction::{Jurisdiction, Level};
+pub use load::{LoadedPlaybook, load_playbook};
+pub use problem::Problem;
+pub use slug::{EntryId, Slug};
+pub use synonyms::Synonyms;
+
+/// A validated playbook: every jurisdiction and entry, plus the maintainers' synonyms.
+#[derive(Debug, Clone, Default)]
+pub struct Playbook {
+    /// Jurisdictions by slug.
+    pub jurisdictions: BTreeMap<Slug, Jurisdiction>,
+    /// Entries by id.
+    pub entries: BTreeMap<EntryId, Entry>,
+    /// Synonym groups from `synonyms.toml` (empty when the file is absent).
+    pub synonyms: Synonyms,
+    /// A digest of every file the playbook was read from, to tell whether an index is current.
+    pub fingerprint: String,
+}
+
+impl Playbook {
+    /// The entry with this id, if any.
+    pub fn entry(&self, id: &EntryId) -> Option<&Entry> {
+        self.entries.get(id)
+    }
+
+    /// The jurisdiction with this slug, if any.
+    pub fn jurisdiction(&self, slug: &str) -> Option<&Jurisdiction> {
+        self.jurisdictions.get(slug)
+    }
+}

@@ -1,0 +1,93 @@
+//! Text analysis shared by indexing, querying and snippets, so all three agree on what a
+//! word is: split on non-alphanumerics, lowercase, fold accents, English stemming.
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer, TokenStream,
+};
+
+/// The tokenizer name registered on the index for every text field.
+pub const STEMMED: &str = "playbook_en";
+
+/// Words too common to decide a search: dropped from queries unless nothing else is left.
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "an", "and", "are", "as", "at", "be", "but", "by", "can", "could", "do", "does",
+    "for", "from", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "of", "on", "or",
+    "our", "should", "so", "such", "that", "the", "their", "them", "then", "there", "these",
+    "they", "this", "to", "us", "was", "we", "were", "what", "when", "where", "which", "who",
+    "why", "will", "with", "would", "you", "your",
+];
+
+/// Whether a lowercase word is a stop word.
+pub fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.contains(&word)
+}
+
+/// The analyzer used for every text field.
+pub fn stemmed_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// The same analysis without stemming: the words as a person typed them, lowercased.
+pub fn plain_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// A word found in a text: its analyzed form and where it stands (byte offsets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnalyzedToken {
+    /// The analyzed term.
+    pub term: String,
+    /// Byte offset where the word starts in the text.
+    pub from: usize,
+    /// Byte offset where the word ends.
+    pub to: usize,
+}
+
+/// Runs `analyzer` over `text`.
+pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<AnalyzedToken> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        let token = stream.token();
+        out.push(AnalyzedToken {
+            term: token.text.clone(),
+            from: token.offset_from,
+            to: token.offset_to,
+        });
+    }
+    out
+}
+
+/// The terms of `text` under `analyzer`, without offsets.
+pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    tokens(analyzer, text).into_iter().map(|t| t.term).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_plurals_and_folds_accents() {
+        let mut analyzer = stemmed_analyzer();
+        assert_eq!(
+            terms(&mut analyzer, "Ordinances"),
+            terms(&mut analyzer, "ordinance")
+        );
+        assert_eq!(
+            terms(&mut analyzer, "activating"),
+            terms(&mut analyzer, "activation")
+        );
+        assert_eq!(terms(&mut analyzer, "Renée"), vec!["rene".to_owned()]);
+    }
+}

@@ -1,0 +1,159 @@
+//! Turning entries into index documents and stored documents back into result fields.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use tantivy::TantivyDocument;
+use tantivy::schema::{Facet, Value};
+
+use super::schema::{PlaybookFields, UNDATED};
+use crate::playbook::markdown::plain_text;
+use crate::playbook::{Entry, EntryId, Jurisdiction, Kind, Status};
+
+/// A jurisdiction as it appears in search results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JurisdictionRef {
+    /// Its slug.
+    pub slug: String,
+    /// Its name.
+    pub name: String,
+    /// Its two-letter state code, if any.
+    pub state: Option<String>,
+    /// `city`, `county` or `state`.
+    pub level: String,
+}
+
+impl From<&Jurisdiction> for JurisdictionRef {
+    fn from(j: &Jurisdiction) -> Self {
+        JurisdictionRef {
+            slug: j.slug.to_string(),
+            name: j.name.clone(),
+            state: j.state.clone(),
+            level: j.level.as_str().to_owned(),
+        }
+    }
+}
+
+/// What the index holds of one entry.
+#[derive(Debug, Clone)]
+pub struct IndexedEntry {
+    /// The entry id.
+    pub id: EntryId,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Body as plain text.
+    pub body_text: String,
+    /// Kind.
+    pub kind: Kind,
+    /// Topic slugs.
+    pub topics: Vec<String>,
+    /// Date, if any.
+    pub date: Option<NaiveDate>,
+    /// Status, if any.
+    pub status: Option<Status>,
+    /// Its jurisdiction.
+    pub jurisdiction: JurisdictionRef,
+}
+
+impl IndexedEntry {
+    /// The indexed view of an entry of `jurisdiction`.
+    pub fn new(entry: &Entry, jurisdiction: &Jurisdiction) -> Self {
+        IndexedEntry {
+            id: entry.id.clone(),
+            title: entry.meta.title.clone(),
+            summary: entry.meta.summary.clone(),
+            body_text: plain_text(&entry.body_markdown),
+            kind: entry.meta.kind,
+            topics: entry.meta.topics.iter().map(|t| t.to_string()).collect(),
+            date: entry.meta.date,
+            status: entry.meta.status,
+            jurisdiction: JurisdictionRef::from(jurisdiction),
+        }
+    }
+
+    /// The tantivy document for this entry.
+    pub fn to_document(&self, f: &PlaybookFields) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, self.id.to_string());
+        doc.add_text(f.title, &self.title);
+        doc.add_text(f.summary, &self.summary);
+        doc.add_text(f.body, &self.body_text);
+        doc.add_text(f.topics_text, self.topics.join(" "));
+        doc.add_facet(
+            f.facets,
+            Facet::from_path(["jurisdiction", &self.jurisdiction.slug]),
+        );
+        doc.add_facet(f.facets, Facet::from_path(["kind", self.kind.as_str()]));
+        for topic in &self.topics {
+            doc.add_facet(f.facets, Facet::from_path(["topic", topic.as_str()]));
+            doc.add_text(f.topic, topic);
+        }
+        doc.add_i64(f.date_sort, self.date.map_or(UNDATED, days_since_epoch));
+        doc.add_text(f.kind, self.kind.as_str());
+        if let Some(date) = self.date {
+            doc.add_text(f.date, date.format("%Y-%m-%d").to_string());
+        }
+        if let Some(status) = self.status {
+            doc.add_text(f.status, status.as_str());
+        }
+        doc.add_text(f.jurisdiction, &self.jurisdiction.slug);
+        doc.add_text(f.jurisdiction_name, &self.jurisdiction.name);
+        if let Some(state) = &self.jurisdiction.state {
+            doc.add_text(f.jurisdiction_state, state);
+        }
+        doc.add_text(f.jurisdiction_level, &self.jurisdiction.level);
+        doc
+    }
+}
+
+fn days_since_epoch(date: NaiveDate) -> i64 {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    (date - epoch).num_days()
+}
+
+/// Reads the stored fields of a result document.
+pub struct StoredEntry<'a> {
+    doc: &'a TantivyDocument,
+    fields: &'a PlaybookFields,
+}
+
+impl<'a> StoredEntry<'a> {
+    /// Wraps a stored document.
+    pub fn new(doc: &'a TantivyDocument, fields: &'a PlaybookFields) -> Self {
+        StoredEntry { doc, fields }
+    }
+
+    /// The first value of a stored text field, or "".
+    pub fn text(&self, field: tantivy::schema::Field) -> &'a str {
+        self.doc
+            .get_first(field)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+    }
+
+    /// Every value of a stored text field.
+    pub fn texts(&self, field: tantivy::schema::Field) -> Vec<String> {
+        self.doc
+            .get_all(field)
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    }
+
+    /// The stored jurisdiction.
+    pub fn jurisdiction(&self) -> JurisdictionRef {
+        let f = self.fields;
+        let state = self.text(f.jurisdiction_state);
+        JurisdictionRef {
+            slug: self.text(f.jurisdiction).to_owned(),
+            name: self.text(f.jurisdiction_name).to_owned(),
+            state: (!state.is_empty()).then(|| state.to_owned()),
+            level: self.text(f.jurisdiction_level).to_owned(),
+        }
+    }
+
+    /// The stored date.
+    pub fn date(&self) -> Option<NaiveDate> {
+        NaiveDate::parse_from_str(self.text(self.fields.date), "%Y-%m-%d").ok()
+    }
+}

@@ -1,0 +1,18 @@
+//! The search engine: a Tantivy index of the playbook behind a small API shared by the web
+//! layer and the command line.
+
+pub mod analyzer;
+pub mod document;
+pub mod highlight;
+pub mod index;
+pub mod query_builder;
+pub mod query_text;
+pub mod request;
+pub mod schema;
+pub mod snippet;
+pub mod storage;
+pub mod synonyms;
+
+pub use document::{IndexedEntry, JurisdictionRef};
+pub use index::{IndexError, OpenOutcome, SearchIndex};
+pub use request::{Facets, Hit, SearchError, SearchRequest, SearchResponse, SearchResults, Sort};

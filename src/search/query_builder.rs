@@ -1,0 +1,441 @@
+//! Turns parsed query text into a tantivy query, and the highlighter that goes with it.
+//!
+//! Ranking rules, in order of strength:
+//! 1. an entry holding every query word (or a synonym or typo of it) ranks above one holding
+//!    only some: those get a constant bonus larger than any sum of word scores;
+//! 2. an exact (stemmed) match scores above a synonym match, which scores above a typo match;
+//! 3. a title match counts more than a summary match, which counts more than a body match.
+
+use std::collections::BTreeSet;
+
+use tantivy::Term;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{Facet, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::analyzer::{is_stop_word, terms};
+use super::highlight::Highlighter;
+use super::query_text::{FilterField, QueryPart, QueryText};
+use super::request::{MAX_FILTER_VALUES, SearchError, SearchRequest};
+use super::schema::PlaybookFields;
+use super::synonyms::AnalyzedSynonyms;
+use crate::playbook::{Kind, Slug};
+
+/// Added to the score of entries that hold every query word; larger than any sum of word
+/// scores a query can reach with `MAX_CLAUSES` clauses.
+pub const ALL_WORDS_BONUS: f32 = 10_000.0;
+/// The most words and phrases a query is searched with; the rest are ignored.
+pub const MAX_CLAUSES: usize = 32;
+/// Weight of a synonym match relative to an exact match.
+const SYNONYM_WEIGHT: f32 = 0.4;
+/// Constant score of a typo match relative to the field weight.
+const FUZZY_WEIGHT: f32 = 0.3;
+
+/// What kind of search the text asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryMode {
+    /// No words: list everything that passes the filters.
+    Browse,
+    /// Words to rank by.
+    Text,
+    /// Words were typed but none is searchable (only punctuation, say): nothing matches.
+    Nothing,
+}
+
+/// A query ready to run.
+pub struct BuiltQuery {
+    /// The tantivy query, filters included.
+    pub query: Box<dyn Query>,
+    /// What to mark in snippets.
+    pub highlighter: Highlighter,
+    /// Browse, text or nothing.
+    pub mode: QueryMode,
+}
+
+/// A word of the query after analysis.
+#[derive(Debug, Clone)]
+struct QueryWord {
+    stem: String,
+    typo_distance: u8,
+}
+
+/// Loose words typed together (with their surface form), or a quoted phrase's tokens.
+enum Run {
+    Words(Vec<(String, QueryWord)>),
+    Phrase(Vec<String>),
+}
+
+/// One thing an entry should contain.
+#[derive(Debug, Clone)]
+enum Clause {
+    /// A word, matched exactly (stemmed) or within its typo distance.
+    Word(QueryWord),
+    /// Words next to each other.
+    Phrase(Vec<String>),
+    /// Words that are a synonym term: matched as written, or as any other term of the group.
+    Synonym {
+        words: Vec<QueryWord>,
+        alternatives: Vec<Vec<String>>,
+    },
+}
+
+/// How many typos a word may carry: none under 5 letters, one up to 8, two from 9.
+pub fn typo_distance(chars: usize) -> u8 {
+    match chars {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+/// Builds queries for one index.
+pub struct QueryBuilder<'a> {
+    /// The index's fields.
+    pub fields: &'a PlaybookFields,
+    /// The synonym groups.
+    pub synonyms: &'a AnalyzedSynonyms,
+    /// Stemming analysis (as indexed).
+    pub stemmed: TextAnalyzer,
+    /// Analysis without stemming (as typed).
+    pub plain: TextAnalyzer,
+}
+
+impl QueryBuilder<'_> {
+    /// The query for `text` under the request's filters.
+    pub fn build(
+        &mut self,
+        text: &QueryText,
+        request: &SearchRequest,
+    ) -> Result<BuiltQuery, SearchError> {
+        let filters = self.filter_clauses(text, request)?;
+        let mut highlighter = Highlighter::default();
+        let include = self.clauses(&text.include);
+        let exclude = self.clauses(&text.exclude);
+        if text.include.is_empty() && !text.exclude.is_empty() {
+            return Err(SearchError::OnlyExclusions);
+        }
+        let mode = if text.include.is_empty() {
+            QueryMode::Browse
+        } else if include.is_empty() {
+            QueryMode::Nothing
+        } else {
+            QueryMode::Text
+        };
+        let mut occurs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        match mode {
+            QueryMode::Browse => occurs.push((Occur::Must, Box::new(AllQuery))),
+            QueryMode::Nothing => occurs.push((Occur::Must, Box::new(EmptyQuery))),
+            QueryMode::Text => {
+                for clause in &include {
+                    add_highlights(clause, &mut highlighter);
+                }
+                let scored: Vec<Box<dyn Query>> =
+                    include.iter().map(|c| self.clause_query(c)).collect();
+                let every_word = BooleanQuery::new(
+                    scored
+                        .iter()
+                        .map(|q| (Occur::Must, q.box_clone()))
+                        .collect(),
+                );
+                let any_word =
+                    BooleanQuery::new(scored.into_iter().map(|q| (Occur::Should, q)).collect());
+                let ranked = BooleanQuery::new(vec![
+                    (
+                        Occur::Should,
+                        Box::new(ConstScoreQuery::new(Box::new(every_word), ALL_WORDS_BONUS)),
+                    ),
+                    (Occur::Should, Box::new(any_word)),
+                ]);
+                occurs.push((Occur::Must, Box::new(ranked)));
+            }
+        }
+        for clause in &exclude {
+            occurs.push((Occur::MustNot, self.exact_query(clause)));
+        }
+        occurs.extend(filters.into_iter().map(|f| (Occur::Must, f)));
+        Ok(BuiltQuery {
+            query: Box::new(BooleanQuery::new(occurs)),
+            highlighter,
+            mode,
+        })
+    }
+
+    /// Analyzes query parts into clauses, dropping stop words unless nothing else is left.
+    fn clauses(&mut self, parts: &[QueryPart]) -> Vec<Clause> {
+        // Runs of loose words (synonyms may span words typed apart) and phrases, in order.
+        let mut runs: Vec<Run> = Vec::new();
+        for part in parts {
+            match part {
+                QueryPart::Words(text) => {
+                    let words = terms(&mut self.plain, text).into_iter().map(|surface| {
+                        let stem = terms(&mut self.stemmed, &surface).concat();
+                        let distance = typo_distance(surface.chars().count())
+                            .min(typo_distance(stem.chars().count()));
+                        (
+                            surface,
+                            QueryWord {
+                                stem,
+                                typo_distance: distance,
+                            },
+                        )
+                    });
+                    match runs.last_mut() {
+                        Some(Run::Words(run)) => run.extend(words),
+                        _ => runs.push(Run::Words(words.collect())),
+                    }
+                }
+                QueryPart::Phrase(text) => {
+                    let tokens = terms(&mut self.stemmed, text);
+                    if !tokens.is_empty() {
+                        runs.push(Run::Phrase(tokens));
+                    }
+                }
+            }
+        }
+        let only_stop_words = runs.iter().all(|run| match run {
+            Run::Words(words) => words.iter().all(|(surface, _)| is_stop_word(surface)),
+            Run::Phrase(_) => false,
+        });
+        let mut clauses = Vec::new();
+        for run in runs {
+            match run {
+                Run::Phrase(tokens) if tokens.len() == 1 => clauses.push(Clause::Word(QueryWord {
+                    stem: tokens.concat(),
+                    typo_distance: 0,
+                })),
+                Run::Phrase(tokens) => clauses.push(Clause::Phrase(tokens)),
+                Run::Words(words) => {
+                    let words: Vec<QueryWord> = words
+                        .into_iter()
+                        .filter(|(surface, _)| only_stop_words || !is_stop_word(surface))
+                        .map(|(_, word)| word)
+                        .collect();
+                    self.group_synonyms(words, &mut clauses);
+                }
+            }
+        }
+        clauses.truncate(MAX_CLAUSES);
+        clauses
+    }
+
+    fn group_synonyms(&self, words: Vec<QueryWord>, clauses: &mut Vec<Clause>) {
+        let stems: Vec<String> = words.iter().map(|w| w.stem.clone()).collect();
+        let mut at = 0;
+        while at < words.len() {
+            match self.synonyms.longest_match(&stems[at..]) {
+                Some(found) => {
+                    clauses.push(Clause::Synonym {
+                        words: words[at..at + found.len].to_vec(),
+                        alternatives: found.alternatives,
+                    });
+                    at += found.len;
+                }
+                None => {
+                    clauses.push(Clause::Word(words[at].clone()));
+                    at += 1;
+                }
+            }
+        }
+    }
+
+    /// The scoring query of a clause.
+    fn clause_query(&self, clause: &Clause) -> Box<dyn Query> {
+        match clause {
+            Clause::Word(word) => self.word_query(word),
+            Clause::Phrase(tokens) => self.sequence_query(tokens, 1.0),
+            Clause::Synonym {
+                words,
+                alternatives,
+            } => {
+                let as_typed: Box<dyn Query> = if words.len() == 1 {
+                    self.word_query(&words[0])
+                } else {
+                    Box::new(BooleanQuery::new(
+                        words
+                            .iter()
+                            .map(|w| (Occur::Must, self.word_query(w)))
+                            .collect(),
+                    ))
+                };
+                let mut options = vec![(Occur::Should, as_typed)];
+                for alternative in alternatives {
+                    options.push((
+                        Occur::Should,
+                        self.sequence_query(alternative, SYNONYM_WEIGHT),
+                    ));
+                }
+                Box::new(BooleanQuery::new(options))
+            }
+        }
+    }
+
+    /// A word in any field: exactly (BM25) or, for long enough words, within its typo distance.
+    fn word_query(&self, word: &QueryWord) -> Box<dyn Query> {
+        let mut options: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (field, weight) in self.fields.weighted_text_fields() {
+            let term = Term::from_field_text(field, &word.stem);
+            options.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+                    weight,
+                )),
+            ));
+            if word.typo_distance > 0 {
+                options.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        Box::new(FuzzyTermQuery::new(term, word.typo_distance, true)),
+                        weight * FUZZY_WEIGHT,
+                    )),
+                ));
+            }
+        }
+        Box::new(BooleanQuery::new(options))
+    }
+
+    /// Tokens next to each other in any field (a single token is a term), scaled by `weight`.
+    fn sequence_query(&self, tokens: &[String], weight: f32) -> Box<dyn Query> {
+        let options = self
+            .fields
+            .weighted_text_fields()
+            .into_iter()
+            .map(|(field, field_weight)| {
+                let query: Box<dyn Query> = if tokens.len() == 1 {
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, &tokens[0]),
+                        IndexRecordOption::WithFreqs,
+                    ))
+                } else {
+                    Box::new(PhraseQuery::new(
+                        tokens
+                            .iter()
+                            .map(|t| Term::from_field_text(field, t))
+                            .collect(),
+                    ))
+                };
+                let boosted: Box<dyn Query> =
+                    Box::new(BoostQuery::new(query, field_weight * weight));
+                (Occur::Should, boosted)
+            })
+            .collect();
+        Box::new(BooleanQuery::new(options))
+    }
+
+    /// What an exclusion removes: the words or phrase as typed (stemmed), no typos or synonyms.
+    fn exact_query(&self, clause: &Clause) -> Box<dyn Query> {
+        match clause {
+            Clause::Word(word) => self.sequence_query(std::slice::from_ref(&word.stem), 1.0),
+            Clause::Phrase(tokens) => self.sequence_query(tokens, 1.0),
+            Clause::Synonym { words, .. } => Box::new(BooleanQuery::new(
+                words
+                    .iter()
+                    .map(|w| {
+                        (
+                            Occur::Should,
+                            self.sequence_query(std::slice::from_ref(&w.stem), 1.0),
+                        )
+                    })
+                    .collect(),
+            )),
+        }
+    }
+
+    /// One required clause per kind of filter; values within a kind are alternatives.
+    fn filter_clauses(
+        &self,
+        text: &QueryText,
+        request: &SearchRequest,
+    ) -> Result<Vec<Box<dyn Query>>, SearchError> {
+        let mut jurisdictions: BTreeSet<String> = BTreeSet::new();
+        let mut kinds: BTreeSet<String> = BTreeSet::new();
+        let mut topics: BTreeSet<String> = BTreeSet::new();
+        let requested = [
+            (&request.jurisdictions, FilterField::Jurisdiction),
+            (&request.kinds, FilterField::Kind),
+            (&request.topics, FilterField::Topic),
+        ];
+        let from_request = requested
+            .iter()
+            .flat_map(|(values, field)| values.iter().map(move |v| (*field, v.clone())));
+        for (field, value) in from_request.chain(text.filters.iter().cloned()) {
+            let value = value.trim().to_owned();
+            if value.is_empty() {
+                continue;
+            }
+            let (set, name) = match field {
+                FilterField::Jurisdiction => (&mut jurisdictions, "jurisdiction"),
+                FilterField::Kind => (&mut kinds, "kind"),
+                FilterField::Topic => (&mut topics, "topic"),
+            };
+            let valid = match field {
+                FilterField::Kind => Kind::parse(&value).is_some(),
+                _ => Slug::parse(&value).is_ok(),
+            };
+            if !valid {
+                let hint = if field == FilterField::Kind {
+                    let all: Vec<_> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+                    format!("use one of {}", all.join(", "))
+                } else {
+                    "use a slug like `minneapolis-mn`".to_owned()
+                };
+                return Err(SearchError::BadParameter(format!(
+                    "unknown {name} `{}`: {hint}",
+                    value.escape_debug()
+                )));
+            }
+            set.insert(value);
+            if set.len() > MAX_FILTER_VALUES {
+                return Err(SearchError::BadParameter(format!(
+                    "at most {MAX_FILTER_VALUES} {name} filters"
+                )));
+            }
+        }
+        let facets = self.fields.facets;
+        Ok([
+            ("jurisdiction", jurisdictions),
+            ("kind", kinds),
+            ("topic", topics),
+        ]
+        .into_iter()
+        .filter(|(_, values)| !values.is_empty())
+        .map(|(root, values)| {
+            let any: Vec<(Occur, Box<dyn Query>)> = values
+                .iter()
+                .map(|value| {
+                    let term = Term::from_facet(facets, &Facet::from_path([root, value.as_str()]));
+                    let query: Box<dyn Query> =
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                    (Occur::Should, query)
+                })
+                .collect();
+            Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0)) as Box<dyn Query>
+        })
+        .collect())
+    }
+}
+
+fn add_highlights(clause: &Clause, highlighter: &mut Highlighter) {
+    match clause {
+        Clause::Word(word) => {
+            highlighter.add_exact(&word.stem);
+            highlighter.add_fuzzy(&word.stem, word.typo_distance);
+        }
+        Clause::Phrase(tokens) => tokens.iter().for_each(|t| highlighter.add_exact(t)),
+        Clause::Synonym {
+            words,
+            alternatives,
+        } => {
+            for word in words {
+                add_highlights(&Clause::Word(word.clone()), highlighter);
+            }
+            alternatives
+                .iter()
+                .flatten()
+                .for_each(|t| highlighter.add_exact(t));
+        }
+    }
+}

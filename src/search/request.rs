@@ -1,0 +1,190 @@
+//! What a search asks for, what it returns, and how it can fail.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::document::JurisdictionRef;
+use crate::playbook::{Kind, Status};
+
+/// The longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 512;
+/// Results per page unless asked otherwise.
+pub const DEFAULT_LIMIT: usize = 10;
+/// The most results one page may ask for.
+pub const MAX_LIMIT: usize = 100;
+/// The furthest a page may start.
+pub const MAX_OFFSET: usize = 10_000;
+/// The most filter values of one kind a request may carry.
+pub const MAX_FILTER_VALUES: usize = 20;
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Best match first (newest first for an empty query).
+    #[default]
+    Relevance,
+    /// Newest first.
+    Date,
+}
+
+impl Sort {
+    /// Parses `relevance` or `date`.
+    pub fn parse(text: &str) -> Result<Sort, SearchError> {
+        match text {
+            "" | "relevance" => Ok(Sort::Relevance),
+            "date" => Ok(Sort::Date),
+            other => Err(SearchError::BadParameter(format!(
+                "unknown sort `{}`: use relevance or date",
+                other.escape_debug()
+            ))),
+        }
+    }
+}
+
+/// A search: query text, filters, order and page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchRequest {
+    /// What the person typed (may be empty: browse).
+    pub query: String,
+    /// Jurisdiction slugs (any of).
+    pub jurisdictions: Vec<String>,
+    /// Kinds (any of).
+    pub kinds: Vec<String>,
+    /// Topic slugs (any of).
+    pub topics: Vec<String>,
+    /// Order.
+    pub sort: Sort,
+    /// Results per page, 1 to `MAX_LIMIT`.
+    pub limit: usize,
+    /// Results to skip, at most `MAX_OFFSET`.
+    pub offset: usize,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            query: String::new(),
+            jurisdictions: Vec::new(),
+            kinds: Vec::new(),
+            topics: Vec::new(),
+            sort: Sort::Relevance,
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+        }
+    }
+}
+
+impl SearchRequest {
+    /// A first page of results for `query`.
+    pub fn query(query: impl Into<String>) -> Self {
+        SearchRequest {
+            query: query.into(),
+            ..SearchRequest::default()
+        }
+    }
+}
+
+/// One result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    /// `jurisdiction/slug`.
+    pub id: String,
+    /// The entry's page.
+    pub url: String,
+    /// Title.
+    pub title: String,
+    /// The entry's jurisdiction.
+    pub jurisdiction: JurisdictionRef,
+    /// Kind slug.
+    pub kind: Kind,
+    /// Topic slugs.
+    pub topics: Vec<String>,
+    /// Summary.
+    pub summary: String,
+    /// Date, if any.
+    pub date: Option<NaiveDate>,
+    /// Status, if any.
+    pub status: Option<Status>,
+    /// HTML: the best passage, escaped, with matched words in `<mark>`.
+    pub snippet: String,
+    /// Relevance score (0 when browsing).
+    pub score: f32,
+}
+
+/// Counts of results per value, for each kind of filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Facets {
+    /// Results per jurisdiction slug.
+    pub jurisdiction: BTreeMap<String, u64>,
+    /// Results per kind slug.
+    pub kind: BTreeMap<String, u64>,
+    /// Results per topic slug.
+    pub topic: BTreeMap<String, u64>,
+}
+
+/// A page of results.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    /// The query text searched for.
+    pub query: String,
+    /// How many entries match in all.
+    pub total: usize,
+    /// Results skipped before this page.
+    pub offset: usize,
+    /// Page size asked for.
+    pub limit: usize,
+    /// This page's results.
+    pub hits: Vec<Hit>,
+    /// Counts over every match, not just this page.
+    pub facets: Facets,
+}
+
+/// Why a search failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The query text is over the length limit.
+    #[error("the query is too long: at most {max} characters")]
+    QueryTooLong {
+        /// The limit.
+        max: usize,
+    },
+    /// Only exclusions: there is nothing to look for.
+    #[error("the query only excludes words: add at least one word to search for")]
+    OnlyExclusions,
+    /// A parameter or filter is out of range or unknown.
+    #[error("{0}")]
+    BadParameter(String),
+    /// The index could not be read.
+    #[error("search index failure: {0}")]
+    Index(#[from] tantivy::TantivyError),
+}
+
+impl SearchError {
+    /// Whether the request was at fault (a 400), rather than the index (a 500).
+    pub fn is_bad_request(&self) -> bool {
+        !matches!(self, SearchError::Index(_))
+    }
+}
+
+/// The JSON a search answers with: the results and how long the engine took.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResponse {
+    /// The results.
+    #[serde(flatten)]
+    pub results: SearchResults,
+    /// Milliseconds spent searching.
+    pub took_ms: f64,
+}
+
+impl SearchResponse {
+    /// Results with their timing.
+    pub fn new(results: SearchResults, took: std::time::Duration) -> Self {
+        SearchResponse {
+            results,
+            took_ms: (took.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
+        }
+    }
+}

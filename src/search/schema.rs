@@ -1,0 +1,122 @@
+//! The index schema: one struct holding every field, built in one place.
+
+use tantivy::schema::{
+    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
+};
+
+use super::analyzer::STEMMED;
+
+/// Bumped whenever the schema or analysis changes, so older indexes are rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Every field of a playbook index.
+#[derive(Debug, Clone)]
+pub struct PlaybookFields {
+    /// `jurisdiction/slug`, untokenized: the key for updates and deletes.
+    pub id: Field,
+    /// The title (weighted most).
+    pub title: Field,
+    /// The summary (weighted more than the body).
+    pub summary: Field,
+    /// The body as plain text.
+    pub body: Field,
+    /// Topics as words, so `topic` slugs are searchable text too.
+    pub topics_text: Field,
+    /// `/jurisdiction/<slug>`, `/kind/<kind>`, `/topic/<topic>`: filters and facet counts.
+    pub facets: Field,
+    /// Days since 1970-01-01, or `UNDATED`: sorts by date.
+    pub date_sort: Field,
+    /// Stored only: the kind slug.
+    pub kind: Field,
+    /// Stored only: each topic slug.
+    pub topic: Field,
+    /// Stored only: `YYYY-MM-DD`.
+    pub date: Field,
+    /// Stored only: the status slug.
+    pub status: Field,
+    /// Stored only: the jurisdiction slug.
+    pub jurisdiction: Field,
+    /// Stored only: the jurisdiction's name.
+    pub jurisdiction_name: Field,
+    /// Stored only: the jurisdiction's state code.
+    pub jurisdiction_state: Field,
+    /// Stored only: the jurisdiction's level.
+    pub jurisdiction_level: Field,
+}
+
+/// The `date_sort` value of an entry without a date: sorts after every dated entry.
+pub const UNDATED: i64 = i64::MIN / 2;
+
+/// Name of the `date_sort` fast field.
+pub const DATE_SORT_FIELD: &str = "date_sort";
+/// Name of the facet field.
+pub const FACETS_FIELD: &str = "facets";
+
+impl PlaybookFields {
+    /// Builds the schema and the struct of its fields.
+    pub fn build() -> (Schema, PlaybookFields) {
+        let mut builder = Schema::builder();
+        let text = |stored: bool| {
+            let indexing = TextFieldIndexing::default()
+                .set_tokenizer(STEMMED)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+            let options = TextOptions::default().set_indexing_options(indexing);
+            if stored {
+                options.set_stored()
+            } else {
+                options
+            }
+        };
+        let fields = PlaybookFields {
+            id: builder.add_text_field("id", STRING | STORED),
+            title: builder.add_text_field("title", text(true)),
+            summary: builder.add_text_field("summary", text(true)),
+            body: builder.add_text_field("body", text(true)),
+            topics_text: builder.add_text_field("topics_text", text(false)),
+            facets: builder.add_facet_field(FACETS_FIELD, FacetOptions::default()),
+            date_sort: builder.add_i64_field(DATE_SORT_FIELD, FAST | INDEXED),
+            kind: builder.add_text_field("kind", STORED),
+            topic: builder.add_text_field("topic", STORED),
+            date: builder.add_text_field("date", STORED),
+            status: builder.add_text_field("status", STORED),
+            jurisdiction: builder.add_text_field("jurisdiction", STORED),
+            jurisdiction_name: builder.add_text_field("jurisdiction_name", STORED),
+            jurisdiction_state: builder.add_text_field("jurisdiction_state", STORED),
+            jurisdiction_level: builder.add_text_field("jurisdiction_level", STORED),
+        };
+        (builder.build(), fields)
+    }
+
+    /// Rebuilds the struct from an opened index's schema.
+    pub fn from_schema(schema: &Schema) -> tantivy::Result<PlaybookFields> {
+        let get = |name: &str| schema.get_field(name);
+        Ok(PlaybookFields {
+            id: get("id")?,
+            title: get("title")?,
+            summary: get("summary")?,
+            body: get("body")?,
+            topics_text: get("topics_text")?,
+            facets: get(FACETS_FIELD)?,
+            date_sort: get(DATE_SORT_FIELD)?,
+            kind: get("kind")?,
+            topic: get("topic")?,
+            date: get("date")?,
+            status: get("status")?,
+            jurisdiction: get("jurisdiction")?,
+            jurisdiction_name: get("jurisdiction_name")?,
+            jurisdiction_state: get("jurisdiction_state")?,
+            jurisdiction_level: get("jurisdiction_level")?,
+        })
+    }
+
+    /// The searchable text fields with their weights: title over summary over body.
+    pub fn weighted_text_fields(&self) -> [(Field, f32); 4] {
+        [
+            (self.title, 3.0),
+            (self.topics_text, 2.0),
+            (self.summary, 2.0),
+            (self.body, 1.0),
+        ]
+    }
+}

@@ -1,0 +1,102 @@
+//! Synonym groups analyzed into stemmed token sequences, matched against query words.
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::analyzer::terms;
+use crate::playbook::Synonyms;
+
+/// Synonym groups, each term as a sequence of stemmed tokens.
+#[derive(Debug, Clone, Default)]
+pub struct AnalyzedSynonyms {
+    groups: Vec<Vec<Vec<String>>>,
+}
+
+/// A run of query words that is one term of a synonym group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SynonymMatch {
+    /// How many query words the match covers.
+    pub len: usize,
+    /// The other terms of every group the run belongs to, as token sequences.
+    pub alternatives: Vec<Vec<String>>,
+}
+
+impl AnalyzedSynonyms {
+    /// Analyzes every term of every group.
+    pub fn new(synonyms: &Synonyms, analyzer: &mut TextAnalyzer) -> Self {
+        let groups = synonyms
+            .groups
+            .iter()
+            .map(|group| {
+                group
+                    .iter()
+                    .map(|term| terms(analyzer, term))
+                    .filter(|tokens| !tokens.is_empty())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|group| group.len() >= 2)
+            .collect();
+        AnalyzedSynonyms { groups }
+    }
+
+    /// The longest synonym term that the query words starting at `words[0]` spell out.
+    pub fn longest_match(&self, words: &[String]) -> Option<SynonymMatch> {
+        let mut best: Option<SynonymMatch> = None;
+        for group in &self.groups {
+            for term in group {
+                let len = term.len();
+                if len > words.len() || words[..len] != term[..] {
+                    continue;
+                }
+                let others = group.iter().filter(|t| *t != term).cloned();
+                match &mut best {
+                    Some(found) if found.len == len => {
+                        for other in others {
+                            if !found.alternatives.contains(&other) {
+                                found.alternatives.push(other);
+                            }
+                        }
+                    }
+                    Some(found) if found.len > len => {}
+                    _ => {
+                        best = Some(SynonymMatch {
+                            len,
+                            alternatives: others.collect(),
+                        })
+                    }
+                }
+            }
+        }
+        best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::analyzer::stemmed_analyzer;
+
+    fn words(list: &[&str]) -> Vec<String> {
+        list.iter().map(|w| (*w).to_owned()).collect()
+    }
+
+    #[test]
+    fn matches_the_longest_term_and_offers_the_others() {
+        let synonyms = Synonyms {
+            groups: vec![
+                words(&["ICE", "immigration enforcement"]),
+                words(&["guard", "national guard"]),
+            ],
+        };
+        let analyzed = AnalyzedSynonyms::new(&synonyms, &mut stemmed_analyzer());
+        let found = analyzed
+            .longest_match(&words(&["nation", "guard", "request"]))
+            .expect("national guard matches");
+        assert_eq!(found.len, 2);
+        assert_eq!(found.alternatives, vec![words(&["guard"])]);
+        let found = analyzed
+            .longest_match(&words(&["ice"]))
+            .expect("ice matches");
+        assert_eq!(found.alternatives, vec![words(&["immigr", "enforc"])]);
+        assert!(analyzed.longest_match(&words(&["parking"])).is_none());
+    }
+}
