@@ -82,7 +82,7 @@ mod tests {
     fn task_lists_keep_their_checkboxes() {
         let html = render_html("- [ ] call the governor\n- [x] done\n");
         assert!(
-            html.contains(r#"<input type="checkbox" disabled="""#),
+            html.contains(r#"<input disabled="" type="checkbox">"#),
             "{html}"
         );
         assert!(html.contains("checked"), "{html}");
