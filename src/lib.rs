@@ -2,5 +2,7 @@
 //! federal enforcement surge hit them.
 
 pub mod cli;
+pub mod config;
 pub mod playbook;
 pub mod search;
+pub mod web;

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::config::Config;
 use crate::search::SearchRequest;
 
 /// City Playbook: search and serve the playbook of moves cities made under a federal surge.
@@ -48,6 +49,17 @@ enum Command {
         json: bool,
         #[command(flatten)]
         dirs: Dirs,
+    },
+    /// Serve the web app and the JSON API.
+    Serve {
+        #[command(flatten)]
+        config: Config,
+    },
+    /// Probe a running server's /healthz (for container health checks).
+    Healthcheck {
+        /// The server's address.
+        #[arg(long, env = "PLAYBOOK_ADDR", default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
     },
     /// Rebuild the search index from the playbook.
     Reindex {
@@ -91,6 +103,42 @@ pub fn main() -> ExitCode {
             };
             search::run_search(&dirs.playbook_dir, &dirs.data_dir, &request, json)
         }
+        Command::Serve { config } => serve(config),
+        Command::Healthcheck { addr } => match crate::web::serve::healthcheck(addr) {
+            Ok(()) => {
+                println!("ok");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("unhealthy: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Reindex { dirs } => search::run_reindex(&dirs.playbook_dir, &dirs.data_dir),
+    }
+}
+
+fn serve(config: Config) -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tantivy=warn".into()),
+        )
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(crate::web::serve::serve(config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Markdown: the one place that turns an entry body into safe HTML and into plain text.
 //!
-//! pulldown-cmark passes raw HTML through, so every rendered body goes through ammonia:
-//! scripts, event attributes, `javascript:` links, iframes, SVG and MathML never reach a page.
+//! Raw HTML is dropped from the Markdown before rendering, and the result still goes through
+//! ammonia: scripts, event attributes, `javascript:` links, iframes, SVG and MathML never reach a page.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -39,8 +39,12 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 /// Renders Markdown to sanitized HTML, safe to place in a page.
 pub fn render_html(markdown: &str) -> String {
+    // Raw HTML is dropped, not only sanitized: an unclosed `<style>` or `<textarea>` would
+    // swallow the rest of the body, and an `<input>` stripped of its type becomes a text box.
+    let events = Parser::new_ext(markdown, options())
+        .filter(|event| !matches!(event, Event::Html(_) | Event::InlineHtml(_)));
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options()));
+    pulldown_cmark::html::push_html(&mut unsafe_html, events);
     SANITIZER.clean(&unsafe_html).to_string()
 }
 

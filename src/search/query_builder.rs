@@ -207,34 +207,46 @@ impl QueryBuilder<'_> {
                     typo_distance: 0,
                 })),
                 Run::Phrase(tokens) => clauses.push(Clause::Phrase(tokens)),
-                Run::Words(words) => {
-                    let words: Vec<QueryWord> = words
-                        .into_iter()
-                        .filter(|(surface, _)| only_stop_words || !is_stop_word(surface))
-                        .map(|(_, word)| word)
-                        .collect();
-                    self.group_synonyms(words, &mut clauses);
-                }
+                Run::Words(words) => self.group_synonyms(&words, only_stop_words, &mut clauses),
             }
         }
         clauses.truncate(MAX_CLAUSES);
         clauses
     }
 
-    fn group_synonyms(&self, words: Vec<QueryWord>, clauses: &mut Vec<Clause>) {
-        let stems: Vec<String> = words.iter().map(|w| w.stem.clone()).collect();
+    /// Turns loose words into clauses. Synonym terms are looked up among every word typed,
+    /// stop words included, so a term like "list of steps" is found; stop words are dropped
+    /// afterwards unless `keep_stop_words`.
+    fn group_synonyms(
+        &self,
+        words: &[(String, QueryWord)],
+        keep_stop_words: bool,
+        clauses: &mut Vec<Clause>,
+    ) {
+        let kept = |run: &[(String, QueryWord)]| -> Vec<QueryWord> {
+            run.iter()
+                .filter(|(surface, _)| keep_stop_words || !is_stop_word(surface))
+                .map(|(_, word)| word.clone())
+                .collect()
+        };
+        let stems: Vec<String> = words.iter().map(|(_, w)| w.stem.clone()).collect();
         let mut at = 0;
         while at < words.len() {
             match self.synonyms.longest_match(&stems[at..]) {
                 Some(found) => {
+                    let run = &words[at..at + found.len];
+                    let mut typed = kept(run);
+                    if typed.is_empty() {
+                        typed = run.iter().map(|(_, word)| word.clone()).collect();
+                    }
                     clauses.push(Clause::Synonym {
-                        words: words[at..at + found.len].to_vec(),
+                        words: typed,
                         alternatives: found.alternatives,
                     });
                     at += found.len;
                 }
                 None => {
-                    clauses.push(Clause::Word(words[at].clone()));
+                    clauses.extend(kept(&words[at..=at]).into_iter().map(Clause::Word));
                     at += 1;
                 }
             }

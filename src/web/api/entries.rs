@@ -1,0 +1,155 @@
+//! `GET /api/entries` (listing) and `GET /api/entries/{jurisdiction}/{slug}` (one entry).
+
+use axum::Json;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::playbook::markdown::render_html;
+use crate::playbook::{Entry, Kind, Origin, Source, Status};
+use crate::search::{Hit, JurisdictionRef};
+use crate::web::error::{ApiError, AppError};
+use crate::web::pages::entry::find_entry;
+use crate::web::params::SearchParams;
+use crate::web::state::AppState;
+
+/// An entry in full.
+#[derive(Debug, Serialize)]
+pub struct EntryJson {
+    /// `jurisdiction/slug`
+    pub id: String,
+    /// The entry's page.
+    pub url: String,
+    /// The slug within its jurisdiction.
+    pub slug: String,
+    /// Its jurisdiction.
+    pub jurisdiction: JurisdictionRef,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Kind.
+    pub kind: Kind,
+    /// Topic slugs.
+    pub topics: Vec<String>,
+    /// Date.
+    pub date: Option<NaiveDate>,
+    /// Status.
+    pub status: Option<Status>,
+    /// Related entry ids.
+    pub related: Vec<String>,
+    /// Sources with their quotes.
+    pub sources: Vec<Source>,
+    /// The body as written.
+    pub body_markdown: String,
+    /// The body rendered and sanitized.
+    pub body_html: String,
+    /// `curated` or `contributed`.
+    pub origin: Origin,
+}
+
+/// `GET /api/entries/{jurisdiction}/{slug}`
+pub async fn entry(
+    State(state): State<AppState>,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<Json<EntryJson>, ApiError> {
+    let Path((jurisdiction, slug)) =
+        path.map_err(|_| AppError::NotFound("There is no entry at this address.".into()))?;
+    let entry = find_entry(&state, &jurisdiction, &slug)?;
+    let jurisdiction = state
+        .playbook
+        .jurisdiction(entry.jurisdiction().as_str())
+        .ok_or_else(|| AppError::internal(format!("entry {} has no jurisdiction", entry.id)))?;
+    Ok(Json(entry_json(entry, JurisdictionRef::from(jurisdiction))))
+}
+
+/// The JSON of an entry.
+pub fn entry_json(entry: &Entry, jurisdiction: JurisdictionRef) -> EntryJson {
+    EntryJson {
+        id: entry.id.to_string(),
+        url: entry.id.url_path(),
+        slug: entry.id.slug.to_string(),
+        jurisdiction,
+        title: entry.meta.title.clone(),
+        summary: entry.meta.summary.clone(),
+        kind: entry.meta.kind,
+        topics: entry.meta.topics.iter().map(ToString::to_string).collect(),
+        date: entry.meta.date,
+        status: entry.meta.status,
+        related: entry.meta.related.iter().map(ToString::to_string).collect(),
+        sources: entry.meta.sources.clone(),
+        body_markdown: entry.body_markdown.clone(),
+        body_html: render_html(&entry.body_markdown),
+        origin: entry.origin,
+    }
+}
+
+/// An entry in a listing.
+#[derive(Debug, Serialize)]
+pub struct EntrySummary {
+    /// `jurisdiction/slug`
+    pub id: String,
+    /// The entry's page.
+    pub url: String,
+    /// Title.
+    pub title: String,
+    /// Its jurisdiction.
+    pub jurisdiction: JurisdictionRef,
+    /// Kind.
+    pub kind: Kind,
+    /// Topic slugs.
+    pub topics: Vec<String>,
+    /// Summary.
+    pub summary: String,
+    /// Date.
+    pub date: Option<NaiveDate>,
+    /// Status.
+    pub status: Option<Status>,
+}
+
+impl From<Hit> for EntrySummary {
+    fn from(hit: Hit) -> Self {
+        EntrySummary {
+            id: hit.id,
+            url: hit.url,
+            title: hit.title,
+            jurisdiction: hit.jurisdiction,
+            kind: hit.kind,
+            topics: hit.topics,
+            summary: hit.summary,
+            date: hit.date,
+            status: hit.status,
+        }
+    }
+}
+
+/// A page of entries.
+#[derive(Debug, Serialize)]
+pub struct EntryListing {
+    /// How many entries match in all.
+    pub total: usize,
+    /// Entries skipped.
+    pub offset: usize,
+    /// Page size.
+    pub limit: usize,
+    /// This page, newest first.
+    pub entries: Vec<EntrySummary>,
+}
+
+/// `GET /api/entries?jurisdiction=&kind=&topic=&limit=&offset=`
+pub async fn list(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<EntryListing>, ApiError> {
+    let mut params = SearchParams::parse(raw.as_deref())?;
+    params.q.clear();
+    params.sort = "date".into();
+    let results = state.search(params.api_request()?).await?;
+    Ok(Json(EntryListing {
+        total: results.total,
+        offset: results.offset,
+        limit: results.limit,
+        entries: results.hits.into_iter().map(EntrySummary::from).collect(),
+    }))
+}

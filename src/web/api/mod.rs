@@ -1,0 +1,5 @@
+//! The JSON API: search and entries for programs, described by an OpenAPI document.
+
+pub mod entries;
+pub mod openapi;
+pub mod search;

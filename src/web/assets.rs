@@ -1,0 +1,66 @@
+//! Static assets served from the binary, and the layout data every page shares.
+
+use std::sync::LazyLock;
+
+use axum::extract::Path;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use super::error::{AppError, PageError};
+
+/// The one stylesheet.
+const STYLESHEET: &str = include_str!("../../static/style.css");
+
+/// The stylesheet's URL, named by its content so browsers may cache it forever.
+pub static STYLESHEET_PATH: LazyLock<String> = LazyLock::new(|| {
+    let digest = Sha256::digest(STYLESHEET.as_bytes());
+    let short: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    format!("/static/style-{short}.css")
+});
+
+/// What the layout (`base.html`) needs from every page.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The page title (the site name is added).
+    pub title: String,
+    /// The stylesheet URL.
+    pub stylesheet: &'static str,
+    /// What the header search box shows.
+    pub query: String,
+    /// Whether the header shows its own search box (the home and search pages have a big one).
+    pub header_search: bool,
+}
+
+impl Layout {
+    /// A layout for a page titled `title`.
+    pub fn new(title: impl Into<String>) -> Self {
+        Layout {
+            title: title.into(),
+            stylesheet: STYLESHEET_PATH.as_str(),
+            query: String::new(),
+            header_search: true,
+        }
+    }
+
+    /// The same layout without the header search box.
+    pub fn without_header_search(mut self) -> Self {
+        self.header_search = false;
+        self
+    }
+}
+
+/// `GET /static/{name}`: the stylesheet under its current name.
+pub async fn static_file(Path(name): Path<String>) -> Result<Response, PageError> {
+    if format!("/static/{name}") != *STYLESHEET_PATH {
+        return Err(AppError::NotFound("No such file.".into()).into());
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        STYLESHEET,
+    )
+        .into_response())
+}

@@ -1,0 +1,168 @@
+//! Errors mapped to HTTP in one place: `AppError` says what went wrong; `ApiError` renders
+//! it as JSON and `PageError` as a page. 4xx carry a message for the user; 5xx a generic one,
+//! with the cause in the log.
+
+use askama::Template;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::json;
+
+use super::assets::Layout;
+use crate::search::SearchError;
+
+/// What went wrong while handling a request.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The request is malformed or out of range.
+    #[error("{0}")]
+    BadRequest(String),
+    /// Nothing is at this address.
+    #[error("{0}")]
+    NotFound(String),
+    /// The method is not allowed here.
+    #[error("this method is not allowed here")]
+    MethodNotAllowed,
+    /// The body is over the size limit.
+    #[error("the request body is too large")]
+    PayloadTooLarge,
+    /// Something failed on our side; the text is for the log only.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// An internal error with its cause, for the log.
+    pub fn internal(cause: impl Into<String>) -> Self {
+        AppError::Internal(cause.into())
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A stable, machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::BadRequest(_) => "bad_request",
+            AppError::NotFound(_) => "not_found",
+            AppError::MethodNotAllowed => "method_not_allowed",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// The message shown to the user: never internal detail.
+    pub fn public_message(&self) -> String {
+        match self {
+            AppError::Internal(cause) => {
+                tracing::error!(%cause, "internal error");
+                "Something went wrong on our side. Please try again.".to_owned()
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+impl From<SearchError> for AppError {
+    fn from(e: SearchError) -> Self {
+        if e.is_bad_request() {
+            AppError::BadRequest(e.to_string())
+        } else {
+            AppError::internal(e.to_string())
+        }
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> Self {
+        AppError::internal(format!("template: {e}"))
+    }
+}
+
+/// An error answered as `{"error": {"code", "message"}}`.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl From<SearchError> for ApiError {
+    fn from(e: SearchError) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({"error": {"code": self.0.code(), "message": self.0.public_message()}});
+        (self.0.status(), Json(body)).into_response()
+    }
+}
+
+/// An error answered as a page in the site's layout.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        PageError(e)
+    }
+}
+
+impl From<SearchError> for PageError {
+    fn from(e: SearchError) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl From<askama::Error> for PageError {
+    fn from(e: askama::Error) -> Self {
+        PageError(e.into())
+    }
+}
+
+/// The error page.
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    status: u16,
+    heading: &'static str,
+    message: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        let heading = match status {
+            StatusCode::BAD_REQUEST => "That request could not be understood",
+            StatusCode::NOT_FOUND => "Page not found",
+            StatusCode::INTERNAL_SERVER_ERROR => "Something went wrong",
+            _ => "That did not work",
+        };
+        let page = ErrorPage {
+            layout: Layout::new(heading),
+            status: status.as_u16(),
+            heading,
+            message: self.0.public_message(),
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "the error page failed to render");
+                (status, heading).into_response()
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! `/`: the search box first, then ways to browse and the newest entries.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+
+use super::{FacetGroup, HitView, facet_groups, render};
+use crate::search::SearchRequest;
+use crate::web::assets::Layout;
+use crate::web::error::PageError;
+use crate::web::params::FilterName;
+use crate::web::state::AppState;
+
+/// How many of the newest entries the home page lists.
+const NEWEST: usize = 6;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    total: usize,
+    browse: Vec<FacetGroup>,
+    newest: Vec<HitView>,
+}
+
+/// `GET /`
+pub async fn home(State(state): State<AppState>) -> Result<Html<String>, PageError> {
+    let results = state
+        .search(SearchRequest {
+            limit: NEWEST,
+            ..SearchRequest::default()
+        })
+        .await?;
+    let browse = facet_groups(&state, &results.facets, |filter, value| {
+        let base = match filter {
+            FilterName::Jurisdiction => "jurisdictions",
+            FilterName::Kind => "kinds",
+            FilterName::Topic => "topics",
+        };
+        (format!("/{base}/{value}"), false)
+    });
+    render(&HomePage {
+        layout: Layout::new("Search the playbook").without_header_search(),
+        total: results.total,
+        browse,
+        newest: results.hits.iter().map(HitView::new).collect(),
+    })
+}

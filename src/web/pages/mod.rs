@@ -1,0 +1,199 @@
+//! Server-rendered pages: one module per page, views built here from search results.
+
+pub mod about;
+pub mod entry;
+pub mod home;
+pub mod listing;
+pub mod search;
+
+use askama::Template;
+use axum::response::Html;
+
+use super::error::PageError;
+use super::params::{FilterName, SearchParams};
+use super::state::AppState;
+use crate::playbook::Kind;
+use crate::search::{Facets, Hit};
+
+/// Renders a page template.
+pub fn render(page: &impl Template) -> Result<Html<String>, PageError> {
+    Ok(Html(page.render()?))
+}
+
+/// A link with an optional count, for lists of filters and topics.
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// Where it goes.
+    pub href: String,
+    /// What it says.
+    pub label: String,
+    /// How many results it leads to, if known.
+    pub count: Option<u64>,
+    /// Whether the filter it toggles is on.
+    pub active: bool,
+}
+
+impl Link {
+    /// A plain link.
+    pub fn new(href: impl Into<String>, label: impl Into<String>) -> Self {
+        Link {
+            href: href.into(),
+            label: label.into(),
+            count: None,
+            active: false,
+        }
+    }
+}
+
+/// A topic slug as words: `immigration-enforcement` → `Immigration enforcement`.
+pub fn topic_label(slug: &str) -> String {
+    let words = slug.replace('-', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A kind slug's label, or the slug itself.
+pub fn kind_label(slug: &str) -> String {
+    Kind::parse(slug).map_or_else(|| slug.to_owned(), |k| k.label().to_owned())
+}
+
+/// A result as the pages show it.
+#[derive(Debug, Clone)]
+pub struct HitView {
+    /// The entry's page.
+    pub href: String,
+    /// Title.
+    pub title: String,
+    /// Jurisdiction link.
+    pub jurisdiction: Link,
+    /// Kind link.
+    pub kind: Link,
+    /// Date, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Safe HTML snippet.
+    pub snippet: String,
+    /// Topic links.
+    pub topics: Vec<Link>,
+    /// Whether it is a template to adapt.
+    pub is_template: bool,
+}
+
+impl HitView {
+    /// The view of a search hit.
+    pub fn new(hit: &Hit) -> Self {
+        HitView {
+            href: hit.url.clone(),
+            title: hit.title.clone(),
+            jurisdiction: Link::new(
+                format!("/jurisdictions/{}", hit.jurisdiction.slug),
+                hit.jurisdiction.name.clone(),
+            ),
+            kind: Link::new(format!("/kinds/{}", hit.kind.as_str()), hit.kind.label()),
+            date: hit.date.map(|d| d.format("%Y-%m-%d").to_string()),
+            snippet: hit.snippet.clone(),
+            topics: hit
+                .topics
+                .iter()
+                .map(|t| Link::new(format!("/topics/{t}"), topic_label(t)))
+                .collect(),
+            is_template: hit.status == Some(crate::playbook::Status::Template),
+        }
+    }
+}
+
+/// A group of filter links with counts.
+#[derive(Debug, Clone)]
+pub struct FacetGroup {
+    /// The group's heading.
+    pub heading: &'static str,
+    /// Its links.
+    pub links: Vec<Link>,
+}
+
+/// Facet counts as groups of links; `link` says where each value leads.
+pub fn facet_groups(
+    state: &AppState,
+    facets: &Facets,
+    mut link: impl FnMut(FilterName, &str) -> (String, bool),
+) -> Vec<FacetGroup> {
+    let groups = [
+        (
+            "Jurisdiction",
+            FilterName::Jurisdiction,
+            &facets.jurisdiction,
+        ),
+        ("Kind", FilterName::Kind, &facets.kind),
+        ("Topic", FilterName::Topic, &facets.topic),
+    ];
+    groups
+        .into_iter()
+        .map(|(heading, filter, counts)| {
+            let mut links: Vec<Link> = counts
+                .iter()
+                .map(|(value, count)| {
+                    let (href, active) = link(filter, value);
+                    Link {
+                        href,
+                        label: filter_label(state, filter, value),
+                        count: Some(*count),
+                        active,
+                    }
+                })
+                .collect();
+            links.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+            FacetGroup { heading, links }
+        })
+        .filter(|g| !g.links.is_empty())
+        .collect()
+}
+
+/// The words for a filter value.
+pub fn filter_label(state: &AppState, filter: FilterName, value: &str) -> String {
+    match filter {
+        FilterName::Jurisdiction => state
+            .playbook
+            .jurisdiction(value)
+            .map_or_else(|| value.to_owned(), |j| j.display_name()),
+        FilterName::Kind => kind_label(value),
+        FilterName::Topic => topic_label(value),
+    }
+}
+
+/// Previous and next page links.
+#[derive(Debug, Clone, Default)]
+pub struct Pagination {
+    /// This page, from 1.
+    pub page: usize,
+    /// How many pages.
+    pub pages: usize,
+    /// The previous page's link.
+    pub prev: Option<String>,
+    /// The next page's link.
+    pub next: Option<String>,
+}
+
+impl Pagination {
+    /// Links for `page` of `total` results at `per_page`, each made by `href`.
+    pub fn new(page: usize, per_page: usize, total: usize, href: impl Fn(usize) -> String) -> Self {
+        let pages = total.div_ceil(per_page).max(1);
+        Pagination {
+            page,
+            pages,
+            prev: (page > 1).then(|| href(page - 1)),
+            next: (page < pages).then(|| href(page + 1)),
+        }
+    }
+}
+
+/// Links to `/search` params for each facet value toggled on or off.
+pub fn toggle_link(params: &SearchParams) -> impl FnMut(FilterName, &str) -> (String, bool) + '_ {
+    move |filter, value| {
+        (
+            params.toggled(filter, value).search_href(),
+            params.has(filter, value),
+        )
+    }
+}

@@ -1,0 +1,117 @@
+//! `/search`: results with snippets, facet filters, active filters, sorting and pages.
+
+use askama::Template;
+use axum::extract::{RawQuery, State};
+use axum::response::Html;
+
+use super::{
+    FacetGroup, HitView, Link, Pagination, facet_groups, filter_label, render, toggle_link,
+};
+use crate::web::assets::Layout;
+use crate::web::error::PageError;
+use crate::web::params::{FilterName, SearchParams};
+use crate::web::state::AppState;
+
+/// Results per page.
+pub const PER_PAGE: usize = 10;
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    layout: Layout,
+    q: String,
+    total: usize,
+    first_shown: usize,
+    last_shown: usize,
+    hits: Vec<HitView>,
+    facets: Vec<FacetGroup>,
+    active_filters: Vec<Link>,
+    clear_filters: Option<String>,
+    sort_links: Vec<Link>,
+    pagination: Pagination,
+    browse: Vec<Link>,
+}
+
+/// `GET /search?q=&jurisdiction=&kind=&topic=&sort=&page=`
+pub async fn search(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Html<String>, PageError> {
+    let params = SearchParams::parse(raw.as_deref())?;
+    let request = params.page_request(PER_PAGE)?;
+    let offset = request.offset;
+    let results = state.search(request).await?;
+    let facets = facet_groups(&state, &results.facets, toggle_link(&params));
+    let mut active_filters = Vec::new();
+    for filter in [
+        FilterName::Jurisdiction,
+        FilterName::Kind,
+        FilterName::Topic,
+    ] {
+        for value in params.values(filter) {
+            active_filters.push(Link {
+                href: params.toggled(filter, value).search_href(),
+                label: format!(
+                    "{}: {}",
+                    filter.as_str(),
+                    filter_label(&state, filter, value)
+                ),
+                count: None,
+                active: true,
+            });
+        }
+    }
+    let clear_filters = (!active_filters.is_empty()).then(|| {
+        SearchParams {
+            q: params.q.clone(),
+            ..SearchParams::default()
+        }
+        .search_href()
+    });
+    let sorted_by_date = params.sort == "date";
+    let sort_links = vec![
+        Link {
+            active: !sorted_by_date,
+            ..Link::new(params.sorted_by("relevance").search_href(), "Best match")
+        },
+        Link {
+            active: sorted_by_date,
+            ..Link::new(params.sorted_by("date").search_href(), "Newest")
+        },
+    ];
+    let page = params.page_number()?;
+    let pagination = Pagination::new(page, PER_PAGE, results.total, |p| {
+        params.on_page(p).search_href()
+    });
+    let browse = state
+        .playbook
+        .jurisdictions
+        .values()
+        .map(|j| Link::new(format!("/jurisdictions/{}", j.slug), j.display_name()))
+        .collect();
+    let title = if params.q.trim().is_empty() {
+        "All entries".to_owned()
+    } else {
+        format!("Results for “{}”", params.q.trim())
+    };
+    let mut layout = Layout::new(title).without_header_search();
+    layout.query = params.q.clone();
+    render(&SearchPage {
+        layout,
+        q: params.q.clone(),
+        total: results.total,
+        first_shown: if results.hits.is_empty() {
+            0
+        } else {
+            offset + 1
+        },
+        last_shown: offset + results.hits.len(),
+        hits: results.hits.iter().map(HitView::new).collect(),
+        facets,
+        active_filters,
+        clear_filters,
+        sort_links,
+        pagination,
+        browse,
+    })
+}

@@ -1,0 +1,96 @@
+//! The route table, and the layers every request passes through.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use super::error::{ApiError, AppError, PageError};
+use super::state::AppState;
+use super::{api, assets, pages, security};
+
+/// Every route of the app, with its layers.
+pub fn build_router(state: AppState) -> Router {
+    let timeout = state.config.request_timeout();
+    let max_body = state.config.max_body_bytes;
+    let api = Router::new()
+        .route("/search", get(api::search::search))
+        .route("/entries", get(api::entries::list))
+        .route("/entries/{jurisdiction}/{slug}", get(api::entries::entry))
+        .route("/openapi.json", get(api::openapi::openapi))
+        .fallback(api_not_found)
+        .method_not_allowed_fallback(api_method_not_allowed)
+        .layer(CorsLayer::new().allow_origin(Any).allow_methods([
+            Method::GET,
+            Method::HEAD,
+            Method::OPTIONS,
+        ]));
+    let mut app = Router::new()
+        .route("/", get(pages::home::home))
+        .route("/search", get(pages::search::search))
+        .route("/entries/{jurisdiction}/{slug}", get(pages::entry::entry))
+        .route("/jurisdictions/{slug}", get(pages::listing::jurisdiction))
+        .route("/kinds/{kind}", get(pages::listing::kind))
+        .route("/topics/{topic}", get(pages::listing::topic))
+        .route("/about", get(pages::about::about))
+        .route("/static/{name}", get(assets::static_file))
+        .route("/healthz", get(healthz))
+        .nest("/api", api)
+        .fallback(page_not_found)
+        .method_not_allowed_fallback(page_method_not_allowed)
+        .with_state(state);
+    for layer in security::header_layers() {
+        app = app.layer(layer);
+    }
+    app.layer(DefaultBodyLimit::max(max_body))
+        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError(AppError::internal("a handler panicked")).into_response()
+        }))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+}
+
+/// `GET /healthz`
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn page_not_found(uri: Uri) -> Response {
+    tracing::debug!(%uri, "no route");
+    PageError(AppError::NotFound(
+        "There is nothing at this address.".into(),
+    ))
+    .into_response()
+}
+
+async fn page_method_not_allowed() -> Response {
+    PageError(AppError::MethodNotAllowed).into_response()
+}
+
+async fn api_not_found() -> Response {
+    ApiError(AppError::NotFound(
+        "There is no API endpoint at this address.".into(),
+    ))
+    .into_response()
+}
+
+async fn api_method_not_allowed() -> Response {
+    ApiError(AppError::MethodNotAllowed).into_response()
+}

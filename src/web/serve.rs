@@ -1,0 +1,93 @@
+//! Running the server: bind, serve, and shut down gracefully on Ctrl-C or SIGTERM.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+
+use super::routes::build_router;
+use super::state::AppState;
+use crate::config::Config;
+
+/// Loads the app and serves it until a shutdown signal.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let addr = config.addr;
+    let state = tokio::task::spawn_blocking(move || AppState::load(config)).await??;
+    let listener = TcpListener::bind(addr).await?;
+    tracing::info!(addr = %listener.local_addr()?, "City Playbook is serving");
+    axum::serve(listener, build_router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("shut down");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// Probes `GET /healthz` at `addr` (an unspecified address means this machine); for the
+/// container's health check, which has no curl.
+pub fn healthcheck(addr: SocketAddr) -> Result<(), String> {
+    let mut target = addr;
+    if target.ip().is_unspecified() {
+        target.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let timeout = Duration::from_secs(3);
+    let mut stream = TcpStream::connect_timeout(&target, timeout)
+        .map_err(|e| format!("cannot connect to {target}: {e}"))?;
+    stream
+        .set_read_timeout(Some(timeout))
+        .map_err(|e| e.to_string())?;
+    stream
+        .set_write_timeout(Some(timeout))
+        .map_err(|e| e.to_string())?;
+    write!(
+        stream,
+        "GET /healthz HTTP/1.1\r\nHost: {target}\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(|e| e.to_string())?;
+    let mut response = String::new();
+    stream
+        .take(64 * 1024)
+        .read_to_string(&mut response)
+        .map_err(|e| format!("no answer from {target}: {e}"))?;
+    let status_ok = response.starts_with("HTTP/1.1 200") || response.starts_with("HTTP/1.0 200");
+    let body_ok = response
+        .split("\r\n\r\n")
+        .nth(1)
+        .is_some_and(|body| body.trim() == "ok");
+    if status_ok && body_ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "unhealthy answer from {target}: {}",
+            response.lines().next().unwrap_or("")
+        ))
+    }
+}
