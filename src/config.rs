@@ -25,6 +25,18 @@ pub struct Config {
     /// The public base URL, used in permalinks (defaults to http://ADDR).
     #[arg(long, env = "PLAYBOOK_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Mark session cookies `Secure` (set it when serving over HTTPS).
+    #[arg(long, env = "PLAYBOOK_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    #[arg(long, env = "PLAYBOOK_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+    /// Sign-in attempts allowed per client per minute.
+    #[arg(long, env = "PLAYBOOK_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 10)]
+    pub login_attempts_per_minute: usize,
+    /// Hours a browser session lasts.
+    #[arg(long, env = "PLAYBOOK_SESSION_HOURS", default_value_t = 12)]
+    pub session_hours: i64,
 }
 
 impl Config {
@@ -37,12 +49,25 @@ impl Config {
             request_timeout_secs: 10,
             max_body_bytes: 256 * 1024,
             public_url: None,
+            secure_cookies: false,
+            trust_forwarded_for: false,
+            login_attempts_per_minute: 10,
+            session_hours: 12,
         }
     }
 
     /// The request timeout.
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs.max(1))
+    }
+
+    /// Whether cookies must be `Secure`: asked for, or the public URL is HTTPS.
+    pub fn cookies_secure(&self) -> bool {
+        self.secure_cookies
+            || self
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://"))
     }
 
     /// The base URL for permalinks, without a trailing slash.

@@ -1,7 +1,9 @@
 //! The `playbook` command line: one subcommand per job, each a thin call into the library.
 
+mod accounts;
 mod check;
 mod search;
+mod transfer;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -61,8 +63,100 @@ enum Command {
         #[arg(long, env = "PLAYBOOK_ADDR", default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
     },
+    /// Manage jurisdictions that contribute entries.
+    Jurisdiction {
+        #[command(subcommand)]
+        command: JurisdictionCommand,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Write the playbook with every contributed entry to DIR as playbook files.
+    Export {
+        /// Where to write (created if needed).
+        dir: PathBuf,
+        #[command(flatten)]
+        dirs: Dirs,
+    },
+    /// Load the entries of DIR (playbook files) as contributions.
+    Import {
+        /// The folder to read, in the playbook layout.
+        dir: PathBuf,
+        /// The user the contributions are recorded under.
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: String,
+        #[command(flatten)]
+        dirs: Dirs,
+    },
     /// Rebuild the search index from the playbook.
     Reindex {
+        #[command(flatten)]
+        dirs: Dirs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum JurisdictionCommand {
+    /// Add a jurisdiction.
+    Add {
+        /// Its slug, like `portland-or`.
+        slug: String,
+        /// Its name, like `Portland`.
+        #[arg(long)]
+        name: String,
+        /// Two-letter state code.
+        #[arg(long)]
+        state: Option<String>,
+        /// city, county or state.
+        #[arg(long)]
+        level: String,
+        #[command(flatten)]
+        dirs: Dirs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a user; prints a one-time password to hand over.
+    Add {
+        /// Sign-in email.
+        #[arg(long)]
+        email: String,
+        /// The jurisdiction whose entries the user edits.
+        #[arg(long)]
+        jurisdiction: String,
+        /// editor or admin.
+        #[arg(long, default_value = "editor")]
+        role: String,
+        #[command(flatten)]
+        dirs: Dirs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create an API token for a user; prints it once.
+    Create {
+        /// The user's email.
+        #[arg(long)]
+        email: String,
+        /// A label to recognise it by.
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        dirs: Dirs,
+    },
+    /// Revoke an API token by its id or prefix (as shown on the account page).
+    Revoke {
+        /// The token's id or prefix, like `cpb_1a2b3c4d`.
+        token: String,
         #[command(flatten)]
         dirs: Dirs,
     },
@@ -114,6 +208,43 @@ pub fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Jurisdiction {
+            command:
+                JurisdictionCommand::Add {
+                    slug,
+                    name,
+                    state,
+                    level,
+                    dirs,
+                },
+        } => accounts::finish(accounts::add_jurisdiction(
+            &dirs,
+            &slug,
+            &name,
+            state.as_deref(),
+            &level,
+        )),
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    jurisdiction,
+                    role,
+                    dirs,
+                },
+        } => accounts::finish(accounts::add_user(&dirs, &email, &jurisdiction, &role)),
+        Command::Token {
+            command: TokenCommand::Create { email, name, dirs },
+        } => accounts::finish(accounts::create_token(&dirs, &email, name.as_deref())),
+        Command::Token {
+            command: TokenCommand::Revoke { token, dirs },
+        } => accounts::finish(accounts::revoke_token(&dirs, &token)),
+        Command::Export { dir, dirs } => accounts::finish(transfer::export(&dirs, &dir)),
+        Command::Import {
+            dir,
+            as_email,
+            dirs,
+        } => accounts::finish(transfer::import(&dirs, &dir, &as_email)),
         Command::Reindex { dirs } => search::run_reindex(&dirs.playbook_dir, &dirs.data_dir),
     }
 }

@@ -30,15 +30,15 @@ pub fn run_search(
     let Some(playbook) = load_valid_playbook(playbook_dir) else {
         return ExitCode::FAILURE;
     };
-    let index = match SearchIndex::open(data_dir, &playbook) {
-        Ok((index, _)) => index,
+    let catalog = match crate::catalog::Catalog::open(playbook, data_dir) {
+        Ok((catalog, _)) => catalog,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
     };
     let started = Instant::now();
-    let results = match index.search(request) {
+    let results = match catalog.index().search(request) {
         Ok(results) => results,
         Err(e) => {
             eprintln!("error: {e}");
@@ -73,8 +73,16 @@ pub fn run_reindex(playbook_dir: &Path, data_dir: &Path) -> ExitCode {
         return ExitCode::FAILURE;
     };
     let started = Instant::now();
-    match SearchIndex::rebuild(data_dir, &playbook) {
-        Ok(index) => {
+    let rebuilt = SearchIndex::rebuild(data_dir, &playbook)
+        .map_err(crate::catalog::CatalogError::from)
+        .and_then(|index| {
+            drop(index);
+            // Contributed entries live in the store: apply them to the fresh index.
+            crate::catalog::Catalog::open(playbook, data_dir)
+        });
+    match rebuilt {
+        Ok((catalog, _)) => {
+            let index = catalog.index();
             println!(
                 "indexed {} entries in {:.2}s into {}",
                 index.num_entries(),

@@ -1,6 +1,7 @@
 //! The playbook domain: entries, jurisdictions, their file format and the loaded playbook.
 
 pub mod entry;
+pub mod entry_input;
 pub mod front_matter;
 pub mod jurisdiction;
 pub mod load;
@@ -8,6 +9,7 @@ pub mod markdown;
 pub mod problem;
 pub mod slug;
 pub mod synonyms;
+pub mod write;
 
 use std::collections::BTreeMap;
 

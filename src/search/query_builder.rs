@@ -17,6 +17,7 @@ use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::analyzer::{is_stop_word, terms};
+use super::forward_only::ForwardOnly;
 use super::highlight::Highlighter;
 use super::query_text::{FilterField, QueryPart, QueryText};
 use super::request::{MAX_FILTER_VALUES, SearchError, SearchRequest};
@@ -153,7 +154,8 @@ impl QueryBuilder<'_> {
             }
         }
         for clause in &exclude {
-            occurs.push((Occur::MustNot, self.exact_query(clause)));
+            let excluded = ForwardOnly(self.exact_query(clause));
+            occurs.push((Occur::MustNot, Box::new(excluded)));
         }
         occurs.extend(filters.into_iter().map(|f| (Occur::Must, f)));
         Ok(BuiltQuery {

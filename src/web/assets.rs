@@ -3,6 +3,7 @@
 use std::sync::LazyLock;
 
 use axum::extract::Path;
+use axum::extract::rejection::PathRejection;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
@@ -51,7 +52,8 @@ impl Layout {
 }
 
 /// `GET /static/{name}`: the stylesheet under its current name.
-pub async fn static_file(Path(name): Path<String>) -> Result<Response, PageError> {
+pub async fn static_file(path: Result<Path<String>, PathRejection>) -> Result<Response, PageError> {
+    let Path(name) = path?;
     if format!("/static/{name}") != *STYLESHEET_PATH {
         return Err(AppError::NotFound("No such file.".into()).into());
     }

@@ -4,11 +4,14 @@
 
 use askama::Template;
 use axum::Json;
+use axum::extract::rejection::PathRejection;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
 
 use super::assets::Layout;
+use crate::catalog::CatalogError;
+use crate::playbook::entry_input::FieldErrors;
 use crate::search::SearchError;
 
 /// What went wrong while handling a request.
@@ -26,6 +29,21 @@ pub enum AppError {
     /// The body is over the size limit.
     #[error("the request body is too large")]
     PayloadTooLarge,
+    /// No valid credentials.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Signed in, but not allowed.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The id is taken.
+    #[error("{0}")]
+    Conflict(String),
+    /// The content is invalid; the problems by field.
+    #[error("the entry is not valid: see `fields`")]
+    Unprocessable(FieldErrors),
+    /// Too many attempts.
+    #[error("too many attempts: wait a minute and try again")]
+    TooManyRequests,
     /// Something failed on our side; the text is for the log only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -44,6 +62,11 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -55,6 +78,11 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::PayloadTooLarge => "payload_too_large",
+            AppError::Unauthorized(_) => "unauthorized",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::Conflict(_) => "conflict",
+            AppError::Unprocessable(_) => "validation_failed",
+            AppError::TooManyRequests => "too_many_requests",
             AppError::Internal(_) => "internal",
         }
     }
@@ -81,6 +109,18 @@ impl From<SearchError> for AppError {
     }
 }
 
+impl From<CatalogError> for AppError {
+    fn from(e: CatalogError) -> Self {
+        match e {
+            CatalogError::Forbidden(m) => AppError::Forbidden(m),
+            CatalogError::Conflict(m) => AppError::Conflict(m),
+            CatalogError::NotFound(m) => AppError::NotFound(m),
+            CatalogError::Invalid(fields) => AppError::Unprocessable(fields),
+            other => AppError::internal(other.to_string()),
+        }
+    }
+}
+
 impl From<askama::Error> for AppError {
     fn from(e: askama::Error) -> Self {
         AppError::internal(format!("template: {e}"))
@@ -97,6 +137,12 @@ impl From<AppError> for ApiError {
     }
 }
 
+impl From<CatalogError> for ApiError {
+    fn from(e: CatalogError) -> Self {
+        ApiError(e.into())
+    }
+}
+
 impl From<SearchError> for ApiError {
     fn from(e: SearchError) -> Self {
         ApiError(e.into())
@@ -105,8 +151,18 @@ impl From<SearchError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({"error": {"code": self.0.code(), "message": self.0.public_message()}});
-        (self.0.status(), Json(body)).into_response()
+        let mut error = json!({"code": self.0.code(), "message": self.0.public_message()});
+        if let AppError::Unprocessable(fields) = &self.0 {
+            error["fields"] = json!(fields);
+        }
+        let mut response = (self.0.status(), Json(json!({ "error": error }))).into_response();
+        if matches!(self.0, AppError::Unauthorized(_)) {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer realm=\"city-playbook\""),
+            );
+        }
+        response
     }
 }
 
@@ -126,9 +182,26 @@ impl From<SearchError> for PageError {
     }
 }
 
+impl From<CatalogError> for PageError {
+    fn from(e: CatalogError) -> Self {
+        PageError(e.into())
+    }
+}
+
 impl From<askama::Error> for PageError {
     fn from(e: askama::Error) -> Self {
         PageError(e.into())
+    }
+}
+
+/// A path segment axum cannot decode (not UTF-8) names nothing here: 404 in the layout,
+/// not axum's plain-text 400.
+impl From<PathRejection> for PageError {
+    fn from(rejection: PathRejection) -> Self {
+        tracing::debug!(%rejection, "undecodable path");
+        PageError(AppError::NotFound(
+            "There is nothing at this address.".into(),
+        ))
     }
 }
 
@@ -149,6 +222,9 @@ impl IntoResponse for PageError {
             StatusCode::BAD_REQUEST => "That request could not be understood",
             StatusCode::NOT_FOUND => "Page not found",
             StatusCode::INTERNAL_SERVER_ERROR => "Something went wrong",
+            StatusCode::UNAUTHORIZED => "Please sign in",
+            StatusCode::FORBIDDEN => "Not allowed",
+            StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
             _ => "That did not work",
         };
         let page = ErrorPage {

@@ -2,9 +2,12 @@
 
 pub mod api;
 pub mod assets;
+pub mod auth;
 pub mod error;
+pub mod form;
 pub mod pages;
 pub mod params;
+pub mod rate_limit;
 pub mod routes;
 pub mod security;
 pub mod serve;

@@ -4,7 +4,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
@@ -23,8 +23,17 @@ pub fn build_router(state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
     let api = Router::new()
         .route("/search", get(api::search::search))
-        .route("/entries", get(api::entries::list))
-        .route("/entries/{jurisdiction}/{slug}", get(api::entries::entry))
+        .route("/entries", get(api::entries::list).post(api::write::create))
+        .route(
+            "/entries/{jurisdiction}/{slug}",
+            get(api::entries::entry)
+                .put(api::write::update)
+                .delete(api::write::retire),
+        )
+        .route(
+            "/entries/{jurisdiction}/{slug}/revisions",
+            get(api::write::revisions),
+        )
         .route("/openapi.json", get(api::openapi::openapi))
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed)
@@ -41,6 +50,42 @@ pub fn build_router(state: AppState) -> Router {
         .route("/kinds/{kind}", get(pages::listing::kind))
         .route("/topics/{topic}", get(pages::listing::topic))
         .route("/about", get(pages::about::about))
+        .route(
+            "/login",
+            get(pages::account::login_form).post(pages::account::login),
+        )
+        .route("/logout", post(pages::account::logout))
+        .route("/account", get(pages::account::account))
+        .route("/account/password", post(pages::account::change_password))
+        .route("/account/tokens", post(pages::account::create_token))
+        .route(
+            "/account/tokens/{id}/revoke",
+            post(pages::account::revoke_token),
+        )
+        .route(
+            "/entries/new",
+            get(pages::editor::new_form).post(pages::editor::create),
+        )
+        .route(
+            "/entries/{jurisdiction}/{slug}/edit",
+            get(pages::editor::edit_form).post(pages::editor::update),
+        )
+        .route(
+            "/entries/{jurisdiction}/{slug}/retire",
+            post(pages::editor::retire),
+        )
+        .route(
+            "/entries/{jurisdiction}/{slug}/restore",
+            post(pages::editor::restore),
+        )
+        .route(
+            "/entries/{jurisdiction}/{slug}/history",
+            get(pages::history::history),
+        )
+        .route(
+            "/entries/{jurisdiction}/{slug}/history/{number}",
+            get(pages::history::revision),
+        )
         .route("/static/{name}", get(assets::static_file))
         .route("/healthz", get(healthz))
         .nest("/api", api)

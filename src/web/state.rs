@@ -3,11 +3,13 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
+use crate::catalog::{Catalog, CatalogError};
 use crate::config::Config;
-use crate::playbook::{Playbook, Problem, load_playbook};
-use crate::search::{IndexError, OpenOutcome, SearchIndex, SearchRequest, SearchResults};
+use crate::playbook::{Problem, load_playbook};
+use crate::search::{OpenOutcome, SearchRequest, SearchResults};
 
 use super::error::AppError;
+use super::rate_limit::RateLimiter;
 
 /// Why the app could not start.
 #[derive(Debug, thiserror::Error)]
@@ -15,19 +17,19 @@ pub enum StartupError {
     /// The playbook has problems; `playbook check` lists them.
     #[error("the playbook has {} problem(s); the first: {}", .0.len(), .0.first().map(|p| p.to_string()).unwrap_or_default())]
     Playbook(Vec<Problem>),
-    /// The index could not be opened or built.
+    /// The store or index could not be opened.
     #[error(transparent)]
-    Index(#[from] IndexError),
+    Catalog(#[from] CatalogError),
 }
 
 /// The shared state behind every handler.
 pub struct Shared {
     /// The configuration.
     pub config: Config,
-    /// The curated playbook.
-    pub playbook: Playbook,
-    /// The search index.
-    pub index: SearchIndex,
+    /// Curated and contributed entries, their store and index.
+    pub catalog: Catalog,
+    /// Sign-in attempts per client.
+    pub login_limiter: RateLimiter,
 }
 
 /// Cheap to clone: one `Arc`.
@@ -42,34 +44,46 @@ impl Deref for AppState {
 }
 
 impl AppState {
-    /// Loads the playbook and opens (or builds) the index.
+    /// Loads the playbook, opens the store and the index (building it if needed).
     pub fn load(config: Config) -> Result<AppState, StartupError> {
         let loaded = load_playbook(&config.playbook_dir);
         if !loaded.problems.is_empty() {
             return Err(StartupError::Playbook(loaded.problems));
         }
-        let (index, outcome) = SearchIndex::open(&config.data_dir, &loaded.playbook)?;
+        let (catalog, outcome) = Catalog::open(loaded.playbook, &config.data_dir)?;
+        let entries = catalog.index().num_entries();
         match outcome {
-            OpenOutcome::Reused => {
-                tracing::info!(entries = index.num_entries(), "reused the search index")
-            }
+            OpenOutcome::Reused => tracing::info!(entries, "reused the search index"),
             OpenOutcome::Built(reason) => {
-                tracing::info!(entries = index.num_entries(), %reason, "built the search index")
+                tracing::info!(entries, %reason, "built the search index")
             }
         }
+        let login_limiter = RateLimiter::new(config.login_attempts_per_minute);
         Ok(AppState(Arc::new(Shared {
             config,
-            playbook: loaded.playbook,
-            index,
+            catalog,
+            login_limiter,
         })))
     }
 
     /// Runs a search on a blocking thread, off the async workers.
     pub async fn search(&self, request: SearchRequest) -> Result<SearchResults, AppError> {
         let state = self.clone();
-        tokio::task::spawn_blocking(move || state.index.search(&request))
+        tokio::task::spawn_blocking(move || state.catalog.index().search(&request))
             .await
             .map_err(|e| AppError::internal(format!("search task failed: {e}")))?
+            .map_err(AppError::from)
+    }
+
+    /// Runs catalog work (store and index I/O) on a blocking thread.
+    pub async fn with_catalog<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Catalog) -> Result<T, CatalogError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || work(&state.catalog))
+            .await
+            .map_err(|e| AppError::internal(format!("catalog task failed: {e}")))?
             .map_err(AppError::from)
     }
 }

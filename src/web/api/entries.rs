@@ -47,6 +47,8 @@ pub struct EntryJson {
     pub body_html: String,
     /// `curated` or `contributed`.
     pub origin: Origin,
+    /// Whether it is retired (hidden from search and listings).
+    pub retired: bool,
 }
 
 /// `GET /api/entries/{jurisdiction}/{slug}`
@@ -56,12 +58,23 @@ pub async fn entry(
 ) -> Result<Json<EntryJson>, ApiError> {
     let Path((jurisdiction, slug)) =
         path.map_err(|_| AppError::NotFound("There is no entry at this address.".into()))?;
-    let entry = find_entry(&state, &jurisdiction, &slug)?;
+    let found = find_entry(&state, &jurisdiction, &slug, None).await?;
+    Ok(Json(entry_json_of(&state, &found.entry, found.retired)?))
+}
+
+/// The JSON of an entry, with its jurisdiction looked up.
+pub fn entry_json_of(
+    state: &AppState,
+    entry: &Entry,
+    retired: bool,
+) -> Result<EntryJson, AppError> {
     let jurisdiction = state
-        .playbook
-        .jurisdiction(entry.jurisdiction().as_str())
+        .catalog
+        .jurisdiction(entry.jurisdiction().as_str())?
         .ok_or_else(|| AppError::internal(format!("entry {} has no jurisdiction", entry.id)))?;
-    Ok(Json(entry_json(entry, JurisdictionRef::from(jurisdiction))))
+    let mut json = entry_json(entry, JurisdictionRef::from(&jurisdiction));
+    json.retired = retired;
+    Ok(json)
 }
 
 /// The JSON of an entry.
@@ -82,6 +95,7 @@ pub fn entry_json(entry: &Entry, jurisdiction: JurisdictionRef) -> EntryJson {
         body_markdown: entry.body_markdown.clone(),
         body_html: render_html(&entry.body_markdown),
         origin: entry.origin,
+        retired: false,
     }
 }
 

@@ -3,3 +3,4 @@
 pub mod entries;
 pub mod openapi;
 pub mod search;
+pub mod write;

@@ -1,13 +1,17 @@
 //! `/entries/{jurisdiction}/{slug}`: one entry, rendered for reading and for print.
 
 use askama::Template;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
 use super::{Link, render, topic_label};
+use crate::catalog::CatalogEntry;
 use crate::playbook::markdown::{has_task_list, render_html};
-use crate::playbook::{Entry, EntryId, Kind, Origin, Slug, Status};
+use crate::playbook::{EntryId, Kind, Origin, Slug, Status};
+use crate::store::User;
 use crate::web::assets::Layout;
+use crate::web::auth::MaybeSession;
 use crate::web::error::{AppError, PageError};
 use crate::web::state::AppState;
 
@@ -39,32 +43,55 @@ struct EntryPage {
     permalink: String,
     origin: &'static str,
     api_href: String,
+    edit_href: Option<String>,
+    history_href: Option<String>,
+    last_changed: Option<String>,
+    retired: bool,
 }
 
-/// Finds an entry by the two path segments; anything that is not a valid id is not found.
-pub fn find_entry<'a>(
-    state: &'a AppState,
-    jurisdiction: &str,
-    slug: &str,
-) -> Result<&'a Entry, AppError> {
-    let not_found = || AppError::NotFound("There is no entry at this address.".into());
-    let id = EntryId::new(
+fn not_found() -> AppError {
+    AppError::NotFound("There is no entry at this address.".into())
+}
+
+/// The id named by two path segments; anything that is not a valid id is not found.
+pub fn parse_id(jurisdiction: &str, slug: &str) -> Result<EntryId, AppError> {
+    Ok(EntryId::new(
         Slug::parse(jurisdiction).map_err(|_| not_found())?,
         Slug::parse(slug).map_err(|_| not_found())?,
-    );
-    state.playbook.entry(&id).ok_or_else(not_found)
+    ))
+}
+
+/// An entry readers may see: retired entries only for those who may edit them.
+pub async fn find_entry(
+    state: &AppState,
+    jurisdiction: &str,
+    slug: &str,
+    viewer: Option<&User>,
+) -> Result<CatalogEntry, AppError> {
+    let id = parse_id(jurisdiction, slug)?;
+    let lookup = id.clone();
+    let found = state
+        .with_catalog(move |catalog| catalog.entry(&lookup))
+        .await?
+        .ok_or_else(not_found)?;
+    let may_see = !found.retired || viewer.is_some_and(|u| u.may_edit(&id.jurisdiction));
+    if may_see { Ok(found) } else { Err(not_found()) }
 }
 
 /// `GET /entries/{jurisdiction}/{slug}`
 pub async fn entry(
     State(state): State<AppState>,
-    Path((jurisdiction, slug)): Path<(String, String)>,
+    MaybeSession(session): MaybeSession,
+    path: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
-    let entry = find_entry(&state, &jurisdiction, &slug)?;
+    let Path((jurisdiction, slug)) = path?;
+    let viewer = session.as_ref().map(|s| &s.user);
+    let found = find_entry(&state, &jurisdiction, &slug, viewer).await?;
+    let entry = &found.entry;
     let meta = &entry.meta;
     let jurisdiction_link = state
-        .playbook
-        .jurisdiction(entry.jurisdiction().as_str())
+        .catalog
+        .jurisdiction(entry.jurisdiction().as_str())?
         .map_or_else(
             || {
                 Link::new(
@@ -74,12 +101,19 @@ pub async fn entry(
             },
             |j| Link::new(format!("/jurisdictions/{}", j.slug), j.display_name()),
         );
-    let related = meta
-        .related
-        .iter()
-        .filter_map(|id| state.playbook.entry(id))
-        .map(|r| Link::new(r.id.url_path(), r.meta.title.clone()))
-        .collect();
+    let related_ids = meta.related.clone();
+    let related = state
+        .with_catalog(move |catalog| {
+            let mut links = Vec::new();
+            for id in &related_ids {
+                if let Some(r) = catalog.entry(id)?.filter(|r| !r.retired) {
+                    links.push(Link::new(r.entry.id.url_path(), r.entry.meta.title.clone()));
+                }
+            }
+            Ok(links)
+        })
+        .await?;
+    let may_edit = viewer.is_some_and(|u| state.catalog.may_edit(u, &entry.id));
     let page = EntryPage {
         layout: Layout::new(meta.title.clone()),
         title: meta.title.clone(),
@@ -114,6 +148,19 @@ pub async fn entry(
             Origin::Contributed => "Contributed by the city",
         },
         api_href: format!("/api{}", entry.id.url_path()),
+        edit_href: may_edit.then(|| format!("{}/edit", entry.id.url_path())),
+        history_href: found
+            .revision
+            .as_ref()
+            .map(|_| format!("{}/history", entry.id.url_path())),
+        last_changed: found.revision.as_ref().map(|r| {
+            format!(
+                "Last changed by {} on {}",
+                r.author.as_deref().unwrap_or("an unknown user"),
+                r.created_at.format("%Y-%m-%d %H:%M UTC")
+            )
+        }),
+        retired: found.retired,
     };
     render(&page)
 }

@@ -1,6 +1,7 @@
 //! `/jurisdictions/{slug}`, `/kinds/{kind}`, `/topics/{topic}`: every entry of one value.
 
 use askama::Template;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Html;
 
@@ -82,12 +83,13 @@ async fn list(
 /// `GET /jurisdictions/{slug}`
 pub async fn jurisdiction(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> Result<Html<String>, PageError> {
+    let Path(slug) = path?;
     let jurisdiction = state
-        .playbook
-        .jurisdiction(&slug)
+        .catalog
+        .jurisdiction(&slug)?
         .ok_or_else(|| not_found("jurisdiction"))?;
     let listing = Listing {
         heading: jurisdiction.display_name(),
@@ -105,9 +107,10 @@ pub async fn jurisdiction(
 /// `GET /kinds/{kind}`
 pub async fn kind(
     State(state): State<AppState>,
-    Path(kind): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> Result<Html<String>, PageError> {
+    let Path(kind) = path?;
     let kind = Kind::parse(&kind).ok_or_else(|| not_found("kind"))?;
     let listing = Listing {
         heading: kind_label(kind.as_str()),
@@ -125,9 +128,10 @@ pub async fn kind(
 /// `GET /topics/{topic}`
 pub async fn topic(
     State(state): State<AppState>,
-    Path(topic): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> Result<Html<String>, PageError> {
+    let Path(topic) = path?;
     let topic = Slug::parse(&topic).map_err(|_| not_found("topic"))?;
     let listing = Listing {
         heading: topic_label(topic.as_str()),

@@ -1,7 +1,10 @@
 //! Server-rendered pages: one module per page, views built here from search results.
 
 pub mod about;
+pub mod account;
+pub mod editor;
 pub mod entry;
+pub mod history;
 pub mod home;
 pub mod listing;
 pub mod search;
@@ -154,8 +157,10 @@ pub fn facet_groups(
 pub fn filter_label(state: &AppState, filter: FilterName, value: &str) -> String {
     match filter {
         FilterName::Jurisdiction => state
-            .playbook
+            .catalog
             .jurisdiction(value)
+            .ok()
+            .flatten()
             .map_or_else(|| value.to_owned(), |j| j.display_name()),
         FilterName::Kind => kind_label(value),
         FilterName::Topic => topic_label(value),

@@ -84,7 +84,8 @@ pub async fn search(
         params.on_page(p).search_href()
     });
     let browse = state
-        .playbook
+        .catalog
+        .playbook()
         .jurisdictions
         .values()
         .map(|j| Link::new(format!("/jurisdictions/{}", j.slug), j.display_name()))

@@ -1,0 +1,33 @@
+# City Playbook: build the `playbook` binary, then run it on a slim Debian image as a
+# non-root user, with the playbook baked in and the data (index, store) on a volume.
+#
+#   docker build -t city-playbook .
+#   docker run --rm -p 8080:8080 -v playbook-data:/app/data city-playbook
+
+FROM rust:1.95-slim-bookworm AS build
+WORKDIR /src
+# Manifests first, so dependency builds are cached across source changes.
+COPY Cargo.toml Cargo.lock ./
+RUN mkdir -p src \
+    && echo 'fn main() {}' > src/main.rs && touch src/lib.rs \
+    && cargo fetch --locked
+COPY src ./src
+COPY templates ./templates
+COPY static ./static
+RUN touch src/main.rs src/lib.rs && cargo build --release --locked --bin playbook
+
+FROM debian:bookworm-slim
+RUN useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin playbook \
+    && mkdir -p /app/data \
+    && chown playbook:playbook /app/data
+WORKDIR /app
+COPY --from=build /src/target/release/playbook /usr/local/bin/playbook
+COPY playbook ./playbook
+USER playbook
+ENV PLAYBOOK_ADDR=0.0.0.0:8080 \
+    PLAYBOOK_DIR=/app/playbook \
+    PLAYBOOK_DATA_DIR=/app/data
+VOLUME ["/app/data"]
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["playbook", "healthcheck"]
+CMD ["playbook", "serve"]

@@ -1,0 +1,181 @@
+//! `playbook export DIR` and `playbook import DIR --as EMAIL`: contributed entries as
+//! playbook files, and back.
+
+use std::fs;
+use std::path::Path;
+
+use super::Dirs;
+use crate::catalog::{Catalog, CatalogError};
+use crate::playbook::entry_input::{EntryInput, JurisdictionInput};
+use crate::playbook::load::JURISDICTION_INDEX;
+use crate::playbook::write::entry_file;
+use crate::playbook::{Jurisdiction, load_playbook};
+
+fn open_catalog(dirs: &Dirs) -> Result<Catalog, String> {
+    super::accounts::open_store(dirs)?;
+    let loaded = load_playbook(&dirs.playbook_dir);
+    let (catalog, _) = Catalog::open(loaded.playbook, &dirs.data_dir).map_err(|e| e.to_string())?;
+    Ok(catalog)
+}
+
+fn jurisdiction_file(j: &Jurisdiction) -> String {
+    let mut front = format!("name = {}\n", toml::Value::String(j.name.clone()));
+    if let Some(state) = &j.state {
+        front.push_str(&format!("state = {}\n", toml::Value::String(state.clone())));
+    }
+    front.push_str(&format!("level = \"{}\"\n", j.level.as_str()));
+    format!("+++\n{front}+++\n{}\n", j.body_markdown.trim_end())
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Writes the curated playbook and every live contributed entry to `out` as playbook files,
+/// so `playbook check --playbook-dir OUT` passes and the files can go into a pull request.
+pub fn export(dirs: &Dirs, out: &Path) -> Result<String, String> {
+    let catalog = open_catalog(dirs)?;
+    let playbook = catalog.playbook();
+    for j in playbook.jurisdictions.values() {
+        write(
+            &out.join(j.slug.as_str()).join(JURISDICTION_INDEX),
+            &jurisdiction_file(j),
+        )?;
+    }
+    for entry in playbook.entries.values() {
+        let path = out
+            .join(entry.id.jurisdiction.as_str())
+            .join(format!("{}.md", entry.id.slug));
+        write(&path, &entry_file(&entry.meta, &entry.body_markdown))?;
+    }
+    let synonyms = dirs
+        .playbook_dir
+        .join(crate::playbook::synonyms::SYNONYMS_FILE);
+    if synonyms.is_file() {
+        fs::copy(
+            &synonyms,
+            out.join(crate::playbook::synonyms::SYNONYMS_FILE),
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    let contributed = catalog.contributed_entries().map_err(|e| e.to_string())?;
+    let mut count = 0;
+    for c in contributed.iter().filter(|c| !c.retired) {
+        let slug = c.entry.jurisdiction().as_str();
+        let index = out.join(slug).join(JURISDICTION_INDEX);
+        if !index.is_file() {
+            let j = catalog
+                .jurisdiction(slug)
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no jurisdiction {slug}"))?;
+            write(&index, &jurisdiction_file(&j))?;
+        }
+        let path = out.join(slug).join(format!("{}.md", c.entry.id.slug));
+        write(&path, &entry_file(&c.entry.meta, &c.entry.body_markdown))?;
+        count += 1;
+    }
+    Ok(format!(
+        "exported {count} contributed entries (and {} curated) to {}",
+        playbook.entries.len(),
+        out.display()
+    ))
+}
+
+/// Loads the entries of `dir` as contributions by `email`; curated ids are skipped, and an
+/// entry that exists already gets a new revision only when it changed.
+pub fn import(dirs: &Dirs, dir: &Path, email: &str) -> Result<String, String> {
+    let loaded = load_playbook(dir);
+    if !loaded.problems.is_empty() {
+        let list: Vec<String> = loaded.problems.iter().map(ToString::to_string).collect();
+        return Err(format!(
+            "{} has problems:\n{}",
+            dir.display(),
+            list.join("\n")
+        ));
+    }
+    let catalog = open_catalog(dirs)?;
+    let user = catalog
+        .store()
+        .user_by_email(email.trim())
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no user {email}"))?;
+    let mut created = std::collections::BTreeSet::new();
+    let (mut updated, mut unchanged, mut skipped) = (0, 0, Vec::new());
+    let input_of = |entry: &crate::playbook::Entry| {
+        let mut input = EntryInput::from_entry(&entry.id.slug, &entry.meta, &entry.body_markdown);
+        input.jurisdiction = Some(JurisdictionInput::Slug(entry.id.jurisdiction.to_string()));
+        input
+    };
+    let contributions: Vec<_> = loaded
+        .playbook
+        .entries
+        .values()
+        .filter(|entry| {
+            let curated = catalog.playbook().entry(&entry.id).is_some();
+            if curated {
+                skipped.push(format!("{} (curated)", entry.id));
+            }
+            !curated
+        })
+        .collect();
+    // First create what is new, without related ids (they may point at entries created later).
+    for entry in &contributions {
+        let id = &entry.id;
+        if catalog.entry(id).map_err(|e| e.to_string())?.is_some() {
+            continue;
+        }
+        if catalog
+            .jurisdiction(id.jurisdiction.as_str())
+            .map_err(|e| e.to_string())?
+            .is_none()
+            && let Some(j) = loaded.playbook.jurisdictions.get(&id.jurisdiction)
+        {
+            catalog
+                .store()
+                .add_jurisdiction(j)
+                .map_err(|e| e.to_string())?;
+        }
+        let mut input = input_of(entry);
+        input.related.clear();
+        match catalog.create(&user, &input, "imported") {
+            Ok(_) => {
+                created.insert(id.clone());
+            }
+            Err(CatalogError::Forbidden(m)) => skipped.push(format!("{id} ({m})")),
+            Err(e) => return Err(format!("{id}: {e}")),
+        }
+    }
+    // Then bring every entry to the file's content.
+    for entry in &contributions {
+        let id = &entry.id;
+        let Some(current) = catalog.entry(id).map_err(|e| e.to_string())? else {
+            continue;
+        };
+        if current.entry.meta == entry.meta && current.entry.body_markdown == entry.body_markdown {
+            if !created.contains(id) {
+                unchanged += 1;
+            }
+            continue;
+        }
+        match catalog.update(&user, id, &input_of(entry), "imported") {
+            Ok(_) if created.contains(id) => {}
+            Ok(_) => updated += 1,
+            Err(CatalogError::Forbidden(m)) => skipped.push(format!("{id} ({m})")),
+            Err(e) => return Err(format!("{id}: {e}")),
+        }
+    }
+    let created = created.len();
+    let mut report =
+        format!("imported {created} new entries; {updated} revised, {unchanged} unchanged");
+    if !skipped.is_empty() {
+        report.push_str(&format!(
+            "\nskipped {}:\n  {}",
+            skipped.len(),
+            skipped.join("\n  ")
+        ));
+    }
+    Ok(report)
+}

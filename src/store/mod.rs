@@ -1,0 +1,276 @@
+//! The contributions store: jurisdictions, accounts, API tokens, sessions, entries with every
+//! revision, and an audit log. SQLite is the embedded default; the `Store` trait keeps room
+//! for a PostgreSQL backend.
+
+pub mod migrations;
+pub mod sqlite;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::playbook::{Entry, EntryId, EntryMeta, Jurisdiction, Slug};
+
+pub use sqlite::SqliteStore;
+
+/// A user's id.
+pub type UserId = i64;
+
+/// What a user may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Creates, edits and retires entries of their own jurisdiction.
+    Editor,
+    /// Any jurisdiction; restores retired entries.
+    Admin,
+}
+
+impl Role {
+    /// The role's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Editor => "editor",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parses `editor` or `admin`.
+    pub fn parse(text: &str) -> Option<Role> {
+        match text {
+            "editor" => Some(Role::Editor),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// An account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// Its id.
+    pub id: UserId,
+    /// Sign-in email.
+    pub email: String,
+    /// The jurisdiction it edits.
+    pub jurisdiction: Slug,
+    /// Editor or admin.
+    pub role: Role,
+    /// The argon2id hash of its password.
+    pub password_hash: String,
+    /// Whether it still has the one-time password it was given.
+    pub must_change_password: bool,
+}
+
+impl User {
+    /// Whether this user may write entries of `jurisdiction`.
+    pub fn may_edit(&self, jurisdiction: &Slug) -> bool {
+        self.role == Role::Admin || &self.jurisdiction == jurisdiction
+    }
+}
+
+/// An API token as shown to its owner (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenInfo {
+    /// Its id.
+    pub id: i64,
+    /// The first characters, to recognise it.
+    pub prefix: String,
+    /// The owner's label.
+    pub label: String,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it was last used.
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// When it was revoked.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A signed-in browser session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Who is signed in.
+    pub user: User,
+    /// The token every form of this session must carry.
+    pub csrf_token: String,
+}
+
+/// What a revision did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RevisionAction {
+    /// The entry was created.
+    Create,
+    /// The entry was changed.
+    Edit,
+    /// The entry was retired (hidden from search and listings).
+    Retire,
+    /// A retired entry was restored.
+    Restore,
+}
+
+impl RevisionAction {
+    /// The action's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevisionAction::Create => "create",
+            RevisionAction::Edit => "edit",
+            RevisionAction::Retire => "retire",
+            RevisionAction::Restore => "restore",
+        }
+    }
+
+    fn parse(text: &str) -> RevisionAction {
+        match text {
+            "create" => RevisionAction::Create,
+            "retire" => RevisionAction::Retire,
+            "restore" => RevisionAction::Restore,
+            _ => RevisionAction::Edit,
+        }
+    }
+}
+
+/// A revision's record, without its content.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RevisionInfo {
+    /// The store-wide revision number (the index records how far it has applied these).
+    pub id: u64,
+    /// The revision's number within its entry, from 1.
+    pub number: u32,
+    /// What it did.
+    pub action: RevisionAction,
+    /// Who made it.
+    pub author: Option<String>,
+    /// Why.
+    pub message: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A revision with its full content.
+#[derive(Debug, Clone)]
+pub struct Revision {
+    /// Its record.
+    pub info: RevisionInfo,
+    /// The entry as it was.
+    pub entry: Entry,
+}
+
+/// A contributed entry at its current revision.
+#[derive(Debug, Clone)]
+pub struct ContributedEntry {
+    /// The entry.
+    pub entry: Entry,
+    /// Whether it is retired.
+    pub retired: bool,
+    /// Its current revision.
+    pub revision: RevisionInfo,
+}
+
+/// A change to write.
+#[derive(Debug, Clone)]
+pub struct NewRevision<'a> {
+    /// Which entry.
+    pub id: &'a EntryId,
+    /// What it does; `Create` fails with `Conflict` when the id exists.
+    pub action: RevisionAction,
+    /// The front matter after the change.
+    pub meta: &'a EntryMeta,
+    /// The body after the change.
+    pub body_markdown: &'a str,
+    /// Who.
+    pub author: Option<UserId>,
+    /// Why.
+    pub message: &'a str,
+}
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+    /// The thing exists already.
+    #[error("{0}")]
+    Conflict(String),
+    /// The thing does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// Stored data could not be read back.
+    #[error("corrupt stored data: {0}")]
+    Corrupt(String),
+}
+
+/// The store's operations.
+pub trait Store: Send + Sync {
+    /// Adds or updates jurisdictions that come from the playbook folder.
+    fn sync_curated_jurisdictions(&self, jurisdictions: &[&Jurisdiction])
+    -> Result<(), StoreError>;
+    /// Adds a jurisdiction; `Conflict` if the slug exists.
+    fn add_jurisdiction(&self, jurisdiction: &Jurisdiction) -> Result<(), StoreError>;
+    /// A jurisdiction by slug.
+    fn jurisdiction(&self, slug: &str) -> Result<Option<Jurisdiction>, StoreError>;
+    /// Every jurisdiction.
+    fn jurisdictions(&self) -> Result<Vec<Jurisdiction>, StoreError>;
+
+    /// Adds a user; `Conflict` if the email is taken.
+    fn add_user(
+        &self,
+        email: &str,
+        jurisdiction: &Slug,
+        role: Role,
+        password_hash: &str,
+    ) -> Result<UserId, StoreError>;
+    /// A user by email (case-insensitive).
+    fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError>;
+    /// Replaces a user's password hash.
+    fn set_password(
+        &self,
+        user: UserId,
+        password_hash: &str,
+        must_change: bool,
+    ) -> Result<(), StoreError>;
+
+    /// Records a new API token (its hash only).
+    fn add_token(
+        &self,
+        user: UserId,
+        label: &str,
+        prefix: &str,
+        token_hash: &str,
+    ) -> Result<i64, StoreError>;
+    /// The user a live token belongs to; records its use.
+    fn user_by_token(&self, token_hash: &str) -> Result<Option<User>, StoreError>;
+    /// A user's tokens.
+    fn tokens(&self, user: UserId) -> Result<Vec<TokenInfo>, StoreError>;
+    /// Revokes a token of `user` (any user's when None) by id or prefix; false if none matched.
+    fn revoke_token(&self, user: Option<UserId>, id_or_prefix: &str) -> Result<bool, StoreError>;
+
+    /// Starts a session.
+    fn add_session(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        csrf_token: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// A live session.
+    fn session(&self, token_hash: &str) -> Result<Option<Session>, StoreError>;
+    /// Ends a session.
+    fn remove_session(&self, token_hash: &str) -> Result<(), StoreError>;
+
+    /// Writes a revision and the entry's new state in one durable transaction.
+    fn save_revision(&self, change: NewRevision<'_>) -> Result<ContributedEntry, StoreError>;
+    /// A contributed entry, retired or not.
+    fn entry(&self, id: &EntryId) -> Result<Option<ContributedEntry>, StoreError>;
+    /// Every contributed entry.
+    fn entries(&self) -> Result<Vec<ContributedEntry>, StoreError>;
+    /// Entries changed by revisions after `revision`.
+    fn entries_changed_after(&self, revision: u64) -> Result<Vec<ContributedEntry>, StoreError>;
+    /// An entry's revisions, oldest first.
+    fn revisions(&self, id: &EntryId) -> Result<Vec<RevisionInfo>, StoreError>;
+    /// One revision with its content.
+    fn revision(&self, id: &EntryId, number: u32) -> Result<Option<Revision>, StoreError>;
+
+    /// Appends to the audit log.
+    fn audit(&self, actor: Option<UserId>, action: &str, detail: &str) -> Result<(), StoreError>;
+}

@@ -1,0 +1,391 @@
+//! Signing in and out, and the account page (password, API tokens).
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::render;
+use crate::accounts::{
+    check_new_password, dummy_hash, hash_password, hash_token, new_api_token, random_hex,
+    verify_password,
+};
+use crate::store::{TokenInfo, User};
+use crate::web::assets::Layout;
+use crate::web::auth::{
+    ClientIp, LOGIN_CSRF_COOKIE, MaybeSession, RequireSession, SESSION_COOKIE, SessionInfo,
+    check_csrf, cookie, set_cookie,
+};
+use crate::web::error::{AppError, PageError};
+use crate::web::form::{FormData, safe_next};
+use crate::web::state::AppState;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    csrf_token: String,
+    next: String,
+    email: String,
+    error: Option<&'static str>,
+}
+
+/// `?next=` on the sign-in page.
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+fn login_page(
+    status: StatusCode,
+    next: &str,
+    email: &str,
+    error: Option<&'static str>,
+    secure: bool,
+) -> Result<Response, PageError> {
+    let csrf_token = random_hex(32).map_err(|e| AppError::internal(e.to_string()))?;
+    let page = LoginPage {
+        layout: Layout::new("Sign in"),
+        csrf_token: csrf_token.clone(),
+        next: safe_next(next),
+        email: email.to_owned(),
+        error,
+    };
+    let html = render(&page)?;
+    Ok((
+        status,
+        [(
+            header::SET_COOKIE,
+            set_cookie(LOGIN_CSRF_COOKIE, &csrf_token, 3600, secure),
+        )],
+        html,
+    )
+        .into_response())
+}
+
+/// `GET /login`
+pub async fn login_form(
+    State(state): State<AppState>,
+    Query(query): Query<NextQuery>,
+) -> Result<Response, PageError> {
+    let next = query.next.unwrap_or_default();
+    login_page(
+        StatusCode::OK,
+        &next,
+        "",
+        None,
+        state.config.cookies_secure(),
+    )
+}
+
+/// `POST /login`
+pub async fn login(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let form = FormData::parse(&body);
+    let secure = state.config.cookies_secure();
+    check_csrf(
+        &cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default(),
+        form.get("csrf_token"),
+    )?;
+    if !state.login_limiter.allow(client) {
+        tracing::warn!(%client, "sign-in rate limit reached");
+        return Err(AppError::TooManyRequests.into());
+    }
+    let email = form.get("email").trim().to_owned();
+    let password = form.get("password").to_owned();
+    let lookup = email.clone();
+    let user = state
+        .with_catalog(move |catalog| Ok(catalog.store().user_by_email(&lookup)?))
+        .await?;
+    // Verify against a dummy hash for unknown emails, so both failures look and take the same.
+    let hash = user
+        .as_ref()
+        .map_or(dummy_hash(), |u| u.password_hash.as_str())
+        .to_owned();
+    let verified = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))?;
+    let Some(user) = user.filter(|_| verified) else {
+        let detail = format!("{email} from {client}");
+        state
+            .with_catalog(move |catalog| {
+                Ok(catalog.store().audit(None, "signin.failure", &detail)?)
+            })
+            .await?;
+        return login_page(
+            StatusCode::UNAUTHORIZED,
+            form.get("next"),
+            &email,
+            Some("Wrong email or password."),
+            secure,
+        );
+    };
+    let session_cookie = start_session(&state, &user, &client.to_string()).await?;
+    let next = if user.must_change_password {
+        "/account".to_owned()
+    } else {
+        safe_next(form.get("next"))
+    };
+    // Two cookies: `AppendHeaders`, since a plain header array would keep only the last.
+    Ok((
+        AppendHeaders([
+            (header::SET_COOKIE, session_cookie),
+            (
+                header::SET_COOKIE,
+                set_cookie(LOGIN_CSRF_COOKIE, "", 0, secure),
+            ),
+        ]),
+        Redirect::to(&next),
+    )
+        .into_response())
+}
+
+/// Starts a session for `user` and returns its `Set-Cookie` value.
+async fn start_session(
+    state: &AppState,
+    user: &User,
+    client: &str,
+) -> Result<axum::http::HeaderValue, AppError> {
+    let token = random_hex(32).map_err(|e| AppError::internal(e.to_string()))?;
+    let csrf = random_hex(32).map_err(|e| AppError::internal(e.to_string()))?;
+    let hours = state.config.session_hours.max(1);
+    let expires = Utc::now() + chrono::Duration::hours(hours);
+    let (token_hash, user_id, detail) = (
+        hash_token(&token),
+        user.id,
+        format!("{} from {client}", user.email),
+    );
+    state
+        .with_catalog(move |catalog| {
+            catalog
+                .store()
+                .add_session(&token_hash, user_id, &csrf, expires)?;
+            Ok(catalog
+                .store()
+                .audit(Some(user_id), "signin.success", &detail)?)
+        })
+        .await?;
+    Ok(set_cookie(
+        SESSION_COOKIE,
+        &token,
+        hours * 3600,
+        state.config.cookies_secure(),
+    ))
+}
+
+/// `POST /logout`
+pub async fn logout(
+    State(state): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    if let Some(session) = session {
+        check_csrf(
+            &session.csrf_token,
+            FormData::parse(&body).get("csrf_token"),
+        )?;
+        let token_hash = session.token_hash.clone();
+        state
+            .with_catalog(move |catalog| Ok(catalog.store().remove_session(&token_hash)?))
+            .await?;
+    }
+    let clear = set_cookie(SESSION_COOKIE, "", 0, state.config.cookies_secure());
+    Ok(([(header::SET_COOKIE, clear)], Redirect::to("/")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    layout: Layout,
+    email: String,
+    jurisdiction: String,
+    jurisdiction_href: String,
+    role: &'static str,
+    csrf_token: String,
+    must_change_password: bool,
+    tokens: Vec<TokenRow>,
+    new_token: Option<String>,
+    notice: Option<String>,
+    password_error: Option<String>,
+}
+
+struct TokenRow {
+    id: i64,
+    prefix: String,
+    label: String,
+    created: String,
+    last_used: String,
+    revoked: bool,
+}
+
+impl From<TokenInfo> for TokenRow {
+    fn from(t: TokenInfo) -> Self {
+        TokenRow {
+            id: t.id,
+            prefix: t.prefix,
+            label: t.label,
+            created: t.created_at.format("%Y-%m-%d").to_string(),
+            last_used: t.last_used_at.map_or_else(
+                || "never".to_owned(),
+                |t| t.format("%Y-%m-%d %H:%M").to_string(),
+            ),
+            revoked: t.revoked_at.is_some(),
+        }
+    }
+}
+
+async fn account_page(
+    state: &AppState,
+    session: &SessionInfo,
+    status: StatusCode,
+    notice: Option<String>,
+    new_token: Option<String>,
+    password_error: Option<String>,
+) -> Result<Response, PageError> {
+    let user = session.user.clone();
+    let user_id = user.id;
+    let tokens = state
+        .with_catalog(move |catalog| Ok(catalog.store().tokens(user_id)?))
+        .await?;
+    let jurisdiction = state
+        .catalog
+        .jurisdiction(user.jurisdiction.as_str())?
+        .map_or_else(|| user.jurisdiction.to_string(), |j| j.display_name());
+    let page = AccountPage {
+        layout: Layout::new("Your account"),
+        email: user.email.clone(),
+        jurisdiction,
+        jurisdiction_href: format!("/jurisdictions/{}", user.jurisdiction),
+        role: user.role.as_str(),
+        csrf_token: session.csrf_token.clone(),
+        must_change_password: user.must_change_password,
+        tokens: tokens.into_iter().map(TokenRow::from).collect(),
+        new_token,
+        notice,
+        password_error,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+/// `GET /account`
+pub async fn account(
+    State(state): State<AppState>,
+    RequireSession(session): RequireSession,
+) -> Result<Response, PageError> {
+    account_page(&state, &session, StatusCode::OK, None, None, None).await
+}
+
+/// `POST /account/password`
+pub async fn change_password(
+    State(state): State<AppState>,
+    RequireSession(session): RequireSession,
+    ClientIp(client): ClientIp,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let form = FormData::parse(&body);
+    check_csrf(&session.csrf_token, form.get("csrf_token"))?;
+    let (current, new, confirm) = (
+        form.get("current_password"),
+        form.get("new_password"),
+        form.get("confirm_password"),
+    );
+    let problem = if !verify_password(&session.user.password_hash, current) {
+        Some("Your current password is not right.".to_owned())
+    } else if new != confirm {
+        Some("The new password and its confirmation differ.".to_owned())
+    } else {
+        check_new_password(new)
+            .err()
+            .map(|m| format!("Choose a better password: {m}."))
+    };
+    if let Some(problem) = problem {
+        return account_page(
+            &state,
+            &session,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            None,
+            Some(problem),
+        )
+        .await;
+    }
+    let hash = hash_password(new).map_err(|e| AppError::internal(e.to_string()))?;
+    let user_id = session.user.id;
+    state
+        .with_catalog(move |catalog| {
+            catalog.store().set_password(user_id, &hash, false)?;
+            Ok(catalog
+                .store()
+                .audit(Some(user_id), "password.change", "")?)
+        })
+        .await?;
+    // Changing the password ends every session, this one too: start a fresh one.
+    let mut user = session.user.clone();
+    user.must_change_password = false;
+    let cookie = start_session(&state, &user, &client.to_string()).await?;
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/account")).into_response())
+}
+
+/// `POST /account/tokens`
+pub async fn create_token(
+    State(state): State<AppState>,
+    RequireSession(session): RequireSession,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let form = FormData::parse(&body);
+    check_csrf(&session.csrf_token, form.get("csrf_token"))?;
+    let label: String = form.get("label").trim().chars().take(80).collect();
+    let label = if label.is_empty() {
+        "API token".to_owned()
+    } else {
+        label
+    };
+    let (token, prefix, hash) = new_api_token().map_err(|e| AppError::internal(e.to_string()))?;
+    let user_id = session.user.id;
+    state
+        .with_catalog(move |catalog| {
+            catalog.store().add_token(user_id, &label, &prefix, &hash)?;
+            Ok(catalog
+                .store()
+                .audit(Some(user_id), "token.create", &prefix)?)
+        })
+        .await?;
+    let notice =
+        Some("Your new API token is below. Copy it now: it will not be shown again.".to_owned());
+    account_page(&state, &session, StatusCode::OK, notice, Some(token), None).await
+}
+
+/// `POST /account/tokens/{id}/revoke`
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    RequireSession(session): RequireSession,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    check_csrf(
+        &session.csrf_token,
+        FormData::parse(&body).get("csrf_token"),
+    )?;
+    let user_id = session.user.id;
+    state
+        .with_catalog(move |catalog| {
+            if catalog
+                .store()
+                .revoke_token(Some(user_id), &id.to_string())?
+            {
+                catalog
+                    .store()
+                    .audit(Some(user_id), "token.revoke", &id.to_string())?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(Redirect::to("/account").into_response())
+}

@@ -1,0 +1,428 @@
+//! Adding and editing contributed entries in the browser: `/entries/new`,
+//! `/entries/{jurisdiction}/{slug}/edit`, with a server-side preview, field-level errors that
+//! keep the input, and retire/restore.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::entry::parse_id;
+use super::render;
+use crate::playbook::entry_input::{EntryInput, FieldErrors, JurisdictionInput, SourceInput};
+use crate::playbook::markdown::render_html;
+use crate::playbook::{EntryId, Kind, Status};
+use crate::store::Role;
+use crate::web::assets::Layout;
+use crate::web::auth::{RequireSession, SessionInfo, check_csrf};
+use crate::web::error::{AppError, PageError};
+use crate::web::form::{FormData, split_list};
+use crate::web::state::AppState;
+
+/// An `<option>` of a select.
+struct SelectOption {
+    value: &'static str,
+    label: &'static str,
+    selected: bool,
+}
+
+/// One source's group of fields.
+struct SourceRow {
+    index: usize,
+    number: usize,
+    input: SourceInput,
+    title_error: Option<String>,
+    date_error: Option<String>,
+    url_error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "editor.html")]
+struct EditorPage {
+    layout: Layout,
+    heading: String,
+    action_url: String,
+    csrf_token: String,
+    is_new: bool,
+    show_jurisdiction: bool,
+    jurisdiction: String,
+    input: EntryInput,
+    topics_text: String,
+    related_text: String,
+    sources: Vec<SourceRow>,
+    kinds: Vec<SelectOption>,
+    statuses: Vec<SelectOption>,
+    errors: FieldErrors,
+    form_error: Option<String>,
+    preview_html: Option<String>,
+    message: String,
+    entry_href: Option<String>,
+    retire_url: Option<String>,
+    restore_url: Option<String>,
+}
+
+impl EditorPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+}
+
+/// What the form is for.
+enum Target {
+    New,
+    Edit { id: EntryId, retired: bool },
+}
+
+struct FormState {
+    input: EntryInput,
+    message: String,
+    errors: FieldErrors,
+    form_error: Option<String>,
+    preview_html: Option<String>,
+}
+
+fn editor_page(session: &SessionInfo, target: &Target, form: FormState) -> EditorPage {
+    let input = form.input;
+    let mut source_inputs: Vec<SourceInput> = input
+        .sources
+        .iter()
+        .filter(|s| !s.is_blank())
+        .cloned()
+        .collect();
+    // Always offer an empty group, so a source can be added without JavaScript.
+    source_inputs.push(SourceInput::default());
+    if source_inputs.len() < 2 {
+        source_inputs.push(SourceInput::default());
+    }
+    let errors = form.errors;
+    let sources = source_inputs
+        .into_iter()
+        .enumerate()
+        .map(|(index, input)| {
+            let error = |name: &str| {
+                errors
+                    .get(&format!("sources[{index}].{name}"))
+                    .map(str::to_owned)
+            };
+            SourceRow {
+                index,
+                number: index + 1,
+                title_error: error("title"),
+                date_error: error("date"),
+                url_error: error("url"),
+                input,
+            }
+        })
+        .collect();
+    let kinds = Kind::ALL
+        .into_iter()
+        .map(|k| SelectOption {
+            value: k.as_str(),
+            label: k.label(),
+            selected: input.kind == k.as_str(),
+        })
+        .collect();
+    let current_status = input.status.clone().unwrap_or_default();
+    let mut statuses = vec![SelectOption {
+        value: "",
+        label: "(none)",
+        selected: current_status.is_empty(),
+    }];
+    statuses.extend(Status::ALL.into_iter().map(|s| SelectOption {
+        value: s.as_str(),
+        label: s.label(),
+        selected: current_status == s.as_str(),
+    }));
+    let (heading, action_url, entry_href, retire_url, restore_url) = match target {
+        Target::New => (
+            "Add an entry".to_owned(),
+            "/entries/new".to_owned(),
+            None,
+            None,
+            None,
+        ),
+        Target::Edit { id, retired } => {
+            let path = id.url_path();
+            let is_admin = session.user.role == Role::Admin;
+            (
+                format!("Edit: {}", input.title),
+                format!("{path}/edit"),
+                Some(path.clone()),
+                (!retired).then(|| format!("{path}/retire")),
+                (*retired && is_admin).then(|| format!("{path}/restore")),
+            )
+        }
+    };
+    let jurisdiction = input.jurisdiction.as_ref().map_or_else(
+        || session.user.jurisdiction.to_string(),
+        |j| j.slug().to_owned(),
+    );
+    EditorPage {
+        layout: Layout::new(heading.clone()),
+        heading,
+        action_url,
+        csrf_token: session.csrf_token.clone(),
+        is_new: matches!(target, Target::New),
+        show_jurisdiction: matches!(target, Target::New) && session.user.role == Role::Admin,
+        jurisdiction,
+        topics_text: input.topics.join(", "),
+        related_text: input.related.join("\n"),
+        sources,
+        kinds,
+        statuses,
+        errors,
+        form_error: form.form_error,
+        preview_html: form.preview_html,
+        message: form.message,
+        entry_href,
+        retire_url,
+        restore_url,
+        input,
+    }
+}
+
+/// Reads the editor form into an `EntryInput`.
+fn read_form(form: &FormData, target: &Target) -> EntryInput {
+    let mut sources = Vec::new();
+    for index in 0..=crate::playbook::entry_input::MAX_SOURCES {
+        let field = |name: &str| form.optional(&format!("source_{name}_{index}"));
+        let source = SourceInput {
+            title: field("title").unwrap_or_default(),
+            publisher: field("publisher"),
+            date: field("date"),
+            url: field("url"),
+            quote: field("quote"),
+        };
+        if !source.is_blank() {
+            sources.push(source);
+        }
+    }
+    let slug = match target {
+        Target::New => form.get("slug").trim().to_owned(),
+        Target::Edit { id, .. } => id.slug.to_string(),
+    };
+    EntryInput {
+        slug,
+        jurisdiction: form.optional("jurisdiction").map(JurisdictionInput::Slug),
+        title: form.get("title").to_owned(),
+        summary: form.get("summary").to_owned(),
+        kind: form.get("kind").to_owned(),
+        topics: split_list(form.get("topics")),
+        date: form.optional("date"),
+        status: form.optional("status"),
+        related: split_list(form.get("related")),
+        sources,
+        body_markdown: form.get("body_markdown").replace("\r\n", "\n"),
+    }
+}
+
+fn respond(status: StatusCode, page: &EditorPage) -> Result<Response, PageError> {
+    Ok((status, render(page)?).into_response())
+}
+
+/// `GET /entries/new`
+pub async fn new_form(RequireSession(session): RequireSession) -> Result<Response, PageError> {
+    let form = FormState {
+        input: EntryInput::default(),
+        message: String::new(),
+        errors: FieldErrors::default(),
+        form_error: None,
+        preview_html: None,
+    };
+    respond(StatusCode::OK, &editor_page(&session, &Target::New, form))
+}
+
+/// `POST /entries/new`
+pub async fn create(
+    State(state): State<AppState>,
+    RequireSession(session): RequireSession,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    submit(state, session, Target::New, body).await
+}
+
+/// Loads the contributed entry `id` for editing by `session`'s user.
+async fn editable(
+    state: &AppState,
+    session: &SessionInfo,
+    jurisdiction: &str,
+    slug: &str,
+) -> Result<(EntryId, crate::catalog::CatalogEntry), PageError> {
+    let id = parse_id(jurisdiction, slug)?;
+    let lookup = id.clone();
+    let found = state
+        .with_catalog(move |catalog| catalog.entry(&lookup))
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no entry at this address.".into()))?;
+    if found.revision.is_none() {
+        return Err(AppError::Forbidden(
+            "Curated entries are read-only here: they change through the playbook repository."
+                .into(),
+        )
+        .into());
+    }
+    if !session.user.may_edit(&id.jurisdiction) {
+        return Err(AppError::Forbidden(format!(
+            "You may only edit entries of {}.",
+            session.user.jurisdiction
+        ))
+        .into());
+    }
+    Ok((id, found))
+}
+
+/// `GET /entries/{jurisdiction}/{slug}/edit`
+pub async fn edit_form(
+    State(state): State<AppState>,
+    RequireSession(session): RequireSession,
+    Path((jurisdiction, slug)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let (id, found) = editable(&state, &session, &jurisdiction, &slug).await?;
+    let form = FormState {
+        input: EntryInput::from_entry(&id.slug, &found.entry.meta, &found.entry.body_markdown),
+        message: String::new(),
+        errors: FieldErrors::default(),
+        form_error: None,
+        preview_html: None,
+    };
+    let target = Target::Edit {
+        id,
+        retired: found.retired,
+    };
+    respond(StatusCode::OK, &editor_page(&session, &target, form))
+}
+
+/// `POST /entries/{jurisdiction}/{slug}/edit`
+pub async fn update(
+    State(state): State<AppState>,
+    RequireSession(session): RequireSession,
+    Path((jurisdiction, slug)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let (id, found) = editable(&state, &session, &jurisdiction, &slug).await?;
+    submit(
+        state,
+        session,
+        Target::Edit {
+            id,
+            retired: found.retired,
+        },
+        body,
+    )
+    .await
+}
+
+async fn submit(
+    state: AppState,
+    session: SessionInfo,
+    target: Target,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let form = FormData::parse(&body);
+    check_csrf(&session.csrf_token, form.get("csrf_token"))?;
+    let input = read_form(&form, &target);
+    let message = form
+        .get("message")
+        .trim()
+        .chars()
+        .take(500)
+        .collect::<String>();
+    let mut state_of_form = FormState {
+        input: input.clone(),
+        message: message.clone(),
+        errors: FieldErrors::default(),
+        form_error: None,
+        preview_html: None,
+    };
+    if form.get("action") == "preview" {
+        state_of_form.preview_html = Some(render_html(&input.body_markdown));
+        if let Err(errors) = input.validate() {
+            state_of_form.errors = errors;
+        }
+        return respond(
+            StatusCode::OK,
+            &editor_page(&session, &target, state_of_form),
+        );
+    }
+    let user = session.user.clone();
+    let write_target = match &target {
+        Target::New => None,
+        Target::Edit { id, .. } => Some(id.clone()),
+    };
+    let result = state
+        .with_catalog(move |catalog| match &write_target {
+            None => catalog.create(&user, &input, &message),
+            Some(id) => catalog.update(&user, id, &input, &message),
+        })
+        .await;
+    match result {
+        Ok(saved) => Ok(Redirect::to(&saved.entry.id.url_path()).into_response()),
+        Err(AppError::Unprocessable(errors)) => {
+            state_of_form.errors = errors;
+            state_of_form.form_error =
+                Some("The entry was not saved: correct the fields marked below.".into());
+            respond(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &editor_page(&session, &target, state_of_form),
+            )
+        }
+        Err(AppError::Conflict(message)) => {
+            state_of_form
+                .errors
+                .add("slug", format!("{message}: choose another slug"));
+            state_of_form.form_error =
+                Some("The entry was not saved: its address is taken.".into());
+            respond(
+                StatusCode::CONFLICT,
+                &editor_page(&session, &target, state_of_form),
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn set_retired(
+    state: AppState,
+    session: SessionInfo,
+    jurisdiction: String,
+    slug: String,
+    body: Bytes,
+    retired: bool,
+) -> Result<Response, PageError> {
+    let form = FormData::parse(&body);
+    check_csrf(&session.csrf_token, form.get("csrf_token"))?;
+    let (id, _) = editable(&state, &session, &jurisdiction, &slug).await?;
+    let message = form
+        .get("message")
+        .trim()
+        .chars()
+        .take(500)
+        .collect::<String>();
+    let user = session.user.clone();
+    let target = id.clone();
+    state
+        .with_catalog(move |catalog| catalog.set_retired(&user, &target, retired, &message))
+        .await?;
+    Ok(Redirect::to(&id.url_path()).into_response())
+}
+
+/// `POST /entries/{jurisdiction}/{slug}/retire`
+pub async fn retire(
+    State(state): State<AppState>,
+    RequireSession(session): RequireSession,
+    Path((jurisdiction, slug)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    set_retired(state, session, jurisdiction, slug, body, true).await
+}
+
+/// `POST /entries/{jurisdiction}/{slug}/restore`
+pub async fn restore(
+    State(state): State<AppState>,
+    RequireSession(session): RequireSession,
+    Path((jurisdiction, slug)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    set_retired(state, session, jurisdiction, slug, body, false).await
+}

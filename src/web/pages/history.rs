@@ -1,0 +1,155 @@
+//! `/entries/{jurisdiction}/{slug}/history`: every revision of a contributed entry, each one
+//! viewable, with the changes from the revision before.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use similar::{ChangeTag, TextDiff};
+
+use super::entry::{find_entry, parse_id};
+use super::render;
+use crate::playbook::markdown::render_html;
+use crate::playbook::write::entry_file;
+use crate::store::RevisionInfo;
+use crate::web::assets::Layout;
+use crate::web::auth::MaybeSession;
+use crate::web::error::{AppError, PageError};
+use crate::web::state::AppState;
+
+struct RevisionRow {
+    number: u32,
+    href: String,
+    action: &'static str,
+    author: String,
+    when: String,
+    message: String,
+}
+
+fn row(base: &str, info: &RevisionInfo) -> RevisionRow {
+    RevisionRow {
+        number: info.number,
+        href: format!("{base}/history/{}", info.number),
+        action: info.action.as_str(),
+        author: info.author.clone().unwrap_or_else(|| "unknown".into()),
+        when: info.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        message: info.message.clone(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "history.html")]
+struct HistoryPage {
+    layout: Layout,
+    title: String,
+    entry_href: String,
+    revisions: Vec<RevisionRow>,
+}
+
+/// `GET /entries/{jurisdiction}/{slug}/history`
+pub async fn history(
+    State(state): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Path((jurisdiction, slug)): Path<(String, String)>,
+) -> Result<Html<String>, PageError> {
+    let found = find_entry(
+        &state,
+        &jurisdiction,
+        &slug,
+        session.as_ref().map(|s| &s.user),
+    )
+    .await?;
+    let id = found.entry.id.clone();
+    let base = id.url_path();
+    let revisions = state
+        .with_catalog(move |catalog| catalog.revisions(&id))
+        .await?;
+    render(&HistoryPage {
+        layout: Layout::new(format!("History: {}", found.entry.meta.title)),
+        title: found.entry.meta.title.clone(),
+        entry_href: base.clone(),
+        revisions: revisions
+            .iter()
+            .rev()
+            .map(|info| row(&base, info))
+            .collect(),
+    })
+}
+
+/// A line of a diff.
+struct DiffLine {
+    class: &'static str,
+    sign: &'static str,
+    text: String,
+}
+
+#[derive(Template)]
+#[template(path = "revision.html")]
+struct RevisionPage {
+    layout: Layout,
+    title: String,
+    revision: RevisionRow,
+    history_href: String,
+    body_html: String,
+    summary: String,
+    diff: Vec<DiffLine>,
+    previous: Option<u32>,
+}
+
+/// `GET /entries/{jurisdiction}/{slug}/history/{number}`
+pub async fn revision(
+    State(state): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Path((jurisdiction, slug, number)): Path<(String, String, String)>,
+) -> Result<Html<String>, PageError> {
+    let not_found = || AppError::NotFound("There is no such revision.".into());
+    let number: u32 = number.parse().map_err(|_| not_found())?;
+    find_entry(
+        &state,
+        &jurisdiction,
+        &slug,
+        session.as_ref().map(|s| &s.user),
+    )
+    .await?;
+    let id = parse_id(&jurisdiction, &slug)?;
+    let lookup = id.clone();
+    let (current, previous) = state
+        .with_catalog(move |catalog| {
+            let current = catalog.revision(&lookup, number)?;
+            let previous = match number {
+                0 | 1 => None,
+                n => catalog.revision(&lookup, n - 1)?,
+            };
+            Ok((current, previous))
+        })
+        .await?;
+    let current = current.ok_or_else(not_found)?;
+    let file = |r: &crate::store::Revision| entry_file(&r.entry.meta, &r.entry.body_markdown);
+    let new_text = file(&current);
+    let old_text = previous.as_ref().map(file).unwrap_or_default();
+    let diff = TextDiff::from_lines(&old_text, &new_text)
+        .iter_all_changes()
+        .map(|change| {
+            let (class, sign) = match change.tag() {
+                ChangeTag::Delete => ("removed", "-"),
+                ChangeTag::Insert => ("added", "+"),
+                ChangeTag::Equal => ("same", " "),
+            };
+            DiffLine {
+                class,
+                sign,
+                text: change.value().trim_end_matches('\n').to_owned(),
+            }
+        })
+        .collect();
+    let base = id.url_path();
+    render(&RevisionPage {
+        layout: Layout::new(format!("Revision {number}: {}", current.entry.meta.title)),
+        title: current.entry.meta.title.clone(),
+        revision: row(&base, &current.info),
+        history_href: format!("{base}/history"),
+        body_html: render_html(&current.entry.body_markdown),
+        summary: current.entry.meta.summary.clone(),
+        diff,
+        previous: previous.map(|p| p.info.number),
+    })
+}
