@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::slug::{EntryId, Slug};
@@ -199,6 +199,8 @@ pub struct Entry {
     pub body_markdown: String,
     /// Where the entry comes from.
     pub origin: Origin,
+    /// When it last changed: the file's modification time, or the revision's time.
+    pub updated: Option<DateTime<Utc>>,
 }
 
 impl Entry {

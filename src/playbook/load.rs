@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::entry::{Entry, Origin};
@@ -279,6 +280,10 @@ fn read_entry(
                 meta: parsed.meta,
                 body_markdown: file.body.trim().to_owned(),
                 origin: Origin::Curated,
+                updated: fs::metadata(path)
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .map(DateTime::<Utc>::from),
             },
             parsed.related_lines,
         )),

@@ -8,6 +8,8 @@ use tantivy::tokenizer::{
 
 /// The tokenizer name registered on the index for every text field.
 pub const STEMMED: &str = "playbook_en";
+/// The tokenizer name for fields searched as typed (no stemming).
+pub const PLAIN: &str = "playbook_plain";
 
 /// Words too common to decide a search: dropped from queries unless nothing else is left.
 const STOP_WORDS: &[&str] = &[
@@ -17,6 +19,11 @@ const STOP_WORDS: &[&str] = &[
     "they", "this", "to", "us", "was", "we", "were", "what", "when", "where", "which", "who",
     "why", "will", "with", "would", "you", "your",
 ];
+
+/// The stop words.
+pub fn stop_words() -> &'static [&'static str] {
+    STOP_WORDS
+}
 
 /// Whether a lowercase word is a stop word.
 pub fn is_stop_word(word: &str) -> bool {

@@ -1,6 +1,6 @@
 //! Turning entries into index documents and stored documents back into result fields.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use tantivy::TantivyDocument;
 use tantivy::schema::{Facet, Value};
@@ -54,6 +54,8 @@ pub struct IndexedEntry {
     pub status: Option<Status>,
     /// Its jurisdiction.
     pub jurisdiction: JurisdictionRef,
+    /// When it last changed.
+    pub updated: Option<DateTime<Utc>>,
 }
 
 impl IndexedEntry {
@@ -69,6 +71,7 @@ impl IndexedEntry {
             date: entry.meta.date,
             status: entry.meta.status,
             jurisdiction: JurisdictionRef::from(jurisdiction),
+            updated: entry.updated,
         }
     }
 
@@ -77,6 +80,7 @@ impl IndexedEntry {
         let mut doc = TantivyDocument::default();
         doc.add_text(f.id, self.id.to_string());
         doc.add_text(f.title, &self.title);
+        doc.add_text(f.title_plain, &self.title);
         doc.add_text(f.summary, &self.summary);
         doc.add_text(f.body, &self.body_text);
         doc.add_text(f.topics_text, self.topics.join(" "));
@@ -103,6 +107,13 @@ impl IndexedEntry {
             doc.add_text(f.jurisdiction_state, state);
         }
         doc.add_text(f.jurisdiction_level, &self.jurisdiction.level);
+        doc.add_i64(
+            f.updated_sort,
+            self.updated.map_or(UNDATED, |t| t.timestamp()),
+        );
+        if let Some(updated) = self.updated {
+            doc.add_text(f.updated, updated.to_rfc3339());
+        }
         doc
     }
 }
@@ -150,6 +161,13 @@ impl<'a> StoredEntry<'a> {
             state: (!state.is_empty()).then(|| state.to_owned()),
             level: self.text(f.jurisdiction_level).to_owned(),
         }
+    }
+
+    /// The stored time of the last change.
+    pub fn updated(&self) -> Option<DateTime<Utc>> {
+        DateTime::parse_from_rfc3339(self.text(self.fields.updated))
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
     }
 
     /// The stored date.

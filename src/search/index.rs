@@ -13,14 +13,16 @@ use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
 };
 
-use super::analyzer::{STEMMED, plain_analyzer, stemmed_analyzer};
+use super::analyzer::{PLAIN, STEMMED, plain_analyzer, stemmed_analyzer};
 use super::document::{IndexedEntry, StoredEntry};
 use super::query_builder::{ALL_WORDS_BONUS, QueryBuilder, QueryMode};
 use super::query_text::QueryText;
 use super::request::{
     Facets, Hit, MAX_LIMIT, MAX_OFFSET, SearchError, SearchRequest, SearchResults, Sort,
 };
-use super::schema::{DATE_SORT_FIELD, FACETS_FIELD, PlaybookFields, SCHEMA_VERSION};
+use super::schema::{
+    DATE_SORT_FIELD, FACETS_FIELD, PlaybookFields, SCHEMA_VERSION, UPDATED_SORT_FIELD,
+};
 use super::snippet::{best_passage, plain_passage};
 use super::storage::{CommitPayload, IndexLocation};
 use super::synonyms::AnalyzedSynonyms;
@@ -61,14 +63,14 @@ pub enum OpenOutcome {
 
 /// The playbook's search index.
 pub struct SearchIndex {
-    index: Index,
-    fields: PlaybookFields,
-    reader: IndexReader,
+    pub(super) index: Index,
+    pub(super) fields: PlaybookFields,
+    pub(super) reader: IndexReader,
     writer: Mutex<Option<IndexWriter>>,
     payload: Mutex<CommitPayload>,
     synonyms: AnalyzedSynonyms,
     stemmed: TextAnalyzer,
-    plain: TextAnalyzer,
+    pub(super) plain: TextAnalyzer,
     path: PathBuf,
 }
 
@@ -276,22 +278,28 @@ impl SearchIndex {
             facet_collector.add_facet(root);
         }
         let page = TopDocs::with_limit(request.limit).and_offset(request.offset);
-        let by_date = request.sort == Sort::Date || built.mode == QueryMode::Browse;
-        let (ranked, total, facet_counts): (Vec<(f32, DocAddress)>, usize, _) = if by_date {
-            let top = page.order_by_fast_field::<i64>(DATE_SORT_FIELD, Order::Desc);
-            let (docs, total, facets) =
-                searcher.search(&*built.query, &(top, Count, facet_collector))?;
-            (
-                docs.into_iter()
-                    .map(|(_, address)| (0.0, address))
-                    .collect(),
-                total,
-                facets,
-            )
-        } else {
-            let top = page.order_by_score();
-            searcher.search(&*built.query, &(top, Count, facet_collector))?
+        let sort_field = match request.sort {
+            Sort::Updated => Some(UPDATED_SORT_FIELD),
+            Sort::Date => Some(DATE_SORT_FIELD),
+            Sort::Relevance if built.mode == QueryMode::Browse => Some(DATE_SORT_FIELD),
+            Sort::Relevance => None,
         };
+        let (ranked, total, facet_counts): (Vec<(f32, DocAddress)>, usize, _) =
+            if let Some(field) = sort_field {
+                let top = page.order_by_fast_field::<i64>(field, Order::Desc);
+                let (docs, total, facets) =
+                    searcher.search(&*built.query, &(top, Count, facet_collector))?;
+                (
+                    docs.into_iter()
+                        .map(|(_, address)| (0.0, address))
+                        .collect(),
+                    total,
+                    facets,
+                )
+            } else {
+                let top = page.order_by_score();
+                searcher.search(&*built.query, &(top, Count, facet_collector))?
+            };
         let mut stemmed = self.stemmed.clone();
         let mut hits = Vec::with_capacity(ranked.len());
         for (score, address) in ranked {
@@ -313,6 +321,7 @@ impl SearchIndex {
                 summary: summary.to_owned(),
                 date: stored.date(),
                 status: crate::playbook::Status::parse(stored.text(f.status)),
+                updated: stored.updated(),
                 snippet,
                 score: if score >= ALL_WORDS_BONUS {
                     score - ALL_WORDS_BONUS
@@ -353,6 +362,7 @@ enum OpenGenerationError {
 
 fn register_analyzer(index: &Index) {
     index.tokenizers().register(STEMMED, stemmed_analyzer());
+    index.tokenizers().register(PLAIN, plain_analyzer());
 }
 
 /// The facet of a jurisdiction, kind or topic value.

@@ -8,10 +8,12 @@ pub mod highlight;
 pub mod index;
 pub mod query_builder;
 pub mod query_text;
+pub mod related;
 pub mod request;
 pub mod schema;
 pub mod snippet;
 pub mod storage;
+pub mod suggest;
 pub mod synonyms;
 
 pub use document::{IndexedEntry, JurisdictionRef};

@@ -28,6 +28,8 @@ pub enum Sort {
     Relevance,
     /// Newest first.
     Date,
+    /// Most recently changed first.
+    Updated,
 }
 
 impl Sort {
@@ -36,8 +38,9 @@ impl Sort {
         match text {
             "" | "relevance" => Ok(Sort::Relevance),
             "date" => Ok(Sort::Date),
+            "updated" => Ok(Sort::Updated),
             other => Err(SearchError::BadParameter(format!(
-                "unknown sort `{}`: use relevance or date",
+                "unknown sort `{}`: use relevance, date or updated",
                 other.escape_debug()
             ))),
         }
@@ -108,6 +111,8 @@ pub struct Hit {
     pub date: Option<NaiveDate>,
     /// Status, if any.
     pub status: Option<Status>,
+    /// When it last changed, if known.
+    pub updated: Option<chrono::DateTime<chrono::Utc>>,
     /// HTML: the best passage, escaped, with matched words in `<mark>`.
     pub snippet: String,
     /// Relevance score (0 when browsing).

@@ -5,10 +5,10 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions,
 };
 
-use super::analyzer::STEMMED;
+use super::analyzer::{PLAIN, STEMMED};
 
 /// Bumped whenever the schema or analysis changes, so older indexes are rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Every field of a playbook index.
 #[derive(Debug, Clone)]
@@ -17,6 +17,8 @@ pub struct PlaybookFields {
     pub id: Field,
     /// The title (weighted most).
     pub title: Field,
+    /// The title without stemming, for search-as-you-type prefixes.
+    pub title_plain: Field,
     /// The summary (weighted more than the body).
     pub summary: Field,
     /// The body as plain text.
@@ -27,6 +29,10 @@ pub struct PlaybookFields {
     pub facets: Field,
     /// Days since 1970-01-01, or `UNDATED`: sorts by date.
     pub date_sort: Field,
+    /// Seconds since 1970 of the last change, or `UNDATED`: sorts feeds.
+    pub updated_sort: Field,
+    /// Stored only: the last change, RFC 3339.
+    pub updated: Field,
     /// Stored only: the kind slug.
     pub kind: Field,
     /// Stored only: each topic slug.
@@ -50,6 +56,8 @@ pub const UNDATED: i64 = i64::MIN / 2;
 
 /// Name of the `date_sort` fast field.
 pub const DATE_SORT_FIELD: &str = "date_sort";
+/// Name of the `updated_sort` fast field.
+pub const UPDATED_SORT_FIELD: &str = "updated_sort";
 /// Name of the facet field.
 pub const FACETS_FIELD: &str = "facets";
 
@@ -71,11 +79,21 @@ impl PlaybookFields {
         let fields = PlaybookFields {
             id: builder.add_text_field("id", STRING | STORED),
             title: builder.add_text_field("title", text(true)),
+            title_plain: builder.add_text_field(
+                "title_plain",
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(PLAIN)
+                        .set_index_option(IndexRecordOption::WithFreqs),
+                ),
+            ),
             summary: builder.add_text_field("summary", text(true)),
             body: builder.add_text_field("body", text(true)),
             topics_text: builder.add_text_field("topics_text", text(false)),
             facets: builder.add_facet_field(FACETS_FIELD, FacetOptions::default()),
             date_sort: builder.add_i64_field(DATE_SORT_FIELD, FAST | INDEXED),
+            updated_sort: builder.add_i64_field(UPDATED_SORT_FIELD, FAST),
+            updated: builder.add_text_field("updated", STORED),
             kind: builder.add_text_field("kind", STORED),
             topic: builder.add_text_field("topic", STORED),
             date: builder.add_text_field("date", STORED),
@@ -94,11 +112,14 @@ impl PlaybookFields {
         Ok(PlaybookFields {
             id: get("id")?,
             title: get("title")?,
+            title_plain: get("title_plain")?,
             summary: get("summary")?,
             body: get("body")?,
             topics_text: get("topics_text")?,
             facets: get(FACETS_FIELD)?,
             date_sort: get(DATE_SORT_FIELD)?,
+            updated_sort: get(UPDATED_SORT_FIELD)?,
+            updated: get("updated")?,
             kind: get("kind")?,
             topic: get("topic")?,
             date: get("date")?,

@@ -193,6 +193,7 @@ impl RawRevision {
             meta: parsed.meta,
             body_markdown: self.body_markdown.clone(),
             origin: Origin::Contributed,
+            updated: Some(time(&self.created_at)?),
         })
     }
 

@@ -12,13 +12,23 @@ use super::error::{AppError, PageError};
 
 /// The one stylesheet.
 const STYLESHEET: &str = include_str!("../../static/style.css");
+/// The search-suggestions script (progressive enhancement).
+const SUGGEST_SCRIPT: &str = include_str!("../../static/suggest.js");
 
-/// The stylesheet's URL, named by its content so browsers may cache it forever.
-pub static STYLESHEET_PATH: LazyLock<String> = LazyLock::new(|| {
-    let digest = Sha256::digest(STYLESHEET.as_bytes());
+/// A URL named by the file's content, so browsers may cache it forever.
+fn content_path(stem: &str, extension: &str, content: &str) -> String {
+    let digest = Sha256::digest(content.as_bytes());
     let short: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
-    format!("/static/style-{short}.css")
-});
+    format!("/static/{stem}-{short}.{extension}")
+}
+
+/// The stylesheet's URL.
+pub static STYLESHEET_PATH: LazyLock<String> =
+    LazyLock::new(|| content_path("style", "css", STYLESHEET));
+
+/// The script's URL.
+pub static SCRIPT_PATH: LazyLock<String> =
+    LazyLock::new(|| content_path("suggest", "js", SUGGEST_SCRIPT));
 
 /// What the layout (`base.html`) needs from every page.
 #[derive(Debug, Clone)]
@@ -27,6 +37,8 @@ pub struct Layout {
     pub title: String,
     /// The stylesheet URL.
     pub stylesheet: &'static str,
+    /// The script URL.
+    pub script: &'static str,
     /// What the header search box shows.
     pub query: String,
     /// Whether the header shows its own search box (the home and search pages have a big one).
@@ -39,6 +51,7 @@ impl Layout {
         Layout {
             title: title.into(),
             stylesheet: STYLESHEET_PATH.as_str(),
+            script: SCRIPT_PATH.as_str(),
             query: String::new(),
             header_search: true,
         }

@@ -4,6 +4,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod error;
+pub mod feeds;
 pub mod form;
 pub mod pages;
 pub mod params;

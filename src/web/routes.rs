@@ -15,7 +15,7 @@ use tracing::Level;
 
 use super::error::{ApiError, AppError, PageError};
 use super::state::AppState;
-use super::{api, assets, pages, security};
+use super::{api, assets, feeds, pages, security};
 
 /// Every route of the app, with its layers.
 pub fn build_router(state: AppState) -> Router {
@@ -23,6 +23,7 @@ pub fn build_router(state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
     let api = Router::new()
         .route("/search", get(api::search::search))
+        .route("/suggest", get(api::suggest::suggest))
         .route("/entries", get(api::entries::list).post(api::write::create))
         .route(
             "/entries/{jurisdiction}/{slug}",
@@ -88,6 +89,9 @@ pub fn build_router(state: AppState) -> Router {
         )
         .route("/static/{name}", get(assets::static_file))
         .route("/healthz", get(healthz))
+        .route("/feed.atom", get(feeds::all))
+        .route("/search.atom", get(feeds::search))
+        .route("/opensearch.xml", get(feeds::opensearch))
         .nest("/api", api)
         .fallback(page_not_found)
         .method_not_allowed_fallback(page_method_not_allowed)

@@ -3,9 +3,11 @@
 use axum::http::{HeaderName, HeaderValue, header};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// Pages load only our own stylesheet; no script, no frames, no plugins, forms post here.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
-     form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// Pages load only our own stylesheet and script (no inline script or style), fetch only from
+/// here, no frames, no plugins, and forms post here.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; \
+     frame-ancestors 'none'";
 
 /// The layers that add the security headers.
 pub fn header_layers() -> Vec<SetResponseHeaderLayer<HeaderValue>> {

@@ -3,4 +3,5 @@
 pub mod entries;
 pub mod openapi;
 pub mod search;
+pub mod suggest;
 pub mod write;

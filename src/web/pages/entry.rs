@@ -15,6 +15,9 @@ use crate::web::auth::MaybeSession;
 use crate::web::error::{AppError, PageError};
 use crate::web::state::AppState;
 
+/// How many related entries a page lists (more when the entry names more itself).
+const RELATED_BY_CONTENT: usize = 5;
+
 /// A source as the page shows it.
 struct SourceView {
     title: String,
@@ -102,12 +105,22 @@ pub async fn entry(
             |j| Link::new(format!("/jurisdictions/{}", j.slug), j.display_name()),
         );
     let related_ids = meta.related.clone();
+    let this_id = entry.id.clone();
     let related = state
         .with_catalog(move |catalog| {
+            // The entry's own list first, then entries found alike by their content.
             let mut links = Vec::new();
             for id in &related_ids {
                 if let Some(r) = catalog.entry(id)?.filter(|r| !r.retired) {
                     links.push(Link::new(r.entry.id.url_path(), r.entry.meta.title.clone()));
+                }
+            }
+            for alike in catalog.index().related(&this_id, RELATED_BY_CONTENT)? {
+                if links.len() >= RELATED_BY_CONTENT.max(related_ids.len()) {
+                    break;
+                }
+                if !links.iter().any(|l| l.href == alike.url) {
+                    links.push(Link::new(alike.url, alike.title));
                 }
             }
             Ok(links)

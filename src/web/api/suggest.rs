@@ -1,0 +1,42 @@
+//! `GET /api/suggest?q=`: up to 8 entry titles for what has been typed so far.
+
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::search::suggest::Suggestion;
+use crate::web::error::{ApiError, AppError};
+use crate::web::form::FormData;
+use crate::web::state::AppState;
+
+/// The suggestions for a query.
+#[derive(Serialize)]
+pub struct SuggestResponse {
+    /// What was typed.
+    pub query: String,
+    /// Titles, best first.
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// `GET /api/suggest?q=[&format=opensearch]`
+pub async fn suggest(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = FormData::parse(raw.as_deref().unwrap_or("").as_bytes());
+    let query = params.get("q").to_owned();
+    let typed = query.clone();
+    let task_state = state.clone();
+    let suggestions =
+        tokio::task::spawn_blocking(move || task_state.catalog.index().suggest(&typed))
+            .await
+            .map_err(|e| AppError::internal(e.to_string()))??;
+    if params.get("format") == "opensearch" {
+        // The OpenSearch suggestions format browsers read: [query, [titles]].
+        let titles: Vec<&str> = suggestions.iter().map(|s| s.title.as_str()).collect();
+        return Ok(Json(json!([query, titles])).into_response());
+    }
+    Ok(Json(SuggestResponse { query, suggestions }).into_response())
+}

@@ -1,0 +1,144 @@
+//! Atom feeds of new and changed entries (`/feed.atom`, and `/search.atom` for any search),
+//! and the OpenSearch description that lets staff add the playbook to their browser.
+
+use askama::Template;
+use axum::extract::{RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+
+use super::error::{AppError, PageError};
+use super::params::SearchParams;
+use super::state::AppState;
+use crate::search::{Hit, SearchRequest, Sort};
+
+/// Entries in a feed.
+const FEED_ENTRIES: usize = 50;
+
+struct FeedEntry {
+    title: String,
+    url: String,
+    updated: String,
+    summary: String,
+    kind: &'static str,
+    jurisdiction: String,
+}
+
+#[derive(Template)]
+#[template(path = "feed.xml")]
+struct Feed {
+    title: String,
+    self_url: String,
+    html_url: String,
+    updated: String,
+    entries: Vec<FeedEntry>,
+}
+
+fn updated_of(hit: &Hit) -> Option<DateTime<Utc>> {
+    hit.updated.or_else(|| {
+        hit.date
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc())
+    })
+}
+
+async fn feed(
+    state: AppState,
+    title: String,
+    request: SearchRequest,
+    self_path: String,
+    html_path: String,
+) -> Result<Response, PageError> {
+    let results = state.search(request).await?;
+    let base = state.config.public_url();
+    let newest = results
+        .hits
+        .iter()
+        .filter_map(updated_of)
+        .max()
+        .unwrap_or_else(Utc::now);
+    let entries = results
+        .hits
+        .iter()
+        .map(|hit| FeedEntry {
+            title: hit.title.clone(),
+            url: format!("{base}{}", hit.url),
+            updated: updated_of(hit).unwrap_or(newest).to_rfc3339(),
+            summary: hit.summary.clone(),
+            kind: hit.kind.as_str(),
+            jurisdiction: hit.jurisdiction.name.clone(),
+        })
+        .collect();
+    let xml = Feed {
+        title,
+        self_url: format!("{base}{self_path}"),
+        html_url: format!("{base}{html_path}"),
+        updated: newest.to_rfc3339(),
+        entries,
+    }
+    .render()
+    .map_err(AppError::from)?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        xml,
+    )
+        .into_response())
+}
+
+/// `GET /feed.atom`: the newest and latest-changed entries.
+pub async fn all(State(state): State<AppState>) -> Result<Response, PageError> {
+    let request = SearchRequest {
+        sort: Sort::Updated,
+        limit: FEED_ENTRIES,
+        ..SearchRequest::default()
+    };
+    feed(
+        state,
+        "City Playbook: new and changed entries".into(),
+        request,
+        "/feed.atom".into(),
+        "/search".into(),
+    )
+    .await
+}
+
+/// `GET /search.atom?q=&jurisdiction=&kind=&topic=`: a search as a feed, latest changes first.
+pub async fn search(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, PageError> {
+    let params = SearchParams::parse(raw.as_deref())?;
+    let mut request = params.page_request(FEED_ENTRIES)?;
+    request.sort = Sort::Updated;
+    let html = params.search_href();
+    let self_path = html.replacen("/search", "/search.atom", 1);
+    let title = if params.q.trim().is_empty() {
+        "City Playbook: filtered entries".to_owned()
+    } else {
+        format!("City Playbook: “{}”", params.q.trim())
+    };
+    feed(state, title, request, self_path, html).await
+}
+
+#[derive(Template)]
+#[template(path = "opensearch.xml")]
+struct OpenSearch {
+    base: String,
+}
+
+/// `GET /opensearch.xml`
+pub async fn opensearch(State(state): State<AppState>) -> Result<Response, PageError> {
+    let xml = OpenSearch {
+        base: state.config.public_url(),
+    }
+    .render()
+    .map_err(AppError::from)?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "application/opensearchdescription+xml; charset=utf-8",
+        )],
+        xml,
+    )
+        .into_response())
+}
