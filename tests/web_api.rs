@@ -1,0 +1,501 @@
+//! The JSON API, driven through the real router: field shapes, repeated filters, bounds, errors,
+//! CORS, agreement with the search page, and every response checked against the OpenAPI
+//! document the app serves.
+
+mod web_support;
+
+use std::collections::BTreeSet;
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use web_support::{
+    TestApp, assert_json_error, assert_security_headers, assert_valid, hit_ids, openapi, request,
+    resolve, response_schema, validate,
+};
+
+const CHECKLIST: &str = "minneapolis-mn/national-guard-request-checklist";
+
+/// An object's keys.
+fn keys(value: &Value) -> BTreeSet<&str> {
+    value
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {value}"))
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
+/// A set of names.
+fn names<'a>(list: &[&'a str]) -> BTreeSet<&'a str> {
+    list.iter().copied().collect()
+}
+
+/// The `id` of each item of a JSON array.
+fn ids(items: &Value) -> Vec<String> {
+    items
+        .as_array()
+        .unwrap_or_else(|| panic!("not an array: {items}"))
+        .iter()
+        .map(|item| item["id"].as_str().expect("an id").to_owned())
+        .collect()
+}
+
+/// The strings of a JSON array.
+fn ids_of(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not an array: {list}"))
+        .iter()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
+#[tokio::test]
+async fn search_has_exactly_the_documented_fields() {
+    let body = TestApp::new()
+        .json("/api/search?q=guard&limit=2", StatusCode::OK)
+        .await;
+    assert_eq!(
+        keys(&body),
+        names(&[
+            "query", "total", "offset", "limit", "hits", "facets", "took_ms"
+        ])
+    );
+    assert_eq!(body["query"], "guard");
+    assert_eq!(body["limit"], 2);
+    assert_eq!(body["offset"], 0);
+    assert!(body["total"].as_u64().is_some_and(|t| t >= 3), "{body}");
+    assert!(body["took_ms"].as_f64().is_some_and(|t| t >= 0.0));
+    let hits = body["hits"].as_array().expect("hits");
+    assert_eq!(hits.len(), 2);
+    for hit in hits {
+        assert_eq!(
+            keys(hit),
+            names(&[
+                "id",
+                "url",
+                "title",
+                "jurisdiction",
+                "kind",
+                "topics",
+                "summary",
+                "date",
+                "status",
+                "updated",
+                "snippet",
+                "score"
+            ])
+        );
+        assert_eq!(
+            keys(&hit["jurisdiction"]),
+            names(&["slug", "name", "state", "level"])
+        );
+        let id = hit["id"].as_str().expect("id");
+        assert_eq!(hit["url"], format!("/entries/{id}"));
+        assert!(hit["score"].as_f64().is_some_and(|s| s > 0.0));
+    }
+    assert!(
+        hits.iter()
+            .any(|h| h["snippet"].as_str().is_some_and(|s| s.contains("<mark>")))
+    );
+    assert_eq!(
+        keys(&body["facets"]),
+        names(&["jurisdiction", "kind", "topic"])
+    );
+    let kinds: u64 = body["facets"]["kind"]
+        .as_object()
+        .expect("kind counts")
+        .values()
+        .filter_map(Value::as_u64)
+        .sum();
+    assert_eq!(
+        Some(kinds),
+        body["total"].as_u64(),
+        "facets count every match"
+    );
+}
+
+#[tokio::test]
+async fn repeated_filters_are_or_ed_together() {
+    let app = TestApp::new();
+    let total = |body: &Value| body["total"].as_u64().expect("total");
+    let checklists = app
+        .json("/api/search?kind=checklist&limit=100", StatusCode::OK)
+        .await;
+    let practices = app
+        .json("/api/search?kind=practice&limit=100", StatusCode::OK)
+        .await;
+    let both = app
+        .json(
+            "/api/search?kind=checklist&kind=practice&limit=100",
+            StatusCode::OK,
+        )
+        .await;
+    assert!(total(&checklists) >= 1 && total(&practices) >= 1);
+    assert_eq!(total(&both), total(&checklists) + total(&practices));
+    for hit in both["hits"].as_array().expect("hits") {
+        assert!(
+            hit["kind"] == "checklist" || hit["kind"] == "practice",
+            "{hit}"
+        );
+    }
+
+    let everything = app.json("/api/search?limit=100", StatusCode::OK).await;
+    let both_places = app
+        .json(
+            "/api/search?jurisdiction=minnesota&jurisdiction=minneapolis-mn&limit=100",
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(total(&both_places), total(&everything));
+}
+
+#[tokio::test]
+async fn out_of_range_parameters_are_400_envelopes() {
+    let app = TestApp::new();
+    let long = format!("/api/search?q={}", "a".repeat(600));
+    for uri in [
+        "/api/search?q=guard&limit=0",
+        "/api/search?q=guard&limit=101",
+        "/api/search?q=guard&offset=10001",
+        "/api/search?q=guard&limit=abc",
+        "/api/search?q=guard&offset=-1",
+        "/api/search?q=guard&limit=1.5",
+        "/api/search?sort=bogus",
+        "/api/search?q=kind:nonsense",
+        "/api/search?q=-only",
+        long.as_str(),
+        "/api/entries?limit=0",
+        "/api/entries?offset=abc",
+    ] {
+        let reply = app.get(uri).await;
+        assert_json_error(&reply, StatusCode::BAD_REQUEST, "bad_request", uri);
+        assert_security_headers(&reply, uri);
+    }
+}
+
+#[tokio::test]
+async fn limits_at_the_bounds_are_accepted() {
+    let app = TestApp::new();
+    for uri in [
+        "/api/search?limit=1",
+        "/api/search?limit=100",
+        "/api/search?offset=10000",
+    ] {
+        app.json(uri, StatusCode::OK).await;
+    }
+    let far = app
+        .json("/api/search?q=guard&offset=10000", StatusCode::OK)
+        .await;
+    assert_eq!(far["hits"], json!([]));
+    assert!(far["total"].as_u64().is_some_and(|t| t > 0));
+}
+
+#[tokio::test]
+async fn entries_can_be_listed_by_kind() {
+    let body = TestApp::new()
+        .json("/api/entries?kind=checklist", StatusCode::OK)
+        .await;
+    assert_eq!(keys(&body), names(&["total", "offset", "limit", "entries"]));
+    let entries = body["entries"].as_array().expect("entries");
+    assert_eq!(Some(entries.len() as u64), body["total"].as_u64());
+    assert!(entries.iter().all(|e| e["kind"] == "checklist"), "{body}");
+    assert!(ids(&body["entries"]).contains(&CHECKLIST.to_owned()));
+    assert_eq!(
+        keys(&entries[0]),
+        names(&[
+            "id",
+            "url",
+            "title",
+            "jurisdiction",
+            "kind",
+            "topics",
+            "summary",
+            "date",
+            "status"
+        ])
+    );
+}
+
+#[tokio::test]
+async fn an_entry_comes_in_full() {
+    let entry = TestApp::new()
+        .json(&format!("/api/entries/{CHECKLIST}"), StatusCode::OK)
+        .await;
+    // The exact field set is the schema's business (entry_responses_match_the_document).
+    let fields = keys(&entry);
+    for field in [
+        "id",
+        "url",
+        "slug",
+        "jurisdiction",
+        "title",
+        "summary",
+        "kind",
+        "topics",
+        "date",
+        "status",
+        "related",
+        "sources",
+        "body_markdown",
+        "body_html",
+        "origin",
+    ] {
+        assert!(fields.contains(field), "no {field} in {fields:?}");
+    }
+    assert_eq!(entry["retired"], false);
+    assert_eq!(entry["id"], CHECKLIST);
+    assert_eq!(entry["url"], format!("/entries/{CHECKLIST}"));
+    assert_eq!(entry["slug"], "national-guard-request-checklist");
+    assert_eq!(entry["kind"], "checklist");
+    assert_eq!(entry["status"], "template");
+    assert_eq!(entry["origin"], "curated");
+    assert_eq!(entry["date"], Value::Null);
+    assert_eq!(
+        entry["jurisdiction"],
+        json!({"slug": "minneapolis-mn", "name": "Minneapolis", "state": "MN", "level": "city"})
+    );
+    assert!(
+        entry["body_markdown"]
+            .as_str()
+            .is_some_and(|b| b.contains("- [ ] "))
+    );
+    let html = entry["body_html"].as_str().expect("body_html");
+    assert!(
+        html.contains("checkbox") && !html.contains("<script"),
+        "{html}"
+    );
+    let sources = entry["sources"].as_array().expect("sources");
+    assert_eq!(sources.len(), 2);
+    assert!(
+        sources
+            .iter()
+            .all(|s| s["quote"].is_string() && s["publisher"] == "POLITICO")
+    );
+    let related = ids_of(&entry["related"]);
+    for curated in [
+        "minneapolis-mn/fema-emmitsburg-exercise",
+        "minnesota/guard-visible-identification",
+        "minnesota/city-state-coordination-after-2020",
+        "minneapolis-mn/after-action-recommendations",
+    ] {
+        assert!(related.contains(&curated), "{related:?}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_addresses_and_methods_are_json_errors() {
+    let app = TestApp::new();
+    for uri in [
+        "/api/entries/minneapolis-mn/no-such-entry",
+        "/api/entries/atlantis/separation-ordinance",
+        "/api/entries/Not%20A%20Slug/x",
+        "/api/entries/minneapolis-mn",
+        "/api/nope",
+        "/api/search/extra",
+    ] {
+        let reply = app.get(uri).await;
+        assert_json_error(&reply, StatusCode::NOT_FOUND, "not_found", uri);
+        assert_security_headers(&reply, uri);
+    }
+    // Methods no API route will ever take (entries may gain write methods; search will not).
+    for (method, uri) in [
+        (Method::POST, "/api/search"),
+        (Method::DELETE, "/api/search"),
+        (Method::PUT, "/api/openapi.json"),
+    ] {
+        let reply = app.send(request(method.clone(), uri, &[])).await;
+        assert_json_error(
+            &reply,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            &format!("{method} {uri}"),
+        );
+    }
+}
+
+#[tokio::test]
+async fn cross_origin_gets_are_allowed() {
+    let app = TestApp::new();
+    let origin = ("origin", "https://intranet.example");
+    let reply = app
+        .send(request(Method::GET, "/api/search?q=guard", &[origin]))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(!reply.header("access-control-allow-origin").is_empty());
+
+    let preflight = app
+        .send(request(
+            Method::OPTIONS,
+            "/api/search?q=guard",
+            &[origin, ("access-control-request-method", "GET")],
+        ))
+        .await;
+    assert!(preflight.status.is_success(), "{}", preflight.status);
+    assert!(!preflight.header("access-control-allow-origin").is_empty());
+    let methods = preflight.header("access-control-allow-methods");
+    assert!(methods.contains("GET"), "{methods}");
+}
+
+#[tokio::test]
+async fn the_api_and_the_page_agree_on_results() {
+    let app = TestApp::new();
+    for query in [
+        "q=guard",
+        "q=natinal+gaurd+checklst",
+        "q=guard&kind=checklist&kind=practice",
+        "q=city&sort=date",
+        "q=police&jurisdiction=minneapolis-mn",
+        "topic=national-guard",
+        "",
+    ] {
+        let page = app.page(&format!("/search?{query}")).await;
+        let api = app
+            .json(&format!("/api/search?{query}"), StatusCode::OK)
+            .await;
+        assert_eq!(hit_ids(&page), ids(&api["hits"]), "{query}");
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_is_served_as_json() {
+    let app = TestApp::new();
+    let reply = app.get("/api/openapi.json").await;
+    assert!(reply.header("content-type").starts_with("application/json"));
+    let doc = reply.json();
+    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
+    assert!(doc["paths"].as_object().is_some_and(|p| !p.is_empty()));
+}
+
+#[tokio::test]
+async fn every_documented_path_is_routed() {
+    let app = TestApp::new();
+    let doc = openapi(&app).await;
+    for path in doc["paths"].as_object().expect("paths").keys() {
+        let uri = path
+            .replace("{jurisdiction}", "minneapolis-mn")
+            .replace("{slug}", "national-guard-request-checklist");
+        let reply = app.get(&uri).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "GET {uri} (documented {path})"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_documented_parameter_value_is_accepted() {
+    let app = TestApp::new();
+    let doc = openapi(&app).await;
+    for path in ["/api/search", "/api/entries"] {
+        let parameters = doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .expect("parameters");
+        for parameter in parameters {
+            let name = parameter["name"].as_str().expect("a name");
+            let schema = &parameter["schema"];
+            let values = schema["enum"]
+                .as_array()
+                .or_else(|| schema["items"]["enum"].as_array());
+            for value in values.into_iter().flatten() {
+                let value = value.as_str().expect("a string value");
+                app.json(&format!("{path}?{name}={value}"), StatusCode::OK)
+                    .await;
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn search_responses_match_the_document() {
+    let app = TestApp::new();
+    let doc = openapi(&app).await;
+    let ok = response_schema(&doc, "/api/search", 200);
+    for uri in [
+        "/api/search?q=guard",
+        "/api/search?q=guard&limit=100&sort=date",
+        "/api/search?q=qqqzzzvvv",
+        "/api/search?kind=checklist&kind=practice",
+        "/api/search?limit=100",
+    ] {
+        let body = app.json(uri, StatusCode::OK).await;
+        assert_valid(&doc, ok, &body, uri);
+    }
+    let bad = app
+        .json("/api/search?limit=0", StatusCode::BAD_REQUEST)
+        .await;
+    assert_valid(&doc, response_schema(&doc, "/api/search", 400), &bad, "400");
+}
+
+#[tokio::test]
+async fn entry_responses_match_the_document() {
+    let app = TestApp::new();
+    let doc = openapi(&app).await;
+    let listing = app.json("/api/entries?limit=100", StatusCode::OK).await;
+    assert_valid(
+        &doc,
+        response_schema(&doc, "/api/entries", 200),
+        &listing,
+        "/api/entries",
+    );
+    let bad = app
+        .json("/api/entries?limit=101", StatusCode::BAD_REQUEST)
+        .await;
+    assert_valid(
+        &doc,
+        response_schema(&doc, "/api/entries", 400),
+        &bad,
+        "400",
+    );
+
+    let one = response_schema(&doc, "/api/entries/{jurisdiction}/{slug}", 200);
+    let every_id = ids(&listing["entries"]);
+    assert!(every_id.len() >= 19, "{every_id:?}");
+    for id in every_id {
+        let uri = format!("/api/entries/{id}");
+        let entry = app.json(&uri, StatusCode::OK).await;
+        assert_valid(&doc, one, &entry, &uri);
+    }
+    let missing = app
+        .json(
+            "/api/entries/minnesota/no-such-entry",
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+    let not_found = response_schema(&doc, "/api/entries/{jurisdiction}/{slug}", 404);
+    assert_valid(&doc, not_found, &missing, "404");
+}
+
+#[test]
+fn the_schema_validator_catches_mismatches() {
+    let doc = json!({"components": {"schemas": {
+        "Thing": {
+            "type": "object",
+            "required": ["name", "tags"],
+            "properties": {
+                "name": {"type": "string"},
+                "size": {"type": ["integer", "null"], "minimum": 0},
+                "kind": {"enum": ["a", "b"]},
+                "tags": {"type": "array", "items": {"type": "string"}},
+                "counts": {"type": "object", "additionalProperties": {"type": "integer"}}
+            }
+        }
+    }}});
+    let schema = json!({"$ref": "#/components/schemas/Thing"});
+    assert!(resolve(&doc, &schema).get("required").is_some());
+    let good = json!({"name": "x", "size": null, "kind": "a", "tags": ["t"], "counts": {"k": 2}});
+    assert_eq!(validate(&doc, &schema, &good), Vec::<String>::new());
+    for bad in [
+        json!({"tags": []}),
+        json!({"name": 1, "tags": []}),
+        json!({"name": "x", "tags": [1]}),
+        json!({"name": "x", "tags": [], "size": 1.5}),
+        json!({"name": "x", "tags": [], "size": -1}),
+        json!({"name": "x", "tags": [], "kind": "c"}),
+        json!({"name": "x", "tags": [], "counts": {"k": "2"}}),
+        json!({"name": "x", "tags": [], "surprise": true}),
+        json!(["not", "an", "object"]),
+    ] {
+        assert!(!validate(&doc, &schema, &bad).is_empty(), "accepted {bad}");
+    }
+}
