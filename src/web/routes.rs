@@ -123,6 +123,9 @@ async fn healthz() -> &'static str {
 
 async fn page_not_found(uri: Uri) -> Response {
     tracing::debug!(%uri, "no route");
+    if uri.path() == "/api" || uri.path().starts_with("/api/") {
+        return api_not_found().await;
+    }
     PageError(AppError::NotFound(
         "There is nothing at this address.".into(),
     ))
