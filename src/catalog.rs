@@ -57,6 +57,26 @@ pub struct CatalogEntry {
     pub revision: Option<RevisionInfo>,
 }
 
+/// The input with every line break as `\n`. Browsers send textareas with `\r\n`, and the
+/// stored front matter refuses carriage returns: saving one would fail reading it back.
+fn with_plain_line_breaks(input: &EntryInput) -> EntryInput {
+    let plain = |text: &str| text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut input = input.clone();
+    input.title = plain(&input.title);
+    input.summary = plain(&input.summary);
+    input.body_markdown = plain(&input.body_markdown);
+    for source in &mut input.sources {
+        source.title = plain(&source.title);
+        for text in [&mut source.publisher, &mut source.quote]
+            .into_iter()
+            .flatten()
+        {
+            *text = plain(text);
+        }
+    }
+    input
+}
+
 /// Curated and contributed entries, their store and their index.
 pub struct Catalog {
     playbook: Playbook,
@@ -175,6 +195,7 @@ impl Catalog {
 
     /// Validates input, including that related ids exist.
     fn validate(&self, input: &EntryInput) -> Result<ValidEntry, CatalogError> {
+        let input = &with_plain_line_breaks(input);
         let mut errors = match input.validate() {
             Ok(valid) => {
                 let mut errors = FieldErrors::default();
@@ -247,6 +268,12 @@ impl Catalog {
     ) -> Result<ContributedEntry, CatalogError> {
         self.check_writable(user, id)?;
         let mut valid = self.validate(input)?;
+        // The playbook format forbids it (`playbook check` would fail on the export).
+        if valid.meta.related.contains(id) {
+            let mut errors = FieldErrors::default();
+            errors.add("related", "an entry cannot be related to itself");
+            return Err(CatalogError::Invalid(errors));
+        }
         // The id is the address: an edit cannot move the entry.
         valid.slug = id.slug.clone();
         self.write(user, id, RevisionAction::Edit, &valid, message)

@@ -62,6 +62,11 @@ pub fn export(dirs: &Dirs, out: &Path) -> Result<String, String> {
         .map_err(|e| e.to_string())?;
     }
     let contributed = catalog.contributed_entries().map_err(|e| e.to_string())?;
+    let live: std::collections::BTreeSet<_> = contributed
+        .iter()
+        .filter(|c| !c.retired)
+        .map(|c| &c.entry.id)
+        .collect();
     let mut count = 0;
     for c in contributed.iter().filter(|c| !c.retired) {
         let slug = c.entry.jurisdiction().as_str();
@@ -73,8 +78,13 @@ pub fn export(dirs: &Dirs, out: &Path) -> Result<String, String> {
                 .ok_or_else(|| format!("no jurisdiction {slug}"))?;
             write(&index, &jurisdiction_file(&j))?;
         }
+        // Retired entries stay behind, so links to them go too (as on the entry's page);
+        // otherwise `playbook check` fails on an unknown related id.
+        let mut meta = c.entry.meta.clone();
+        meta.related
+            .retain(|id| playbook.entry(id).is_some() || live.contains(id));
         let path = out.join(slug).join(format!("{}.md", c.entry.id.slug));
-        write(&path, &entry_file(&c.entry.meta, &c.entry.body_markdown))?;
+        write(&path, &entry_file(&meta, &c.entry.body_markdown))?;
         count += 1;
     }
     Ok(format!(

@@ -127,6 +127,14 @@ pub struct ValidEntry {
     pub body_markdown: String,
 }
 
+const FENCE_MESSAGE: &str =
+    "must not contain a line of only +++ (it ends the front matter in the file format)";
+
+/// Whether a text has a line that is exactly `+++`, which would end an entry file's front matter.
+fn has_fence_line(text: &str) -> bool {
+    text.lines().any(|line| line.trim() == "+++")
+}
+
 fn text(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
     let value = value.trim();
     if value.is_empty() {
@@ -138,6 +146,8 @@ fn text(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> Strin
         .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
     {
         errors.add(field, "must not contain control characters");
+    } else if has_fence_line(value) {
+        errors.add(field, FENCE_MESSAGE);
     }
     value.to_owned()
 }
@@ -234,7 +244,11 @@ impl EntryInput {
                 publisher: optional(&source.publisher),
                 date: parse_date(&mut errors, &field("date"), &source.date),
                 url,
-                quote: optional(&source.quote),
+                quote: optional(&source.quote).inspect(|quote| {
+                    if has_fence_line(quote) {
+                        errors.add(field("quote"), FENCE_MESSAGE);
+                    }
+                }),
             });
         }
         if self.body_markdown.len() > MAX_BODY_BYTES {

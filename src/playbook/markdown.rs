@@ -21,6 +21,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
         .add_tags(["input"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
+        // Task-list boxes have no text of their own; screen readers need a name for them.
+        .set_tag_attribute_value("input", "aria-label", "Checklist step")
         .add_tag_attributes("div", ["id", "class"])
         .add_tag_attributes("sup", ["id", "class"])
         .add_tag_attributes("th", ["style"])
@@ -86,7 +88,7 @@ mod tests {
     fn task_lists_keep_their_checkboxes() {
         let html = render_html("- [ ] call the governor\n- [x] done\n");
         assert!(
-            html.contains(r#"<input disabled="" type="checkbox">"#),
+            html.contains(r#"<input disabled="" type="checkbox" aria-label="Checklist step">"#),
             "{html}"
         );
         assert!(html.contains("checked"), "{html}");

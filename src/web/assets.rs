@@ -64,18 +64,23 @@ impl Layout {
     }
 }
 
-/// `GET /static/{name}`: the stylesheet under its current name.
+/// `GET /static/{name}`: the stylesheet or the script under its current name.
 pub async fn static_file(path: Result<Path<String>, PathRejection>) -> Result<Response, PageError> {
     let Path(name) = path?;
-    if format!("/static/{name}") != *STYLESHEET_PATH {
+    let requested = format!("/static/{name}");
+    let (content_type, body) = if requested == *STYLESHEET_PATH {
+        ("text/css; charset=utf-8", STYLESHEET)
+    } else if requested == *SCRIPT_PATH {
+        ("text/javascript; charset=utf-8", SUGGEST_SCRIPT)
+    } else {
         return Err(AppError::NotFound("No such file.".into()).into());
-    }
+    };
     Ok((
         [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
         ],
-        STYLESHEET,
+        body,
     )
         .into_response())
 }

@@ -1,0 +1,601 @@
+//! Contributing in the browser: signing in (one-time password, forced change, rate limit,
+//! one message for every failure), CSRF on every form, adding an entry with a preview,
+//! editing it, its history and diffs, field errors that keep the input, API tokens shown once,
+//! and secrets stored only as hashes.
+
+mod contrib_support;
+
+use axum::http::StatusCode;
+use city_playbook::store::Role;
+use city_playbook::store::sqlite::DATABASE_FILE;
+use contrib_support::*;
+use scraper::Html;
+
+const ALICE: &str = "alice@minneapolis.example";
+const NEW_PASSWORD: &str = "a much longer chosen password";
+
+/// The editor form for a new entry, filled in; `word` makes it findable alone. Textareas use
+/// `\r\n`, as browsers send them.
+fn entry_form(csrf: &str, action: &str, word: &str) -> Form {
+    let title = format!("Night patrol agreement {word}");
+    let body = format!("## Plan\r\n\r\n**Bold** step {word}\r\n\r\n- [ ] call the chief");
+    Form::of(&[
+        ("csrf_token", csrf),
+        ("slug", "night-patrol"),
+        ("title", &title),
+        (
+            "summary",
+            "Police and parks share the night patrol.\r\nThey meet at dusk.",
+        ),
+        ("kind", "coordination"),
+        ("topics", "policing, federal-relations"),
+        ("date", "2026-01-15"),
+        ("status", "in-effect"),
+        ("related", CURATED_ID),
+        ("source_title_0", "Patrol memo"),
+        ("source_publisher_0", "City of Minneapolis"),
+        ("source_date_0", "2026-01-14"),
+        ("source_url_0", "https://example.org/patrol-memo"),
+        ("source_quote_0", "Parks and police\r\npatrol together."),
+        ("body_markdown", &body),
+        ("message", "first version"),
+        ("action", action),
+    ])
+}
+
+/// Whether the page shows an Edit link to `href`.
+fn has_edit_link(page: &Html, href: &str) -> bool {
+    count(page, &format!("a[href=\"{href}\"]")) > 0
+}
+
+#[tokio::test]
+async fn the_one_time_password_signs_in_once_and_must_be_changed() {
+    let data = DataDir::new();
+    let one_time = cli_add_user(data.path(), ALICE, CITY_A, "editor");
+    let app = data.app();
+
+    let mut first = Browser::new(&app);
+    first
+        .sign_in(ALICE, &one_time, "/entries/new")
+        .await
+        .expect_redirect("/account", "forced to the account page");
+    assert!(first.cookie("cpb_session").is_some());
+    assert!(
+        first.cookie("cpb_login_csrf").is_none(),
+        "login cookie cleared"
+    );
+    let account = first
+        .get("/account")
+        .await
+        .expect(StatusCode::OK, "account");
+    let notice = texts(&account.html(), "p.notice[role=note]").join(" ");
+    assert!(notice.contains("one-time password"), "{notice:?}");
+
+    let mut second = Browser::new(&app);
+    second
+        .sign_in(ALICE, &one_time, "/")
+        .await
+        .expect_redirect("/account", "second session");
+
+    // Bad changes are refused with the reason, and change nothing.
+    let csrf = first.csrf_of("/account").await;
+    for (current, new, confirm) in [
+        ("not the password", NEW_PASSWORD, NEW_PASSWORD),
+        (one_time.as_str(), NEW_PASSWORD, "something else entirely"),
+        (one_time.as_str(), "short", "short"),
+    ] {
+        let fields = [
+            ("csrf_token", csrf.as_str()),
+            ("current_password", current),
+            ("new_password", new),
+            ("confirm_password", confirm),
+        ];
+        let reply = first.post("/account/password", &fields).await;
+        let page = reply.expect(StatusCode::UNPROCESSABLE_ENTITY, new).html();
+        assert_eq!(count(&page, "p.field-error"), 1, "{new}");
+    }
+
+    let old_cookie = first.cookie("cpb_session").map(str::to_owned);
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("current_password", one_time.as_str()),
+        ("new_password", NEW_PASSWORD),
+        ("confirm_password", NEW_PASSWORD),
+    ];
+    first
+        .post("/account/password", &fields)
+        .await
+        .expect_redirect("/account", "password changed");
+    assert_ne!(first.cookie("cpb_session").map(str::to_owned), old_cookie);
+    let account = first
+        .get("/account")
+        .await
+        .expect(StatusCode::OK, "new session");
+    assert_eq!(count(&account.html(), "p.notice[role=note]"), 0);
+
+    // Every other session ended with the old password.
+    second
+        .get("/account")
+        .await
+        .expect_redirect("/login?next=%2Faccount", "old session ended");
+    let mut third = Browser::new(&app);
+    third
+        .sign_in(ALICE, &one_time, "/")
+        .await
+        .expect(StatusCode::UNAUTHORIZED, "the one-time password is spent");
+    third
+        .sign_in(ALICE, NEW_PASSWORD, "/entries/new")
+        .await
+        .expect_redirect("/entries/new", "no longer forced to /account");
+}
+
+#[tokio::test]
+async fn forms_without_the_right_csrf_token_are_403() {
+    let data = DataDir::new();
+    data.account(ALICE, CITY_A, Role::Editor);
+    let bob = data.account("bob@riverton.example", CITY_B, Role::Editor);
+    let (_, bobs_csrf) = data.session(&bob);
+    let app = data.app();
+    let mut browser = Browser::new(&app);
+    browser
+        .sign_in(ALICE, PASSWORD, "/account")
+        .await
+        .expect_redirect("/account", "signed in");
+    let csrf = browser.csrf_of("/account").await;
+
+    for uri in ["/entries/new", "/account/tokens", "/logout"] {
+        for token in [None, Some("wrong"), Some(bobs_csrf.as_str())] {
+            let mut form = entry_form(token.unwrap_or(""), "save", "csrfprobe");
+            form.set("label", "csrf probe");
+            if token.is_none() {
+                form.remove("csrf_token");
+            }
+            let reply = browser.submit(uri, &form).await;
+            reply.expect(StatusCode::FORBIDDEN, &format!("{uri} with {token:?}"));
+        }
+    }
+    // None of them took effect: no entry, no token, still signed in.
+    assert!(app.search_ids("csrfprobe").await.is_empty());
+    let account = browser
+        .get("/account")
+        .await
+        .expect(StatusCode::OK, "signed in");
+    assert!(!account.body.contains("csrf probe"), "no token was made");
+
+    // The sign-in form: its token must match the cookie set with the form.
+    let mut stranger = Browser::new(&app);
+    let login_csrf = stranger.csrf_of("/login").await;
+    let login = |csrf: &str| {
+        Form::of(&[
+            ("email", ALICE),
+            ("password", PASSWORD),
+            ("csrf_token", csrf),
+            ("next", "/account"),
+        ])
+    };
+    stranger.drop_cookie("cpb_login_csrf");
+    stranger
+        .submit("/login", &login(&login_csrf))
+        .await
+        .expect(StatusCode::FORBIDDEN, "no login cookie");
+    let login_csrf = stranger.csrf_of("/login").await;
+    stranger
+        .submit("/login", &login("0123456789abcdef"))
+        .await
+        .expect(StatusCode::FORBIDDEN, "token does not match the cookie");
+    assert!(stranger.cookie("cpb_session").is_none());
+    stranger
+        .submit("/login", &login(&login_csrf))
+        .await
+        .expect_redirect("/account", "matching token and cookie");
+
+    // With the right token, signing out works.
+    browser
+        .post("/logout", &[("csrf_token", &csrf)])
+        .await
+        .expect_redirect("/", "signed out");
+    assert!(browser.cookie("cpb_session").is_none());
+    browser
+        .get("/account")
+        .await
+        .expect_redirect("/login?next=%2Faccount", "session over");
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
+    let data = DataDir::new();
+    data.account(ALICE, CITY_A, Role::Editor);
+    let app = data.app();
+    let mut answers = Vec::new();
+    for (email, password) in [
+        (ALICE, "not her password"),
+        ("nobody@nowhere.example", PASSWORD),
+    ] {
+        let mut browser = Browser::new(&app);
+        let reply = browser.sign_in(email, password, "/account").await;
+        let page = reply.expect(StatusCode::UNAUTHORIZED, email).html();
+        assert!(browser.cookie("cpb_session").is_none(), "{email}");
+        assert_eq!(attr(&page, "input#email", "value"), email, "email kept");
+        answers.push(texts(&page, "p.field-error"));
+    }
+    assert_eq!(answers[0], ["Wrong email or password."]);
+    assert_eq!(answers[0], answers[1]);
+}
+
+#[tokio::test]
+async fn too_many_sign_in_attempts_are_429() {
+    let data = DataDir::new();
+    data.account(ALICE, CITY_A, Role::Editor);
+    let app = data.app();
+    let mut browser = Browser::new(&app);
+    // Requests sent in-process have no peer address, so they all count as one client.
+    for attempt in 1..=10 {
+        browser
+            .sign_in(ALICE, "guessing", "/account")
+            .await
+            .expect(StatusCode::UNAUTHORIZED, &format!("attempt {attempt}"));
+    }
+    browser.sign_in(ALICE, PASSWORD, "/account").await.expect(
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits",
+    );
+    assert!(browser.cookie("cpb_session").is_none());
+}
+
+#[tokio::test]
+async fn an_editor_previews_saves_edits_and_reads_the_history() {
+    let data = DataDir::new();
+    data.account(ALICE, CITY_A, Role::Editor);
+    let bob = data.account("bob@riverton.example", CITY_B, Role::Editor);
+    let app = data.app();
+    let mut alice = Browser::new(&app);
+    alice
+        .sign_in(ALICE, PASSWORD, "/entries/new")
+        .await
+        .expect_redirect("/entries/new", "signed in");
+    let csrf = alice.csrf_of("/entries/new").await;
+    let id = format!("{CITY_A}/night-patrol");
+    let page_href = format!("/entries/{id}");
+    let edit_href = format!("{page_href}/edit");
+
+    let preview = alice
+        .submit("/entries/new", &entry_form(&csrf, "preview", "wobblefrog"))
+        .await;
+    let preview = preview.expect(StatusCode::OK, "preview").html();
+    assert_eq!(
+        texts(&preview, "section.preview h2:not(#preview-heading)"),
+        ["Plan"]
+    );
+    assert_eq!(texts(&preview, "section.preview strong"), ["Bold"]);
+    assert_eq!(
+        attr(&preview, "input#title", "value"),
+        "Night patrol agreement wobblefrog"
+    );
+    // Nothing is saved by a preview.
+    app.get_entry(&id)
+        .await
+        .expect(StatusCode::NOT_FOUND, "not saved");
+    assert!(app.search_ids("wobblefrog").await.is_empty());
+
+    alice
+        .submit("/entries/new", &entry_form(&csrf, "save", "wobblefrog"))
+        .await
+        .expect_redirect(&page_href, "saved");
+    assert_eq!(app.search_ids("wobblefrog").await, [id.as_str()]);
+    let saved = app
+        .get_entry(&id)
+        .await
+        .expect(StatusCode::OK, "saved")
+        .json();
+    assert_eq!(
+        saved["summary"],
+        "Police and parks share the night patrol.\nThey meet at dusk."
+    );
+    assert_eq!(
+        saved["sources"][0]["quote"],
+        "Parks and police\npatrol together."
+    );
+    let page = alice
+        .get(&page_href)
+        .await
+        .expect(StatusCode::OK, "page")
+        .html();
+    assert!(has_edit_link(&page, &edit_href), "the author may edit");
+    let changed = texts(&page, ".edit-bar span").join(" ");
+    assert!(
+        changed.starts_with(&format!("Last changed by {ALICE} on ")),
+        "{changed:?}"
+    );
+
+    // Readers and other cities' editors get no Edit link, and no editor.
+    let anonymous = app.get(&page_href).await.expect(StatusCode::OK, "public");
+    assert!(!has_edit_link(&anonymous.html(), &edit_href));
+    let (cookie, _) = data.session(&bob);
+    let mut other = Browser::with_session(&app, &cookie);
+    let theirs = other
+        .get(&page_href)
+        .await
+        .expect(StatusCode::OK, "bob reads");
+    assert!(!has_edit_link(&theirs.html(), &edit_href));
+    other
+        .get(&edit_href)
+        .await
+        .expect(StatusCode::FORBIDDEN, "bob cannot edit");
+
+    let form = alice
+        .get(&edit_href)
+        .await
+        .expect(StatusCode::OK, "edit form");
+    let form = form.html();
+    assert_eq!(
+        attr(&form, "input#title", "value"),
+        "Night patrol agreement wobblefrog"
+    );
+    let mut edit = entry_form(&csrf_token(&form), "save", "wobblefrog");
+    edit.set("title", "Night patrol agreement wobblefrog, amended")
+        .set(
+            "body_markdown",
+            "## Plan\n\n**Bold** step wobblefrog\n\nA second paragraph.",
+        )
+        .set("message", "Add a paragraph");
+    alice
+        .submit(&edit_href, &edit)
+        .await
+        .expect_redirect(&page_href, "edited");
+
+    let history = alice.get(&format!("{page_href}/history")).await;
+    let history = history.expect(StatusCode::OK, "history").html();
+    let rows = texts(&history, "tbody tr");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    for (row, (number, action, message)) in rows.iter().zip([
+        ("Revision 2", "edit", "Add a paragraph"),
+        ("Revision 1", "create", "first version"),
+    ]) {
+        for part in [number, action, ALICE, message] {
+            assert!(row.contains(part), "{part:?} not in {row:?}");
+        }
+    }
+
+    let diff = alice.get(&format!("{page_href}/history/2")).await;
+    let diff = diff.expect(StatusCode::OK, "revision 2").html();
+    let added = texts(&diff, ".diff span.added").join("\n");
+    let removed = texts(&diff, ".diff span.removed").join("\n");
+    assert!(added.contains("A second paragraph."), "{added}");
+    assert!(added.contains("wobblefrog, amended"), "{added}");
+    assert!(removed.contains("- [ ] call the chief"), "{removed}");
+    assert!(!removed.contains("amended"), "{removed}");
+    let first = alice.get(&format!("{page_href}/history/1")).await;
+    let first = first.expect(StatusCode::OK, "revision 1").html();
+    assert_eq!(count(&first, ".diff span.removed"), 0);
+    assert!(count(&first, ".diff span.added") > 5);
+}
+
+#[tokio::test]
+async fn field_errors_are_shown_next_to_their_fields_with_the_input_kept() {
+    let data = DataDir::new();
+    data.account(ALICE, CITY_A, Role::Editor);
+    let app = data.app();
+    let mut alice = Browser::new(&app);
+    alice
+        .sign_in(ALICE, PASSWORD, "/entries/new")
+        .await
+        .expect_redirect("/entries/new", "signed in");
+    let csrf = alice.csrf_of("/entries/new").await;
+
+    let mut form = entry_form(&csrf, "save", "keptword");
+    form.set("slug", "Bad Slug")
+        .set("title", "")
+        .set("kind", "")
+        .set("date", "2026-13-01")
+        .set("source_url_0", "ftp://example.org/memo")
+        .set("body_markdown", "Keep *this* text keptword");
+    let reply = alice.submit("/entries/new", &form).await;
+    let page = reply
+        .expect(StatusCode::UNPROCESSABLE_ENTITY, "invalid")
+        .html();
+    assert_eq!(count(&page, "p.field-error[role=alert]"), 1, "one summary");
+    for field in ["#slug", "#title", "#kind", "#date", "#source_url_0"] {
+        let css = format!(".field.has-error:has({field}) .field-error");
+        assert_eq!(texts(&page, &css).len(), 1, "no error next to {field}");
+    }
+    assert_eq!(count(&page, ".field.has-error"), 5);
+    assert_eq!(attr(&page, "input#slug", "value"), "Bad Slug");
+    assert_eq!(
+        attr(&page, "input#source_url_0", "value"),
+        "ftp://example.org/memo"
+    );
+    assert_eq!(attr(&page, "input#source_title_0", "value"), "Patrol memo");
+    assert_eq!(
+        attr(&page, "input#topics", "value"),
+        "policing, federal-relations"
+    );
+    assert_eq!(
+        texts(&page, "textarea#body_markdown"),
+        ["Keep *this* text keptword"]
+    );
+    assert!(app.search_ids("keptword").await.is_empty());
+
+    // A taken address is reported on the slug field.
+    let mut form = entry_form(&csrf, "save", "takenword");
+    form.set("slug", "separation-ordinance");
+    let reply = alice.submit("/entries/new", &form).await;
+    let page = reply.expect(StatusCode::CONFLICT, "curated id").html();
+    assert_eq!(texts(&page, "#slug-error").len(), 1);
+    assert_eq!(attr(&page, "input#slug", "value"), "separation-ordinance");
+}
+
+#[tokio::test]
+async fn a_token_made_on_the_account_page_is_shown_once_then_listed_by_prefix() {
+    let data = DataDir::new();
+    data.account(ALICE, CITY_A, Role::Editor);
+    let app = data.app();
+    let mut alice = Browser::new(&app);
+    alice
+        .sign_in(ALICE, PASSWORD, "/account")
+        .await
+        .expect_redirect("/account", "signed in");
+    let csrf = alice.csrf_of("/account").await;
+
+    let made = alice
+        .post(
+            "/account/tokens",
+            &[("csrf_token", &csrf), ("label", "city intranet")],
+        )
+        .await;
+    let made = made.expect(StatusCode::OK, "token made").html();
+    let shown = texts(&made, "code.token-secret");
+    assert_eq!(shown.len(), 1);
+    let token = shown[0].clone();
+    assert!(token.starts_with("cpb_") && token.len() == 68, "{token}");
+    let prefix = &token[..12];
+
+    let later = alice
+        .get("/account")
+        .await
+        .expect(StatusCode::OK, "account");
+    assert!(!later.body.contains(&token), "the token is shown only once");
+    let page = later.html();
+    assert_eq!(count(&page, "code.token-secret"), 0);
+    let row = texts(&page, "tbody tr")
+        .into_iter()
+        .find(|r| r.contains("city intranet"))
+        .expect("the new token is listed");
+    assert!(row.contains(&format!("{prefix}…")), "{row}");
+    assert!(row.contains("never"), "not used yet: {row}");
+
+    app.create(&token, &entry("token-made", "tokenmade")).await;
+    let used = alice
+        .get("/account")
+        .await
+        .expect(StatusCode::OK, "account");
+    let row = texts(&used.html(), "tbody tr")
+        .into_iter()
+        .find(|r| r.contains("city intranet"))
+        .expect("listed");
+    assert!(!row.contains("never"), "its use is recorded: {row}");
+
+    let revoke = {
+        let page = used.html();
+        let css =
+            format!("form[action$=\"/revoke\"]:has(button[aria-label=\"Revoke token {prefix}\"])");
+        attr(&page, &css, "action")
+    };
+    assert!(revoke.starts_with("/account/tokens/"), "{revoke:?}");
+    alice
+        .post(&revoke, &[("csrf_token", &csrf)])
+        .await
+        .expect_redirect("/account", "revoked");
+    let after = alice
+        .get("/account")
+        .await
+        .expect(StatusCode::OK, "account");
+    let row = texts(&after.html(), "tbody tr")
+        .into_iter()
+        .find(|r| r.contains("city intranet"))
+        .expect("still listed");
+    assert!(row.contains("Revoked"), "{row}");
+    app.post_entry(&token, &entry("after-revoke", "afterrevoke"))
+        .await
+        .expect_error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "revoked on the page",
+        );
+}
+
+/// Every value in every table of the store, as text.
+fn every_stored_value(conn: &rusqlite::Connection) -> Vec<(String, String)> {
+    let mut tables = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .expect("tables");
+    let names: Vec<String> = tables
+        .query_map([], |r| r.get(0))
+        .expect("tables")
+        .collect::<Result<_, _>>()
+        .expect("names");
+    let mut out = Vec::new();
+    for table in names {
+        let mut rows = conn
+            .prepare(&format!("SELECT * FROM \"{table}\""))
+            .expect("select");
+        let columns = rows.column_count();
+        let mut cursor = rows.query([]).expect("rows");
+        while let Some(row) = cursor.next().expect("row") {
+            for i in 0..columns {
+                use rusqlite::types::ValueRef;
+                let text = match row.get_ref(i).expect("value") {
+                    ValueRef::Text(t) | ValueRef::Blob(t) => {
+                        String::from_utf8_lossy(t).into_owned()
+                    }
+                    ValueRef::Integer(n) => n.to_string(),
+                    ValueRef::Real(x) => x.to_string(),
+                    ValueRef::Null => String::new(),
+                };
+                out.push((table.clone(), text));
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn passwords_and_tokens_are_stored_only_as_hashes() {
+    let data = DataDir::new();
+    let one_time = cli_add_user(data.path(), ALICE, CITY_A, "editor");
+    let cli_token = cli_create_token(data.path(), ALICE);
+    let app = data.app();
+    let mut alice = Browser::new(&app);
+    alice
+        .sign_in(ALICE, &one_time, "/account")
+        .await
+        .expect_redirect("/account", "signed in");
+    let csrf = alice.csrf_of("/account").await;
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("current_password", one_time.as_str()),
+        ("new_password", NEW_PASSWORD),
+        ("confirm_password", NEW_PASSWORD),
+    ];
+    alice
+        .post("/account/password", &fields)
+        .await
+        .expect_redirect("/account", "password changed");
+    let csrf = alice.csrf_of("/account").await;
+    let made = alice
+        .post(
+            "/account/tokens",
+            &[("csrf_token", &csrf), ("label", "web")],
+        )
+        .await;
+    let page_token = texts(
+        &made.expect(StatusCode::OK, "token").html(),
+        "code.token-secret",
+    )
+    .pop()
+    .expect("token shown");
+    let session = alice.cookie("cpb_session").expect("session").to_owned();
+
+    let conn = rusqlite::Connection::open(data.path().join(DATABASE_FILE)).expect("opens");
+    let hash: String = conn
+        .query_row("SELECT password_hash FROM users", [], |r| r.get(0))
+        .expect("one user");
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    let stored = every_stored_value(&conn);
+    for secret in [
+        &one_time,
+        &NEW_PASSWORD.to_owned(),
+        &cli_token,
+        &page_token,
+        &session,
+    ] {
+        let leaks: Vec<&String> = stored
+            .iter()
+            .filter(|(_, value)| value.contains(secret.as_str()))
+            .map(|(table, _)| table)
+            .collect();
+        assert!(
+            leaks.is_empty(),
+            "a secret is stored in plain text in {leaks:?}"
+        );
+    }
+}
