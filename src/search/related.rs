@@ -38,7 +38,8 @@ impl SearchIndex {
             .collect();
         let like_this = MoreLikeThisQuery::builder()
             .with_min_doc_frequency(1)
-            .with_max_doc_frequency(searcher.num_docs().max(2) / 2)
+            // Words in more than half the entries say little (but keep small playbooks working).
+            .with_max_doc_frequency((searcher.num_docs() / 2).max(2))
             .with_min_term_frequency(1)
             .with_min_word_length(3)
             .with_max_query_terms(25)

@@ -46,8 +46,13 @@ pub struct Reply {
 impl TestApp {
     /// Builds the app over the real playbook with a fresh data dir.
     pub fn new() -> TestApp {
+        TestApp::over(&real_playbook_dir())
+    }
+
+    /// Builds the app over the playbook in `playbook_dir` with a fresh data dir.
+    pub fn over(playbook_dir: &Path) -> TestApp {
         let data = TempDir::new().expect("temp data dir");
-        let config = Config::new(real_playbook_dir(), data.path());
+        let config = Config::new(playbook_dir, data.path());
         let router = city_playbook::web::build_app(&config).expect("the app starts");
         TestApp {
             router,
