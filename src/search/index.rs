@@ -3,10 +3,12 @@
 //! One writer per process (created on the first write, so read-only processes never take
 //! the lock), one long-lived reader reloaded after every commit, a fresh searcher per query.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, LazyLock, Mutex};
 
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::index::SegmentId;
 use tantivy::schema::Facet;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
@@ -23,7 +25,7 @@ use super::request::{
 use super::schema::{
     DATE_SORT_FIELD, FACETS_FIELD, PlaybookFields, SCHEMA_VERSION, UPDATED_SORT_FIELD,
 };
-use super::snippet::{best_passage, plain_passage};
+use super::snippet::{PassageFinder, plain_passage};
 use super::storage::{CommitPayload, IndexLocation};
 use super::synonyms::AnalyzedSynonyms;
 use crate::playbook::{EntryId, Kind, Playbook};
@@ -273,10 +275,7 @@ impl SearchIndex {
         };
         let built = builder.build(&text, request)?;
         let searcher = self.reader.searcher();
-        let mut facet_collector = FacetCollector::for_field(FACETS_FIELD);
-        for root in ["/jurisdiction", "/kind", "/topic"] {
-            facet_collector.add_facet(root);
-        }
+        let facet_collector = FacetCounter;
         let page = TopDocs::with_limit(request.limit).and_offset(request.offset);
         let sort_field = match request.sort {
             Sort::Updated => Some(UPDATED_SORT_FIELD),
@@ -284,7 +283,7 @@ impl SearchIndex {
             Sort::Relevance if built.mode == QueryMode::Browse => Some(DATE_SORT_FIELD),
             Sort::Relevance => None,
         };
-        let (ranked, total, facet_counts): (Vec<(f32, DocAddress)>, usize, _) =
+        let (ranked, total, facets): (Vec<(f32, DocAddress)>, usize, Facets) =
             if let Some(field) = sort_field {
                 let top = page.order_by_fast_field::<i64>(field, Order::Desc);
                 let (docs, total, facets) =
@@ -300,15 +299,16 @@ impl SearchIndex {
                 let top = page.order_by_score();
                 searcher.search(&*built.query, &(top, Count, facet_collector))?
             };
-        let mut stemmed = self.stemmed.clone();
+        let mut passages = PassageFinder::new(self.stemmed.clone(), &built.highlighter);
         let mut hits = Vec::with_capacity(ranked.len());
         for (score, address) in ranked {
             let doc: TantivyDocument = searcher.doc(address)?;
             let stored = StoredEntry::new(&doc, &self.fields);
             let f = &self.fields;
             let summary = stored.text(f.summary);
-            let snippet = best_passage(&mut stemmed, &built.highlighter, stored.text(f.body))
-                .or_else(|| best_passage(&mut stemmed, &built.highlighter, summary))
+            let snippet = passages
+                .best_passage(stored.text(f.body))
+                .or_else(|| passages.best_passage(summary))
                 .unwrap_or_else(|| plain_passage(summary));
             let id = stored.text(f.id).to_owned();
             hits.push(Hit {
@@ -330,18 +330,6 @@ impl SearchIndex {
                 },
             });
         }
-        let mut facets = Facets::default();
-        for (root, counts) in [
-            ("/jurisdiction", &mut facets.jurisdiction),
-            ("/kind", &mut facets.kind),
-            ("/topic", &mut facets.topic),
-        ] {
-            for (facet, count) in facet_counts.get(root) {
-                if let Some(value) = facet.to_path().last() {
-                    counts.insert((*value).to_owned(), count);
-                }
-            }
-        }
         Ok(SearchResults {
             query: request.query.clone(),
             total,
@@ -349,6 +337,166 @@ impl SearchIndex {
             limit: request.limit,
             hits,
             facets,
+        })
+    }
+}
+
+/// Counts every match's jurisdiction, kind and topics. tantivy's `FacetCollector` decodes the
+/// facet column for each matching entry, which at 100,000 matches was most of a search's
+/// cost; segments never change, so each segment's facets are decoded once into a flat table
+/// (`SegmentFacets`) and counting is a few array increments per entry.
+struct FacetCounter;
+
+impl Collector for FacetCounter {
+    type Fruit = Facets;
+    type Child = SegmentFacetCounter;
+
+    fn for_segment(
+        &self,
+        _segment_local_id: u32,
+        segment: &tantivy::SegmentReader,
+    ) -> tantivy::Result<SegmentFacetCounter> {
+        let table = SegmentFacets::of(segment)?;
+        let counts = vec![0; table.names.len()];
+        Ok(SegmentFacetCounter { table, counts })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, segments: Vec<Facets>) -> tantivy::Result<Facets> {
+        let mut merged = Facets::default();
+        for segment in segments {
+            for (into, from) in [
+                (&mut merged.jurisdiction, segment.jurisdiction),
+                (&mut merged.kind, segment.kind),
+                (&mut merged.topic, segment.topic),
+            ] {
+                for (value, count) in from {
+                    *into.entry(value).or_default() += count;
+                }
+            }
+        }
+        Ok(merged)
+    }
+}
+
+struct SegmentFacetCounter {
+    table: Arc<SegmentFacets>,
+    /// Matches per facet ordinal of the segment.
+    counts: Vec<u64>,
+}
+
+impl SegmentCollector for SegmentFacetCounter {
+    type Fruit = Facets;
+
+    fn collect(&mut self, doc: tantivy::DocId, _score: tantivy::Score) {
+        let doc = doc as usize;
+        let (from, to) = (self.table.starts[doc], self.table.starts[doc + 1]);
+        for &ord in &self.table.ords[from as usize..to as usize] {
+            self.counts[ord as usize] += 1;
+        }
+    }
+
+    fn harvest(self) -> Facets {
+        let mut facets = Facets::default();
+        for (ord, count) in self.counts.into_iter().enumerate() {
+            if count == 0 {
+                continue;
+            }
+            if let Some((root, value)) = &self.table.names[ord] {
+                let counts = match root {
+                    FacetRoot::Jurisdiction => &mut facets.jurisdiction,
+                    FacetRoot::Kind => &mut facets.kind,
+                    FacetRoot::Topic => &mut facets.topic,
+                };
+                counts.insert(value.clone(), count);
+            }
+        }
+        facets
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum FacetRoot {
+    Jurisdiction,
+    Kind,
+    Topic,
+}
+
+/// Every entry's facet ordinals in one segment: entry `d`'s are `ords[starts[d]..starts[d + 1]]`.
+struct SegmentFacets {
+    starts: Vec<u32>,
+    ords: Vec<u32>,
+    /// The root and value of each ordinal of the segment's facet dictionary.
+    names: Vec<Option<(FacetRoot, String)>>,
+}
+
+/// Decoded segments by id; cleared when it grows past this many entries in all, which only
+/// a long run of small commits (each makes a segment, merges retire them) reaches.
+const FACET_CACHE_MAX_DOCS: usize = 4_000_000;
+
+static FACET_CACHE: LazyLock<Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+impl SegmentFacets {
+    fn of(segment: &tantivy::SegmentReader) -> tantivy::Result<Arc<SegmentFacets>> {
+        let id = segment.segment_id();
+        let cached = FACET_CACHE
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&id)
+            .cloned();
+        if let Some(table) = cached {
+            return Ok(table);
+        }
+        let table = Arc::new(Self::decode(segment)?);
+        let mut cache = FACET_CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        let cached_docs: usize = cache.values().map(|t| t.starts.len()).sum();
+        if cached_docs + table.starts.len() > FACET_CACHE_MAX_DOCS {
+            cache.clear();
+        }
+        cache.insert(id, Arc::clone(&table));
+        Ok(table)
+    }
+
+    fn decode(segment: &tantivy::SegmentReader) -> tantivy::Result<SegmentFacets> {
+        let reader = segment.facet_reader(FACETS_FIELD)?;
+        let dictionary = reader.facet_dict();
+        let mut names = Vec::with_capacity(dictionary.num_terms());
+        let mut bytes = Vec::new();
+        for ord in 0..dictionary.num_terms() as u64 {
+            bytes.clear();
+            let mut name = None;
+            if dictionary.ord_to_term(ord, &mut bytes)?
+                && let Ok(facet) = Facet::from_encoded(bytes.clone())
+            {
+                let path = facet.to_path();
+                let root = match path.first().copied() {
+                    Some("jurisdiction") => Some(FacetRoot::Jurisdiction),
+                    Some("kind") => Some(FacetRoot::Kind),
+                    Some("topic") => Some(FacetRoot::Topic),
+                    _ => None,
+                };
+                if let (Some(root), [_, value]) = (root, path.as_slice()) {
+                    name = Some((root, (*value).to_owned()));
+                }
+            }
+            names.push(name);
+        }
+        let max_doc = segment.max_doc() as usize;
+        let mut starts = Vec::with_capacity(max_doc + 1);
+        let mut ords = Vec::with_capacity(max_doc * 5);
+        starts.push(0);
+        for doc in 0..max_doc as u32 {
+            ords.extend(reader.facet_ords(doc).map(|ord| ord as u32));
+            starts.push(ords.len() as u32);
+        }
+        Ok(SegmentFacets {
+            starts,
+            ords,
+            names,
         })
     }
 }

@@ -1,9 +1,11 @@
 //! Snippets: the passage of a text that best shows why it matched, HTML-escaped, with the
 //! matched words in `<mark>`.
 
-use tantivy::tokenizer::TextAnalyzer;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
-use super::analyzer::tokens;
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+
 use super::highlight::Highlighter;
 
 /// The longest snippet, in bytes of source text (about two lines on a phone).
@@ -17,17 +19,112 @@ pub fn best_passage(
     highlighter: &Highlighter,
     text: &str,
 ) -> Option<String> {
-    if highlighter.is_empty() {
-        return None;
+    PassageFinder::new(analyzer.clone(), highlighter).best_passage(text)
+}
+
+/// Finds the best passages of many texts for one query. Each distinct word is analyzed
+/// (stemmed, compared with typo terms) once per finder rather than at every occurrence:
+/// analysis, not scanning, is what makes snippets of long bodies slow.
+pub struct PassageFinder<'a> {
+    analyzer: TextAnalyzer,
+    highlighter: &'a Highlighter,
+    /// Each word as written → its analyzed term when it matches the query, else None.
+    seen: HashMap<Box<str>, Option<Box<str>>, BuildHasherDefault<Fnv>>,
+}
+
+impl<'a> PassageFinder<'a> {
+    /// A finder marking what `highlighter` matches, with the analysis the index uses.
+    pub fn new(analyzer: TextAnalyzer, highlighter: &'a Highlighter) -> Self {
+        PassageFinder {
+            analyzer,
+            highlighter,
+            seen: HashMap::default(),
+        }
     }
-    let matched: Vec<(usize, usize, String)> = tokens(analyzer, text)
-        .into_iter()
-        .filter(|t| highlighter.matches(&t.term))
-        .map(|t| (t.from, t.to, t.term))
-        .collect();
-    if matched.is_empty() {
-        return None;
+
+    /// A marked passage, or None when nothing in `text` matched.
+    pub fn best_passage(&mut self, text: &str) -> Option<String> {
+        if self.highlighter.is_empty() {
+            return None;
+        }
+        let matched = self.matches(text);
+        if matched.is_empty() {
+            return None;
+        }
+        Some(passage(text, &matched))
     }
+
+    /// The words of `text` that match the query, with their byte offsets and terms.
+    fn matches<'t>(&'t mut self, text: &str) -> Vec<(usize, usize, &'t str)> {
+        // Words are split exactly as the index's tokenizer splits them: maximal runs of
+        // alphanumeric characters; one word alone analyzes to the term it has in context.
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        let mut start = None;
+        for (at, c) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            match (c.is_alphanumeric(), start) {
+                (true, None) => start = Some(at),
+                (false, Some(from)) => {
+                    start = None;
+                    let word = &text[from..at];
+                    if !self.seen.contains_key(word) {
+                        let term = self.analyze(word);
+                        self.seen.insert(word.into(), term);
+                    }
+                    if matches!(self.seen.get(word), Some(Some(_))) {
+                        found.push((from, at));
+                    }
+                }
+                _ => {}
+            }
+        }
+        found
+            .into_iter()
+            .filter_map(|(from, to)| {
+                let term = self.seen.get(&text[from..to])?.as_deref()?;
+                Some((from, to, term))
+            })
+            .collect()
+    }
+
+    /// The analyzed term of one word when the query matches it.
+    fn analyze(&mut self, word: &str) -> Option<Box<str>> {
+        let mut stream = self.analyzer.token_stream(word);
+        if !stream.advance() {
+            return None;
+        }
+        let term = &stream.token().text;
+        self.highlighter.matches(term).then(|| term.as_str().into())
+    }
+}
+
+/// FNV-1a: a fast hash for short words (the standard SipHash dominates lookups this small).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &byte in bytes {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+/// The passage around the window of matches that covers the most distinct terms.
+fn passage(text: &str, matched: &[(usize, usize, &str)]) -> String {
     // The window of matches that covers the most distinct terms, then the most matches.
     let mut best = (0usize, 0usize, 0usize); // (distinct, count, start index)
     for start in 0..matched.len() {
@@ -36,8 +133,8 @@ pub fn best_passage(
         let mut count = 0;
         for m in matched[start..].iter().take_while(|m| m.1 <= window_end) {
             count += 1;
-            if !distinct.contains(&m.2.as_str()) {
-                distinct.push(&m.2);
+            if !distinct.contains(&m.2) {
+                distinct.push(m.2);
             }
         }
         if (distinct.len(), count) > (best.0, best.1) {
@@ -51,7 +148,7 @@ pub fn best_passage(
         .iter()
         .filter(|m| m.0 >= start && m.1 <= end)
         .map(|m| (m.0, m.1));
-    Some(render(text, start, end, marks))
+    render(text, start, end, marks)
 }
 
 /// The start of `text`, escaped, without marks.
