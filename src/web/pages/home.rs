@@ -11,6 +11,9 @@ use crate::web::error::PageError;
 use crate::web::params::FilterName;
 use crate::web::state::AppState;
 
+/// Browse links per group on the home page.
+const BROWSE_LINKS: usize = 30;
+
 /// How many of the newest entries the home page lists.
 const NEWEST: usize = 6;
 
@@ -31,7 +34,7 @@ pub async fn home(State(state): State<AppState>) -> Result<Html<String>, PageErr
             ..SearchRequest::default()
         })
         .await?;
-    let browse = facet_groups(&state, &results.facets, |filter, value| {
+    let browse = facet_groups(&state, &results.facets, BROWSE_LINKS, |filter, value| {
         let base = match filter {
             FilterName::Jurisdiction => "jurisdictions",
             FilterName::Kind => "kinds",

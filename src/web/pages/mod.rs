@@ -120,6 +120,7 @@ pub struct FacetGroup {
 pub fn facet_groups(
     state: &AppState,
     facets: &Facets,
+    max_per_group: usize,
     mut link: impl FnMut(FilterName, &str) -> (String, bool),
 ) -> Vec<FacetGroup> {
     let groups = [
@@ -134,19 +135,27 @@ pub fn facet_groups(
     groups
         .into_iter()
         .map(|(heading, filter, counts)| {
-            let mut links: Vec<Link> = counts
+            // The most frequent values (and every active one): a long tail helps nobody
+            // scanning a sidebar, and each label may cost a lookup.
+            let mut values: Vec<(&String, u64, String, bool)> = counts
                 .iter()
                 .map(|(value, count)| {
                     let (href, active) = link(filter, value);
-                    Link {
-                        href,
-                        label: filter_label(state, filter, value),
-                        count: Some(*count),
-                        active,
-                    }
+                    (value, *count, href, active)
                 })
                 .collect();
-            links.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+            values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+            let links = values
+                .into_iter()
+                .enumerate()
+                .filter(|(rank, (_, _, _, active))| *rank < max_per_group || *active)
+                .map(|(_, (value, count, href, active))| Link {
+                    href,
+                    label: filter_label(state, filter, value),
+                    count: Some(count),
+                    active,
+                })
+                .collect();
             FacetGroup { heading, links }
         })
         .filter(|g| !g.links.is_empty())

@@ -14,6 +14,8 @@ use crate::web::state::AppState;
 
 /// Results per page.
 pub const PER_PAGE: usize = 10;
+/// Filter links per group in the sidebar.
+const FACET_LINKS: usize = 12;
 
 #[derive(Template)]
 #[template(path = "search.html")]
@@ -41,7 +43,7 @@ pub async fn search(
     let request = params.page_request(PER_PAGE)?;
     let offset = request.offset;
     let results = state.search(request).await?;
-    let facets = facet_groups(&state, &results.facets, toggle_link(&params));
+    let facets = facet_groups(&state, &results.facets, FACET_LINKS, toggle_link(&params));
     let mut active_filters = Vec::new();
     for filter in [
         FilterName::Jurisdiction,
