@@ -185,6 +185,18 @@ const CASES: &[(&str, &str, Rank)] = &[
         Top3,
     ),
     // Typos.
+    // Two typos in long words whose stems stemming shortens or cannot find.
+    (
+        "seperatoin ordinance",
+        "minneapolis-mn/separation-ordinance",
+        First,
+    ),
+    ("ordinacnes", "minneapolis-mn/separation-ordinance", First),
+    (
+        "activaiton national guard",
+        "minneapolis-mn/national-guard-request-checklist",
+        First,
+    ),
     (
         "seperation ordinance",
         "minneapolis-mn/separation-ordinance",

@@ -9,8 +9,9 @@
 use std::collections::BTreeSet;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EmptyScorer, EnableScoring,
-    Explanation, FuzzyTermQuery, Occur, PhraseQuery, Query, Scorer, TermQuery, Weight,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery,
+    EmptyScorer, EnableScoring, Explanation, FuzzyTermQuery, Occur, PhraseQuery, Query, Scorer,
+    TermQuery, Weight,
 };
 use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -61,6 +62,11 @@ pub struct BuiltQuery {
 struct QueryWord {
     stem: String,
     typo_distance: u8,
+    /// The word as typed (lowercased), and the typos its length allows. Stemming can shorten
+    /// a long word below its allowance (or fail on a misspelled one), so titles are also
+    /// matched unstemmed.
+    surface: String,
+    surface_distance: u8,
 }
 
 /// Loose words typed together (with their surface form), or a quoted phrase's tokens.
@@ -161,11 +167,14 @@ impl QueryBuilder<'_> {
                         let stem = terms(&mut self.stemmed, &surface).concat();
                         let distance = typo_distance(surface.chars().count())
                             .min(typo_distance(stem.chars().count()));
+                        let surface_distance = typo_distance(surface.chars().count());
                         (
-                            surface,
+                            surface.clone(),
                             QueryWord {
                                 stem,
                                 typo_distance: distance,
+                                surface,
+                                surface_distance,
                             },
                         )
                     });
@@ -192,6 +201,8 @@ impl QueryBuilder<'_> {
                 Run::Phrase(tokens) if tokens.len() == 1 => clauses.push(Clause::Word(QueryWord {
                     stem: tokens.concat(),
                     typo_distance: 0,
+                    surface: String::new(),
+                    surface_distance: 0,
                 })),
                 Run::Phrase(tokens) => clauses.push(Clause::Phrase(tokens)),
                 Run::Words(words) => self.group_synonyms(&words, only_stop_words, &mut clauses),
@@ -294,11 +305,28 @@ impl QueryBuilder<'_> {
                     weight,
                 )),
             ));
+            let mut typo_matches: Vec<Box<dyn Query>> = Vec::new();
             if word.typo_distance > 0 {
+                typo_matches.push(Box::new(FuzzyTermQuery::new(
+                    term,
+                    word.typo_distance,
+                    true,
+                )));
+            }
+            if field == self.fields.title && word.surface_distance > 0 {
+                let as_typed = Term::from_field_text(self.fields.title_plain, &word.surface);
+                typo_matches.push(Box::new(FuzzyTermQuery::new(
+                    as_typed,
+                    word.surface_distance,
+                    true,
+                )));
+            }
+            if !typo_matches.is_empty() {
+                // A typo counts once per field, however many ways it is found.
                 options.push((
                     Occur::Should,
                     Box::new(BoostQuery::new(
-                        Box::new(FuzzyTermQuery::new(term, word.typo_distance, true)),
+                        Box::new(DisjunctionMaxQuery::new(typo_matches)),
                         weight * FUZZY_WEIGHT,
                     )),
                 ));
