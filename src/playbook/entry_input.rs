@@ -45,6 +45,18 @@ impl SourceInput {
     }
 }
 
+impl From<&Source> for SourceInput {
+    fn from(s: &Source) -> Self {
+        SourceInput {
+            title: s.title.clone(),
+            publisher: s.publisher.clone(),
+            date: s.date.map(|d| d.format("%Y-%m-%d").to_string()),
+            url: s.url.clone(),
+            quote: s.quote.clone(),
+        }
+    }
+}
+
 /// An entry as submitted. Unknown and read-only fields (`id`, `body_html`, …) are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -290,17 +302,7 @@ impl EntryInput {
             date: meta.date.map(|d| d.format("%Y-%m-%d").to_string()),
             status: meta.status.map(|s| s.as_str().to_owned()),
             related: meta.related.iter().map(ToString::to_string).collect(),
-            sources: meta
-                .sources
-                .iter()
-                .map(|s| SourceInput {
-                    title: s.title.clone(),
-                    publisher: s.publisher.clone(),
-                    date: s.date.map(|d| d.format("%Y-%m-%d").to_string()),
-                    url: s.url.clone(),
-                    quote: s.quote.clone(),
-                })
-                .collect(),
+            sources: meta.sources.iter().map(SourceInput::from).collect(),
             body_markdown: body_markdown.to_owned(),
         }
     }

@@ -512,8 +512,3 @@ fn register_analyzer(index: &Index) {
     index.tokenizers().register(STEMMED, stemmed_analyzer());
     index.tokenizers().register(PLAIN, plain_analyzer());
 }
-
-/// The facet of a jurisdiction, kind or topic value.
-pub fn facet(root: &str, value: &str) -> Facet {
-    Facet::from_path([root, value])
-}

@@ -313,6 +313,11 @@ pub async fn update(
     .await
 }
 
+/// The change message of a form, trimmed and capped.
+fn change_message(form: &FormData) -> String {
+    form.get("message").trim().chars().take(500).collect()
+}
+
 async fn submit(
     state: AppState,
     session: SessionInfo,
@@ -322,12 +327,7 @@ async fn submit(
     let form = FormData::parse(&body);
     check_csrf(&session.csrf_token, form.get("csrf_token"))?;
     let input = read_form(&form, &target);
-    let message = form
-        .get("message")
-        .trim()
-        .chars()
-        .take(500)
-        .collect::<String>();
+    let message = change_message(&form);
     let mut state_of_form = FormState {
         input: input.clone(),
         message: message.clone(),
@@ -393,12 +393,7 @@ async fn set_retired(
     let form = FormData::parse(&body);
     check_csrf(&session.csrf_token, form.get("csrf_token"))?;
     let (id, _) = editable(&state, &session, &jurisdiction, &slug).await?;
-    let message = form
-        .get("message")
-        .trim()
-        .chars()
-        .take(500)
-        .collect::<String>();
+    let message = change_message(&form);
     let user = session.user.clone();
     let target = id.clone();
     state

@@ -7,6 +7,7 @@ use axum::response::Html;
 
 use super::{Link, render, topic_label};
 use crate::catalog::CatalogEntry;
+use crate::playbook::entry_input::SourceInput;
 use crate::playbook::markdown::{has_task_list, render_html};
 use crate::playbook::{EntryId, Kind, Origin, Slug, Status};
 use crate::store::User;
@@ -17,15 +18,6 @@ use crate::web::state::AppState;
 
 /// How many related entries a page lists (more when the entry names more itself).
 const RELATED_BY_CONTENT: usize = 5;
-
-/// A source as the page shows it.
-struct SourceView {
-    title: String,
-    publisher: Option<String>,
-    date: Option<String>,
-    url: Option<String>,
-    quote: Option<String>,
-}
 
 #[derive(Template)]
 #[template(path = "entry.html")]
@@ -41,7 +33,7 @@ struct EntryPage {
     topics: Vec<Link>,
     jurisdiction: Link,
     body_html: String,
-    sources: Vec<SourceView>,
+    sources: Vec<SourceInput>,
     related: Vec<Link>,
     permalink: String,
     origin: &'static str,
@@ -143,17 +135,7 @@ pub async fn entry(
             .collect(),
         jurisdiction: jurisdiction_link,
         body_html: render_html(&entry.body_markdown),
-        sources: meta
-            .sources
-            .iter()
-            .map(|s| SourceView {
-                title: s.title.clone(),
-                publisher: s.publisher.clone(),
-                date: s.date.map(|d| d.format("%Y-%m-%d").to_string()),
-                url: s.url.clone(),
-                quote: s.quote.clone(),
-            })
-            .collect(),
+        sources: meta.sources.iter().map(SourceInput::from).collect(),
         related,
         permalink: format!("{}{}", state.config.public_url(), entry.id.url_path()),
         origin: match entry.origin {
