@@ -13,7 +13,7 @@
 //! The mix report also measures the floor: tantivy alone on the same index, parsing the same
 //! text with its `QueryParser` over the same four fields (no typos, synonyms, filters or
 //! snippets), top 10 and count, then with facets, then with the ten stored documents.
-//! `PLAYBOOK_BENCH_MERGE=1` measures a copy of the index merged into one segment instead.
+//! `PLAYBOOK_BENCH_FLOOR=0` skips the floor. `PLAYBOOK_BENCH_MERGE=1` measures a copy of the index merged into one segment instead.
 //!
 //! The corpus (`gen_corpus`'s generator, seed `PLAYBOOK_BENCH_SEED`, default 42) and its index
 //! are built once into `target/bench-corpus/<entries>-seed<seed>/` and reused by later runs.
@@ -270,7 +270,12 @@ fn mix_report(setup: &Setup) {
     let whole = Figures::of(&mut all);
     let suggest = Figures::of(&mut suggest_times);
     let two_threads = throughput(setup, 2, Duration::from_secs(seconds));
-    let floor = floor_report(setup, rounds);
+    // PLAYBOOK_BENCH_FLOOR=0 skips the floor (to profile the engine alone).
+    let floor = if env_number("PLAYBOOK_BENCH_FLOOR", 1) == 1 {
+        floor_report(setup, rounds)
+    } else {
+        serde_json::Value::Null
+    };
     println!();
     println!(
         "== whole mix, one thread, {} entries: {} searches ({} rounds of {} queries)",

@@ -2,24 +2,46 @@
 
 use std::collections::HashSet;
 
+use super::typo::is_typo_of;
+
 /// The terms a query looks for, to mark them in snippets.
 #[derive(Debug, Clone, Default)]
 pub struct Highlighter {
     exact: HashSet<String>,
     fuzzy: Vec<(String, u8)>,
+    /// The first character of every exact and typo term.
+    first_chars: Vec<char>,
 }
 
 impl Highlighter {
     /// Marks `term` wherever it appears.
     pub fn add_exact(&mut self, term: &str) {
+        self.note_first_char(term);
         self.exact.insert(term.to_owned());
     }
 
-    /// Marks any term within `distance` edits of `term`.
+    /// Marks any term within `distance` edits of `term` that keeps its first letter.
     pub fn add_fuzzy(&mut self, term: &str, distance: u8) {
         if distance > 0 {
+            self.note_first_char(term);
             self.fuzzy.push((term.to_owned(), distance));
         }
+    }
+
+    fn note_first_char(&mut self, term: &str) {
+        if let Some(c) = term.chars().next()
+            && !self.first_chars.contains(&c)
+        {
+            self.first_chars.push(c);
+        }
+    }
+
+    /// Whether a word written with this first character could match. Analysis keeps a word's
+    /// first letter (lowercased; stemming only rewrites endings, typo matching keeps it), so
+    /// an ASCII letter or digit no term starts with rules the word out without analysing it.
+    /// Other characters may be folded (`é` to `e`), so they are never ruled out.
+    pub fn may_match_word_starting_with(&self, first: char) -> bool {
+        !first.is_ascii_alphanumeric() || self.first_chars.contains(&first.to_ascii_lowercase())
     }
 
     /// Whether nothing would ever be marked.
@@ -33,7 +55,7 @@ impl Highlighter {
             || self
                 .fuzzy
                 .iter()
-                .any(|(wanted, distance)| within_edits(wanted, term, *distance))
+                .any(|(wanted, distance)| is_typo_of(wanted, term, *distance))
     }
 }
 
@@ -97,5 +119,17 @@ mod tests {
         assert!(h.matches("guard"));
         assert!(h.matches("checklist"));
         assert!(!h.matches("check"));
+    }
+
+    #[test]
+    fn rules_out_words_by_their_first_letter() {
+        let mut h = Highlighter::default();
+        h.add_exact("guard");
+        h.add_fuzzy("checklst", 1);
+        assert!(h.may_match_word_starting_with('G'));
+        assert!(h.may_match_word_starting_with('c'));
+        assert!(!h.may_match_word_starting_with('p'));
+        assert!(!h.may_match_word_starting_with('7'));
+        assert!(h.may_match_word_starting_with('É'), "may fold to a letter a term starts with");
     }
 }

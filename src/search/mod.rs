@@ -15,6 +15,7 @@ pub mod snippet;
 pub mod storage;
 pub mod suggest;
 pub mod synonyms;
+pub mod typo;
 
 pub use document::{IndexedEntry, JurisdictionRef};
 pub use index::{IndexError, OpenOutcome, SearchIndex};

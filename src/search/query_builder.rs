@@ -10,8 +10,7 @@ use std::collections::BTreeSet;
 
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery,
-    EmptyScorer, EnableScoring, Explanation, FuzzyTermQuery, Occur, PhraseQuery, Query, Scorer,
-    TermQuery, Weight,
+    EmptyScorer, EnableScoring, Explanation, Occur, PhraseQuery, Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -24,6 +23,7 @@ use super::query_text::{FilterField, QueryPart, QueryText};
 use super::request::{MAX_FILTER_VALUES, SearchError, SearchRequest};
 use super::schema::PlaybookFields;
 use super::synonyms::AnalyzedSynonyms;
+use super::typo::TypoQuery;
 use crate::playbook::{Kind, Slug};
 
 /// Added to the score of entries that hold every query word; larger than any sum of word
@@ -139,9 +139,18 @@ impl QueryBuilder<'_> {
                 for clause in &include {
                     add_highlights(clause, &mut highlighter);
                 }
-                let scored: Vec<Box<dyn Query>> =
+                let mut scored: Vec<Box<dyn Query>> =
                     include.iter().map(|c| self.clause_query(c)).collect();
-                occurs.push((Occur::Must, Box::new(AllWordsFirst(scored))));
+                // One clause: every match holds every word, and the bonus changes no order.
+                let words: Box<dyn Query> = match (scored.pop(), scored.is_empty()) {
+                    (Some(only), true) => only,
+                    (Some(last), false) => {
+                        scored.push(last);
+                        Box::new(AllWordsFirst(scored))
+                    }
+                    (None, _) => Box::new(EmptyQuery),
+                };
+                occurs.push((Occur::Must, words));
             }
         }
         for clause in &exclude {
@@ -293,9 +302,11 @@ impl QueryBuilder<'_> {
         }
     }
 
-    /// A word in any field: exactly (BM25) or, for long enough words, within its typo distance.
+    /// A word in any field: exactly (BM25) or, for long enough words, within its typo distance
+    /// (keeping its first letter: see `typo`).
     fn word_query(&self, word: &QueryWord) -> Box<dyn Query> {
         let mut options: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let stem_typos = TypoQuery::new(self.fields.title, &word.stem, word.typo_distance);
         for (field, weight) in self.fields.weighted_text_fields() {
             let term = Term::from_field_text(field, &word.stem);
             options.push((
@@ -306,20 +317,17 @@ impl QueryBuilder<'_> {
                 )),
             ));
             let mut typo_matches: Vec<Box<dyn Query>> = Vec::new();
-            if word.typo_distance > 0 {
-                typo_matches.push(Box::new(FuzzyTermQuery::new(
-                    term,
-                    word.typo_distance,
-                    true,
-                )));
+            if let Some(typos) = &stem_typos {
+                typo_matches.push(Box::new(typos.in_field(field)));
             }
-            if field == self.fields.title && word.surface_distance > 0 {
-                let as_typed = Term::from_field_text(self.fields.title_plain, &word.surface);
-                typo_matches.push(Box::new(FuzzyTermQuery::new(
-                    as_typed,
+            if field == self.fields.title
+                && let Some(typos) = TypoQuery::new(
+                    self.fields.title_plain,
+                    &word.surface,
                     word.surface_distance,
-                    true,
-                )));
+                )
+            {
+                typo_matches.push(Box::new(typos));
             }
             if !typo_matches.is_empty() {
                 // A typo counts once per field, however many ways it is found.

@@ -91,6 +91,10 @@ impl<'a> PassageFinder<'a> {
 
     /// The analyzed term of one word when the query matches it.
     fn analyze(&mut self, word: &str) -> Option<Box<str>> {
+        let first = word.chars().next()?;
+        if !self.highlighter.may_match_word_starting_with(first) {
+            return None;
+        }
         let mut stream = self.analyzer.token_stream(word);
         if !stream.advance() {
             return None;

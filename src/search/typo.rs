@@ -1,0 +1,217 @@
+//! Typo matching: the terms of a field within a word's typo distance that are not the word
+//! itself and start with its first letter.
+//!
+//! Keeping the first letter is what people get right (Lucene's `prefixLength`), and it
+//! makes the search cheap: the automaton walks one letter's part of each term dictionary
+//! instead of all of it. Leaving out the word itself avoids reading its postings a second
+//! time: the exact match is scored on its own, above any typo.
+
+use std::fmt;
+use std::sync::{Arc, LazyLock};
+
+use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder, SINK_STATE};
+use tantivy::query::{AutomatonWeight, EnableScoring, Query, Weight};
+use tantivy::schema::Field;
+use tantivy_fst::Automaton;
+
+/// Builders for one and two edits, a swap of neighbours counting as one; costly to make.
+static BUILDERS: LazyLock<[LevenshteinAutomatonBuilder; 2]> = LazyLock::new(|| {
+    [
+        LevenshteinAutomatonBuilder::new(1, true),
+        LevenshteinAutomatonBuilder::new(2, true),
+    ]
+});
+
+/// Accepts the terms within `distance` edits of a word, sharing its first letter, other than
+/// the word itself.
+pub struct TypoAutomaton {
+    first_letter: Box<[u8]>,
+    rest: DFA,
+}
+
+impl TypoAutomaton {
+    /// The automaton for `word` at `distance` (1 or 2) edits; None for an empty word or a
+    /// distance out of range.
+    pub fn new(word: &str, distance: u8) -> Option<TypoAutomaton> {
+        let first = word.chars().next()?;
+        let builder = match distance {
+            1 => &BUILDERS[0],
+            2 => &BUILDERS[1],
+            _ => return None,
+        };
+        let (first_letter, rest) = word.split_at(first.len_utf8());
+        Some(TypoAutomaton {
+            first_letter: first_letter.as_bytes().into(),
+            rest: builder.build_dfa(rest),
+        })
+    }
+}
+
+/// Where the automaton stands in a term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypoState {
+    /// Reading the first letter: this many of its bytes matched so far.
+    FirstLetter(usize),
+    /// Past the first letter: the state of the edit-distance automaton for the rest.
+    Rest(u32),
+    /// The term cannot match.
+    Dead,
+}
+
+impl Automaton for TypoAutomaton {
+    type State = TypoState;
+
+    fn start(&self) -> TypoState {
+        TypoState::FirstLetter(0)
+    }
+
+    fn is_match(&self, state: &TypoState) -> bool {
+        match *state {
+            TypoState::Rest(rest) => {
+                matches!(self.rest.distance(rest), Distance::Exact(d) if d > 0)
+            }
+            _ => false,
+        }
+    }
+
+    fn can_match(&self, state: &TypoState) -> bool {
+        match *state {
+            TypoState::Rest(rest) => rest != SINK_STATE,
+            TypoState::FirstLetter(_) => true,
+            TypoState::Dead => false,
+        }
+    }
+
+    fn accept(&self, state: &TypoState, byte: u8) -> TypoState {
+        match *state {
+            TypoState::FirstLetter(matched) if self.first_letter.get(matched) == Some(&byte) => {
+                if matched + 1 == self.first_letter.len() {
+                    TypoState::Rest(self.rest.initial_state())
+                } else {
+                    TypoState::FirstLetter(matched + 1)
+                }
+            }
+            TypoState::Rest(rest) => TypoState::Rest(self.rest.transition(rest, byte)),
+            TypoState::FirstLetter(_) | TypoState::Dead => TypoState::Dead,
+        }
+    }
+}
+
+/// Entries holding, in `field`, a typo of a word (see the module); every match scores 1
+/// (scale it with a `BoostQuery`).
+#[derive(Clone)]
+pub struct TypoQuery {
+    field: Field,
+    word: String,
+    automaton: Arc<TypoAutomaton>,
+}
+
+impl TypoQuery {
+    /// Typos of `word` within `distance` edits in `field`; None when the word allows none.
+    pub fn new(field: Field, word: &str, distance: u8) -> Option<TypoQuery> {
+        Some(TypoQuery {
+            field,
+            word: word.to_owned(),
+            automaton: Arc::new(TypoAutomaton::new(word, distance)?),
+        })
+    }
+
+    /// The same typos in another field (the automaton is shared).
+    pub fn in_field(&self, field: Field) -> TypoQuery {
+        TypoQuery {
+            field,
+            ..self.clone()
+        }
+    }
+}
+
+impl fmt::Debug for TypoQuery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TypoQuery")
+            .field("field", &self.field)
+            .field("word", &self.word)
+            .finish()
+    }
+}
+
+impl Query for TypoQuery {
+    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(AutomatonWeight::<TypoAutomaton>::new(
+            self.field,
+            Arc::clone(&self.automaton),
+        )))
+    }
+}
+
+/// Whether `term` is a typo of `word` within `distance` edits, by the rule above.
+pub fn is_typo_of(word: &str, term: &str, distance: u8) -> bool {
+    let (Some(a), Some(b)) = (word.chars().next(), term.chars().next()) else {
+        return false;
+    };
+    a == b && word != term && super::highlight::within_edits(word, term, distance)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accepts(automaton: &TypoAutomaton, term: &str) -> bool {
+        let mut state = automaton.start();
+        for &byte in term.as_bytes() {
+            state = automaton.accept(&state, byte);
+            if !automaton.can_match(&state) {
+                return false;
+            }
+        }
+        automaton.is_match(&state)
+    }
+
+    #[test]
+    fn accepts_typos_that_keep_the_first_letter() {
+        let guard = TypoAutomaton::new("guard", 1).expect("automaton");
+        assert!(accepts(&guard, "gaurd"));
+        assert!(accepts(&guard, "guards"));
+        assert!(accepts(&guard, "gurd"));
+        assert!(!accepts(&guard, "guard"), "the word itself is not a typo");
+        assert!(!accepts(&guard, "uard"), "the first letter is kept");
+        assert!(!accepts(&guard, "ugard"));
+        assert!(!accepts(&guard, "gaurds"), "two edits at distance 1");
+        let separation = TypoAutomaton::new("separation", 2).expect("automaton");
+        assert!(accepts(&separation, "seperatoin"));
+        assert!(!accepts(&separation, "separation"));
+    }
+
+    #[test]
+    fn reads_a_first_letter_of_several_bytes() {
+        let word = TypoAutomaton::new("échelon", 1).expect("automaton");
+        assert!(accepts(&word, "échelom"));
+        assert!(!accepts(&word, "echelon"));
+        assert!(!accepts(&word, "échelon"));
+    }
+
+    #[test]
+    fn agrees_with_the_highlighter() {
+        for (word, term, distance) in [
+            ("guard", "gaurd", 1),
+            ("guard", "guard", 1),
+            ("guard", "uard", 1),
+            ("checklist", "checklst", 1),
+            ("separation", "seperatoin", 2),
+            ("ordinance", "orange", 2),
+        ] {
+            let automaton = TypoAutomaton::new(word, distance).expect("automaton");
+            assert_eq!(
+                accepts(&automaton, term),
+                is_typo_of(word, term, distance),
+                "{word} ~ {term}"
+            );
+        }
+    }
+
+    #[test]
+    fn needs_a_word_and_a_distance() {
+        assert!(TypoAutomaton::new("", 1).is_none());
+        assert!(TypoAutomaton::new("guard", 0).is_none());
+        assert!(TypoAutomaton::new("guard", 3).is_none());
+    }
+}
