@@ -130,6 +130,9 @@ mod tests {
         assert!(h.may_match_word_starting_with('c'));
         assert!(!h.may_match_word_starting_with('p'));
         assert!(!h.may_match_word_starting_with('7'));
-        assert!(h.may_match_word_starting_with('É'), "may fold to a letter a term starts with");
+        assert!(
+            h.may_match_word_starting_with('É'),
+            "may fold to a letter a term starts with"
+        );
     }
 }
