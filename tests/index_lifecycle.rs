@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use city_playbook::playbook::{EntryId, Playbook};
-use city_playbook::search::{IndexedEntry, OpenOutcome, SearchIndex};
-use common::{FixturePlaybook, ids};
+use city_playbook::search::{
+    Facets, IndexedEntry, OpenOutcome, SearchIndex, SearchRequest, SearchResults,
+};
+use common::{FixturePlaybook, entry, ids};
 use tempfile::TempDir;
 
 const FERRY: &str = "riverton-or/ferry-schedule";
@@ -442,4 +444,85 @@ fn the_reindex_command_refuses_a_broken_playbook_and_keeps_the_live_index() {
     assert!(stderr.contains("broken.md"), "names the file: {stderr}");
     assert_eq!(current(data.path()), live);
     assert_eq!(generations(data.path()), vec![live]);
+}
+
+/// The facet counts a search should report, counted from its hits (all on one page).
+fn counted_from_hits(results: &SearchResults) -> Facets {
+    let mut facets = Facets::default();
+    for hit in &results.hits {
+        *facets
+            .jurisdiction
+            .entry(hit.jurisdiction.slug.clone())
+            .or_default() += 1;
+        *facets.kind.entry(hit.kind.as_str().to_owned()).or_default() += 1;
+        for topic in &hit.topics {
+            *facets.topic.entry(topic.clone()).or_default() += 1;
+        }
+    }
+    facets
+}
+
+#[test]
+fn facet_counts_stay_exact_when_most_or_few_entries_match_after_updates_and_removals() {
+    let mut fixture =
+        FixturePlaybook::new().jurisdiction("riverton-or", "Riverton", Some("OR"), "city");
+    let kinds = [
+        "checklist",
+        "guidance",
+        "ordinance",
+        "checklist",
+        "training",
+        "guidance",
+    ];
+    for (n, kind) in kinds.iter().enumerate() {
+        let topic = if n % 2 == 0 {
+            "harbor"
+        } else {
+            "public-safety"
+        };
+        fixture = fixture.entry(
+            &format!("riverton-or/entry-{n}"),
+            entry(&format!("Harbor entry {n}"))
+                .kind(kind)
+                .topics(&[topic])
+                .body(if n < 2 {
+                    "A lantern by the dock."
+                } else {
+                    "The harbor."
+                }),
+        );
+    }
+    let playbook = fixture.load();
+    let data = TempDir::new().expect("temp data dir");
+    let (index, _) = open(data.path(), &playbook);
+    let check = |query: &str, expected_total: usize| {
+        let results = common::run(
+            &index,
+            &SearchRequest {
+                limit: 50,
+                ..common::request(query)
+            },
+        );
+        assert_eq!(results.total, expected_total, "{query}");
+        assert_eq!(results.hits.len(), expected_total, "{query}");
+        assert_eq!(results.facets, counted_from_hits(&results), "{query}");
+    };
+    // Most of the single segment matches (counted as all minus the rest), or few do.
+    check("", 6);
+    check("harbor", 6);
+    check("lantern", 2);
+    // A removal and an update leave deleted entries in the segment; they never count.
+    index
+        .remove(&EntryId::parse("riverton-or/entry-5").expect("id"), Some(1))
+        .expect("remove");
+    let updated = playbook
+        .entry(&EntryId::parse("riverton-or/entry-4").expect("id"))
+        .expect("entry-4");
+    let mut updated = IndexedEntry::new(updated, &playbook.jurisdictions["riverton-or"]);
+    updated.topics = vec!["legal-strategy".into()];
+    index.upsert(&updated, Some(2)).expect("update");
+    check("", 5);
+    check("harbor", 5);
+    check("lantern", 2);
+    check("-lantern harbor", 3);
 }

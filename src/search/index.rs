@@ -9,6 +9,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::index::SegmentId;
+use tantivy::indexer::NoMergePolicy;
 use tantivy::schema::Facet;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
@@ -103,6 +104,32 @@ impl SearchIndex {
         Ok((index, OpenOutcome::Built(reason)))
     }
 
+    /// Opens the live index only if it can serve as it is: it exists and reads, has the
+    /// current schema and was built from playbook contents with `fingerprint`. None whenever
+    /// `open` would rebuild; it never builds, so the caller can load the playbook then.
+    pub fn open_current(
+        data_dir: &Path,
+        fingerprint: &str,
+        synonyms: &crate::playbook::Synonyms,
+    ) -> Result<Option<SearchIndex>, IndexError> {
+        let location = IndexLocation::new(data_dir);
+        let Some(path) = location.current() else {
+            return Ok(None);
+        };
+        // Opening a generation reads only the synonyms of the playbook it is given.
+        let playbook = Playbook {
+            synonyms: synonyms.clone(),
+            ..Playbook::default()
+        };
+        match Self::open_generation(&path, &playbook) {
+            Ok(index) if index.current_payload().playbook_fingerprint == fingerprint => {
+                location.remove_stale();
+                Ok(Some(index))
+            }
+            Ok(_) | Err(_) => Ok(None),
+        }
+    }
+
     /// Builds a new index of `playbook` beside the live one, then swaps it in.
     pub fn rebuild(data_dir: &Path, playbook: &Playbook) -> Result<SearchIndex, IndexError> {
         let location = IndexLocation::new(data_dir);
@@ -118,6 +145,8 @@ impl SearchIndex {
             .clamp(1, 4);
         let mut writer: IndexWriter =
             index.writer_with_num_threads(threads, threads * BUILD_WRITER_BYTES_PER_THREAD)?;
+        // No merging along the way: one merge into a single segment at the end (below).
+        writer.set_merge_policy(Box::new(NoMergePolicy));
         for entry in playbook.entries.values() {
             let jurisdiction = playbook
                 .jurisdictions
@@ -129,6 +158,12 @@ impl SearchIndex {
         let mut commit = writer.prepare_commit()?;
         commit.set_payload(&payload.to_json());
         commit.commit()?;
+        // One segment: each segment costs every query a walk of its term dictionaries (typo
+        // matching) and a pass of each scorer; merging keeps the commit's payload.
+        let segments = index.searchable_segment_ids()?;
+        if segments.len() > 1 {
+            writer.merge(&segments).wait()?;
+        }
         writer.wait_merging_threads()?;
         location.publish(&path).map_err(|source| IndexError::Io {
             path: path.clone(),
@@ -344,7 +379,8 @@ impl SearchIndex {
 /// Counts every match's jurisdiction, kind and topics. tantivy's `FacetCollector` decodes the
 /// facet column for each matching entry, which at 100,000 matches was most of a search's
 /// cost; segments never change, so each segment's facets are decoded once into a flat table
-/// (`SegmentFacets`) and counting is a few array increments per entry.
+/// (`SegmentFacets`) with the segment's totals. Matches are noted in a bitset; when most of
+/// the segment matched, the counts are the totals minus the entries that did not match.
 struct FacetCounter;
 
 impl Collector for FacetCounter {
@@ -357,8 +393,12 @@ impl Collector for FacetCounter {
         segment: &tantivy::SegmentReader,
     ) -> tantivy::Result<SegmentFacetCounter> {
         let table = SegmentFacets::of(segment)?;
-        let counts = vec![0; table.names.len()];
-        Ok(SegmentFacetCounter { table, counts })
+        let words = table.max_doc().div_ceil(64);
+        Ok(SegmentFacetCounter {
+            table,
+            matched: vec![0; words],
+            count: 0,
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -384,28 +424,52 @@ impl Collector for FacetCounter {
 
 struct SegmentFacetCounter {
     table: Arc<SegmentFacets>,
-    /// Matches per facet ordinal of the segment.
-    counts: Vec<u64>,
+    /// One bit per entry of the segment: whether it matched.
+    matched: Vec<u64>,
+    count: usize,
 }
 
 impl SegmentCollector for SegmentFacetCounter {
     type Fruit = Facets;
 
     fn collect(&mut self, doc: tantivy::DocId, _score: tantivy::Score) {
-        let doc = doc as usize;
-        let (from, to) = (self.table.starts[doc], self.table.starts[doc + 1]);
-        for &ord in &self.table.ords[from as usize..to as usize] {
-            self.counts[ord as usize] += 1;
+        if let Some(word) = self.matched.get_mut(doc as usize / 64) {
+            *word |= 1 << (doc % 64);
+            self.count += 1;
         }
     }
 
     fn harvest(self) -> Facets {
+        let table = &self.table;
+        let max_doc = table.max_doc();
+        // Count whichever side is smaller: the matches, or the rest (deleted entries
+        // included, since the totals include them and they never match).
+        let dense = self.count * 2 > max_doc;
+        let mut counts = if dense {
+            table.totals.clone()
+        } else {
+            vec![0; table.names.len()]
+        };
+        for (at, &word) in self.matched.iter().enumerate() {
+            let mut bits = if dense { !word } else { word };
+            while bits != 0 {
+                let doc = at * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if doc >= max_doc {
+                    break;
+                }
+                for &ord in table.ords_of(doc) {
+                    let count = &mut counts[ord as usize];
+                    *count = if dense { *count - 1 } else { *count + 1 };
+                }
+            }
+        }
         let mut facets = Facets::default();
-        for (ord, count) in self.counts.into_iter().enumerate() {
+        for (ord, count) in counts.into_iter().enumerate() {
             if count == 0 {
                 continue;
             }
-            if let Some((root, value)) = &self.table.names[ord] {
+            if let Some((root, value)) = &table.names[ord] {
                 let counts = match root {
                     FacetRoot::Jurisdiction => &mut facets.jurisdiction,
                     FacetRoot::Kind => &mut facets.kind,
@@ -431,6 +495,8 @@ struct SegmentFacets {
     ords: Vec<u32>,
     /// The root and value of each ordinal of the segment's facet dictionary.
     names: Vec<Option<(FacetRoot, String)>>,
+    /// How many entries of the segment (deleted ones included) hold each ordinal.
+    totals: Vec<u64>,
 }
 
 /// Decoded segments by id; cleared when it grows past this many entries in all, which only
@@ -441,6 +507,14 @@ static FACET_CACHE: LazyLock<Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
 impl SegmentFacets {
+    fn max_doc(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    fn ords_of(&self, doc: usize) -> &[u32] {
+        &self.ords[self.starts[doc] as usize..self.starts[doc + 1] as usize]
+    }
+
     fn of(segment: &tantivy::SegmentReader) -> tantivy::Result<Arc<SegmentFacets>> {
         let id = segment.segment_id();
         let cached = FACET_CACHE
@@ -493,10 +567,17 @@ impl SegmentFacets {
             ords.extend(reader.facet_ords(doc).map(|ord| ord as u32));
             starts.push(ords.len() as u32);
         }
+        let mut totals = vec![0; names.len()];
+        for &ord in &ords {
+            if let Some(total) = totals.get_mut(ord as usize) {
+                *total += 1;
+            }
+        }
         Ok(SegmentFacets {
             starts,
             ords,
             names,
+            totals,
         })
     }
 }
