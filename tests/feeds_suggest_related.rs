@@ -1,12 +1,18 @@
 //! Atom feeds, the OpenSearch description, search-as-you-type suggestions and related entries
 //! found from content, against the real router.
 
+mod common;
+mod contrib_support;
 mod web_support;
 
 use std::path::Path;
 
 use axum::http::StatusCode;
 use chrono::DateTime;
+use city_playbook::playbook::{EntryId, Playbook};
+use city_playbook::search::suggest::MAX_SUGGESTIONS;
+use city_playbook::search::{IndexedEntry, SearchIndex};
+use common::{FixturePlaybook, index_of, load_valid, real_playbook_dir};
 use serde_json::Value;
 use tempfile::TempDir;
 use web_support::{TestApp, assert_json_error, attrs, texts};
@@ -197,6 +203,257 @@ async fn suggestions_come_in_the_opensearch_format_when_asked() {
             .iter()
             .any(|t| t.as_str().is_some_and(|t| t.contains("National Guard")))
     );
+}
+
+/// Suggestion ids for `typed`, straight from the index.
+fn suggested(index: &SearchIndex, typed: &str) -> Vec<String> {
+    index
+        .suggest(typed)
+        .unwrap_or_else(|e| panic!("suggest {typed:?}: {e}"))
+        .into_iter()
+        .map(|s| s.id)
+        .collect()
+}
+
+/// A playbook whose titles exercise each ranking rule of suggestions.
+fn parking_playbook() -> FixturePlaybook {
+    let titles = [
+        ("park-rangers", "Park rangers on duty"),
+        ("parking-garage", "Parking garage closures downtown tonight"),
+        ("parking-meters", "Parking meters"),
+        ("parking-permits", "Parking permits for residents"),
+        ("parkway-repairs", "Parkway repairs"),
+        ("harbor-curfew", "Harbor curfew plan"),
+        ("harbr-curfew", "Harbr curfew notice"),
+        ("curfue-drill", "Curfue drill"),
+    ];
+    titles.iter().fold(
+        FixturePlaybook::new().jurisdiction("testville", "Testville", Some("MN"), "city"),
+        |playbook, (slug, title)| {
+            playbook.entry(&format!("testville/{slug}"), common::entry(title))
+        },
+    )
+}
+
+fn testville(slugs: &[&str]) -> Vec<String> {
+    slugs
+        .iter()
+        .map(|slug| format!("testville/{slug}"))
+        .collect()
+}
+
+#[test]
+fn suggestions_rank_the_typed_word_then_frequent_completions_then_short_titles() {
+    let fixture = parking_playbook();
+    let (_data, index) = index_of(&fixture.load());
+    // "park" itself, then "parking" (three titles, shortest first), then "parkway" (one).
+    assert_eq!(
+        suggested(&index, "park"),
+        testville(&[
+            "park-rangers",
+            "parking-meters",
+            "parking-permits",
+            "parking-garage",
+            "parkway-repairs",
+        ])
+    );
+    // A space after the word: the whole word only (four letters allow no typo).
+    assert_eq!(suggested(&index, "park "), testville(&["park-rangers"]));
+    assert_eq!(
+        suggested(&index, "parking m"),
+        testville(&["parking-meters"])
+    );
+    assert_eq!(
+        suggested(&index, "PARKING   Perm"),
+        testville(&["parking-permits"])
+    );
+}
+
+#[test]
+fn suggestions_forgive_typos_but_rank_exact_matches_first() {
+    let fixture = parking_playbook();
+    let (_data, index) = index_of(&fixture.load());
+    // Under four letters the prefix must match as typed.
+    assert!(suggested(&index, "pqr").is_empty());
+    // From four, one typo: every match is a typo, the more frequent completion first.
+    assert_eq!(
+        suggested(&index, "parj"),
+        testville(&[
+            "parking-meters",
+            "parking-permits",
+            "parking-garage",
+            "park-rangers",
+            "parkway-repairs",
+        ])
+    );
+    // Completing the prefix as typed beats holding a typo of it.
+    let curfew = suggested(&index, "curfe");
+    assert_eq!(curfew.len(), 3, "{curfew:?}");
+    assert_eq!(curfew[2], "testville/curfue-drill", "{curfew:?}");
+    // A word before the last found as typed beats one found through a typo.
+    assert_eq!(
+        suggested(&index, "harbor cu"),
+        testville(&["harbor-curfew", "harbr-curfew"])
+    );
+    assert_eq!(
+        suggested(&index, "harbro curfew p"),
+        testville(&["harbor-curfew"]),
+        "a typo of a word before the last"
+    );
+    // The first letter is never a typo, as in search.
+    assert!(suggested(&index, "barking m").is_empty());
+    // Stop words before the last are ignored; a word in no title matches nothing.
+    assert_eq!(
+        suggested(&index, "the parking for m"),
+        testville(&["parking-meters"])
+    );
+    assert!(suggested(&index, "parking zzyzx m").is_empty());
+}
+
+/// Whether some word of `title` (as the index splits and folds it) starts with `prefix`.
+fn has_word_starting_with(title: &str, prefix: &str) -> bool {
+    title
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| word.to_lowercase().starts_with(prefix))
+}
+
+#[test]
+fn a_one_letter_prefix_fills_the_list_with_titles_holding_a_word_so_starting() {
+    let playbook: Playbook = load_valid(&real_playbook_dir());
+    let (_data, index) = index_of(&playbook);
+    let titles: Vec<&str> = playbook
+        .entries
+        .values()
+        .map(|e| e.meta.title.as_str())
+        .collect();
+    for letter in ["a", "c", "f", "g", "m", "n", "o", "p", "r", "s", "t"] {
+        let holding = titles
+            .iter()
+            .filter(|t| has_word_starting_with(t, letter))
+            .count();
+        let suggestions = index.suggest(letter).expect("suggest");
+        assert_eq!(suggestions.len(), holding.min(MAX_SUGGESTIONS), "{letter}");
+        for suggestion in &suggestions {
+            assert!(
+                has_word_starting_with(&suggestion.title, letter),
+                "{letter}: {:?}",
+                suggestion.title
+            );
+        }
+        let mut ids: Vec<&str> = suggestions.iter().map(|s| s.id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), suggestions.len(), "{letter}: no entry twice");
+    }
+}
+
+/// An entry of the fixture's jurisdiction, as the write path indexes it.
+fn contributed(playbook: &Playbook, slug: &str, title: &str) -> IndexedEntry {
+    let model = playbook
+        .entries
+        .values()
+        .next()
+        .expect("the fixture has entries");
+    let jurisdiction = playbook
+        .jurisdictions
+        .get(model.jurisdiction())
+        .expect("jurisdiction");
+    IndexedEntry {
+        id: EntryId::parse(&format!("testville/{slug}")).expect("id"),
+        title: title.to_owned(),
+        ..IndexedEntry::new(model, jurisdiction)
+    }
+}
+
+#[test]
+fn suggestions_follow_every_write_at_once() {
+    let fixture = parking_playbook();
+    let playbook = fixture.load();
+    let (_data, index) = index_of(&playbook);
+    assert!(suggested(&index, "zeph").is_empty());
+
+    let zephyr = contributed(&playbook, "zephyr-lot", "Zephyr parking lot");
+    index.upsert(&zephyr, Some(1)).expect("upsert");
+    // The write made a segment whose words are not read yet: the cheap path declines...
+    assert!(index.suggest_if_ready("zeph").is_none());
+    assert_eq!(suggested(&index, "zeph"), testville(&["zephyr-lot"]));
+    // ...until `suggest` has read them.
+    let ready = index
+        .suggest_if_ready("zeph")
+        .expect("ready")
+        .expect("suggest");
+    assert_eq!(ready[0].id, "testville/zephyr-lot");
+    assert_eq!(suggested(&index, "parking lo"), testville(&["zephyr-lot"]));
+    let first = &index.suggest("zephyr p").expect("suggest")[0];
+    assert_eq!(first.title, "Zephyr parking lot");
+    assert_eq!(first.url, "/entries/testville/zephyr-lot");
+    assert_eq!(first.jurisdiction, "Testville");
+
+    // Renamed: found by its new title only.
+    let renamed = IndexedEntry {
+        title: "Quillon parking lot".into(),
+        ..zephyr.clone()
+    };
+    index.upsert(&renamed, Some(2)).expect("update");
+    assert!(suggested(&index, "zeph").is_empty());
+    assert_eq!(suggested(&index, "quil"), testville(&["zephyr-lot"]));
+    assert_eq!(
+        suggested(&index, "parking lo"),
+        testville(&["zephyr-lot"]),
+        "replaced, not duplicated"
+    );
+
+    // Several more writes (each a new segment), then removals.
+    for i in 0..5 {
+        let entry = contributed(&playbook, &format!("lot-{i}"), &format!("Quillon lot {i}"));
+        index.upsert(&entry, Some(3 + i)).expect("upsert");
+    }
+    assert_eq!(suggested(&index, "quil").len(), 6);
+    index.remove(&renamed.id, Some(10)).expect("remove");
+    let left = suggested(&index, "quil");
+    assert_eq!(left.len(), 5);
+    assert!(
+        !left.contains(&"testville/zephyr-lot".to_owned()),
+        "{left:?}"
+    );
+    assert!(suggested(&index, "parking lo").is_empty());
+    index
+        .remove(
+            &EntryId::parse("testville/parking-meters").expect("id"),
+            Some(11),
+        )
+        .expect("remove a playbook entry");
+    assert_eq!(
+        suggested(&index, "parking"),
+        testville(&["parking-permits", "parking-garage"])
+    );
+}
+
+#[tokio::test]
+async fn a_contributed_entry_is_suggested_as_soon_as_it_is_saved_and_not_once_retired() {
+    let (_data, app, team) = contrib_support::setup();
+    let suggest = |typed: &'static str| {
+        let app = &app;
+        async move {
+            let reply = app.get(&format!("/api/suggest?q={typed}")).await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            suggestion_ids(&reply.json())
+        }
+    };
+    assert!(suggest("zephyrl").await.is_empty());
+    let created = app
+        .create(
+            &team.alice.token,
+            &contrib_support::entry("zephyr-lot", "zephyrlot"),
+        )
+        .await;
+    let id = created["id"].as_str().expect("id").to_owned();
+    assert_eq!(suggest("zephyrl").await, [id.as_str()]);
+    assert_eq!(suggest("parking+lot+order+zeph").await, [id.as_str()]);
+    app.delete_entry(&team.alice.token, &id)
+        .await
+        .expect(StatusCode::OK, "retire");
+    assert!(suggest("zephyrl").await.is_empty());
 }
 
 fn write(path: &Path, text: &str) {

@@ -8,14 +8,15 @@ use tantivy::schema::{
 use super::analyzer::{PLAIN, STEMMED};
 
 /// Bumped whenever the schema or analysis changes, so older indexes are rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Every field of a playbook index.
 #[derive(Debug, Clone)]
 pub struct PlaybookFields {
-    /// `jurisdiction/slug`, untokenized: the key for updates and deletes.
+    /// `jurisdiction/slug`, untokenized: the key for updates and deletes. Also a fast field,
+    /// so suggestions read it without the document store.
     pub id: Field,
-    /// The title (weighted most).
+    /// The title (weighted most). Also a fast field (untokenized), for suggestions.
     pub title: Field,
     /// The title without stemming, for search-as-you-type prefixes.
     pub title_plain: Field,
@@ -43,7 +44,7 @@ pub struct PlaybookFields {
     pub status: Field,
     /// Stored only: the jurisdiction slug.
     pub jurisdiction: Field,
-    /// Stored only: the jurisdiction's name.
+    /// Stored, and a fast field for suggestions: the jurisdiction's name.
     pub jurisdiction_name: Field,
     /// Stored only: the jurisdiction's state code.
     pub jurisdiction_state: Field,
@@ -58,6 +59,9 @@ pub const UNDATED: i64 = i64::MIN / 2;
 pub const DATE_SORT_FIELD: &str = "date_sort";
 /// Name of the `updated_sort` fast field.
 pub const UPDATED_SORT_FIELD: &str = "updated_sort";
+/// The tokenizer of untokenized fast text fields (tantivy's own).
+const RAW_TOKENIZER: &str = "raw";
+
 /// Name of the facet field.
 pub const FACETS_FIELD: &str = "facets";
 
@@ -77,8 +81,8 @@ impl PlaybookFields {
             }
         };
         let fields = PlaybookFields {
-            id: builder.add_text_field("id", STRING | STORED),
-            title: builder.add_text_field("title", text(true)),
+            id: builder.add_text_field("id", STRING | STORED | FAST),
+            title: builder.add_text_field("title", text(true).set_fast(RAW_TOKENIZER)),
             title_plain: builder.add_text_field(
                 "title_plain",
                 TextOptions::default().set_indexing_options(
@@ -99,7 +103,7 @@ impl PlaybookFields {
             date: builder.add_text_field("date", STORED),
             status: builder.add_text_field("status", STORED),
             jurisdiction: builder.add_text_field("jurisdiction", STORED),
-            jurisdiction_name: builder.add_text_field("jurisdiction_name", STORED),
+            jurisdiction_name: builder.add_text_field("jurisdiction_name", STORED | FAST),
             jurisdiction_state: builder.add_text_field("jurisdiction_state", STORED),
             jurisdiction_level: builder.add_text_field("jurisdiction_level", STORED),
         };

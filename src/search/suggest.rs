@@ -1,20 +1,44 @@
 //! Search as you type: entry titles that match the words typed so far, the last word as a
 //! prefix, forgiving typos.
+//!
+//! Every word before the last must be in the title (from five letters a typo is forgiven,
+//! from nine two), stop words aside; the last word is a prefix of a title word (from four
+//! letters with one typo forgiven), or a whole word when a space follows it. As in search, a
+//! typo keeps the first letter (see `typos`).
+//!
+//! Ranking, strongest rule first:
+//! 1. titles holding every word before the last as typed, above those holding a typo of one;
+//! 2. a title holding the last word as a whole word, then one completing it, then one holding
+//!    a typo of it;
+//! 3. a completion found in more titles first, then a shorter one;
+//! 4. a title of fewer words first.
+//!
+//! This is answered from in-memory tables of the title words (`tables`), not with a tantivy
+//! query: a one-letter prefix completes to thousands of words held by much of the index,
+//! which a query would gather and score in full to keep eight. Here completions are walked
+//! best first and the walk stops once eight entries are found; when the other words leave few
+//! candidates, those candidates' own title words are checked instead. Either way the work is
+//! bounded by what the answer needs, and the entries' id, title and jurisdiction come from
+//! the tables, not the document store.
+
+mod finder;
+mod tables;
+mod typos;
 
 use serde::Serialize;
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
-use tantivy::{TantivyDocument, Term};
+use tantivy::tokenizer::TextAnalyzer;
 
+use self::finder::Finder;
+use self::tables::IndexTable;
 use super::analyzer::{is_stop_word, terms};
-use super::document::StoredEntry;
 use super::index::SearchIndex;
-use super::query_builder::typo_distance;
 use super::request::{MAX_QUERY_CHARS, SearchError};
 
 /// The most suggestions returned.
 pub const MAX_SUGGESTIONS: usize = 8;
+
+/// The most words before the last that are matched; the rest are ignored.
+const MAX_WORDS: usize = 16;
 
 /// One suggestion.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -31,76 +55,93 @@ pub struct Suggestion {
 
 impl SearchIndex {
     /// Titles matching what has been typed; the last word may be unfinished.
+    ///
+    /// Tens of microseconds at 100,000 entries, except the first call after start-up or a
+    /// write: that one reads the new segments' title words, which takes milliseconds (see
+    /// `suggest_if_ready`; `suggest("")` does only that).
     pub fn suggest(&self, typed: &str) -> Result<Vec<Suggestion>, SearchError> {
+        self.suggest_in_tables(typed, true)
+            .map(Option::unwrap_or_default)
+    }
+
+    /// `suggest`, or None (having done nothing) if its tables are not built yet for the
+    /// current reader: an answer is then bounded and cheap enough to give on an async thread.
+    pub fn suggest_if_ready(&self, typed: &str) -> Option<Result<Vec<Suggestion>, SearchError>> {
+        self.suggest_in_tables(typed, false).transpose()
+    }
+
+    /// The suggestions, building the tables if they are not (`build`), or None.
+    fn suggest_in_tables(
+        &self,
+        typed: &str,
+        build: bool,
+    ) -> Result<Option<Vec<Suggestion>>, SearchError> {
         if typed.chars().count() > MAX_QUERY_CHARS {
             return Err(SearchError::QueryTooLong {
                 max: MAX_QUERY_CHARS,
             });
         }
-        let mut plain = self.plain.clone();
-        let mut words = terms(&mut plain, typed);
-        let last_is_partial = !typed.ends_with(char::is_whitespace);
-        let partial = if last_is_partial { words.pop() } else { None };
-        let field = self.fields.title_plain;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for word in words.iter().filter(|w| !is_stop_word(w)).take(16) {
-            let term = Term::from_field_text(field, word);
-            let exact: Box<dyn Query> = Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
-                2.0,
-            ));
-            let distance = typo_distance(word.chars().count());
-            let either: Box<dyn Query> = if distance > 0 {
-                let fuzzy: Box<dyn Query> = Box::new(FuzzyTermQuery::new(term, distance, true));
-                Box::new(BooleanQuery::new(vec![
-                    (Occur::Should, exact),
-                    (Occur::Should, fuzzy),
-                ]))
-            } else {
-                exact
-            };
-            clauses.push((Occur::Must, either));
-        }
-        if let Some(prefix) = partial {
-            let term = Term::from_field_text(field, &prefix);
-            // A short prefix must match as typed; from four letters one typo is forgiven.
-            let distance = u8::from(prefix.chars().count() >= 4);
-            let exact: Box<dyn Query> = Box::new(BoostQuery::new(
-                Box::new(FuzzyTermQuery::new_prefix(term.clone(), 0, true)),
-                2.0,
-            ));
-            let query: Box<dyn Query> = if distance > 0 {
-                let fuzzy: Box<dyn Query> =
-                    Box::new(FuzzyTermQuery::new_prefix(term, distance, true));
-                Box::new(BooleanQuery::new(vec![
-                    (Occur::Should, exact),
-                    (Occur::Should, fuzzy),
-                ]))
-            } else {
-                exact
-            };
-            clauses.push((Occur::Must, query));
-        }
-        if clauses.is_empty() {
-            return Ok(Vec::new());
-        }
         let searcher = self.reader.searcher();
-        let top = searcher.search(
-            &BooleanQuery::new(clauses),
-            &TopDocs::with_limit(MAX_SUGGESTIONS).order_by_score(),
-        )?;
-        let mut suggestions = Vec::with_capacity(top.len());
-        for (_, address) in top {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let stored = StoredEntry::new(&doc, &self.fields);
-            let id = stored.text(self.fields.id).to_owned();
-            suggestions.push(Suggestion {
-                url: format!("/entries/{id}"),
-                id,
-                title: stored.text(self.fields.title).to_owned(),
-                jurisdiction: stored.text(self.fields.jurisdiction_name).to_owned(),
-            });
-        }
-        Ok(suggestions)
+        let table = match IndexTable::cached(&searcher, self.path()) {
+            Some(table) => table,
+            None if build => IndexTable::of(&searcher, self.path(), &self.fields)?,
+            None => return Ok(None),
+        };
+        let mut plain = self.plain.clone();
+        let Some(typed) = Typed::parse(&mut plain, typed) else {
+            return Ok(Some(Vec::new()));
+        };
+        let found = Finder::new(&searcher, &table, self.fields.title_plain)?.find(&typed)?;
+        let suggestions = found
+            .into_iter()
+            .map(|(s, doc)| {
+                let segment = &table.segments[s];
+                let id = segment.id(doc).to_owned();
+                Suggestion {
+                    url: format!("/entries/{id}"),
+                    id,
+                    title: segment.title(doc).to_owned(),
+                    jurisdiction: segment.jurisdiction_name(doc).to_owned(),
+                }
+            })
+            .collect();
+        Ok(Some(suggestions))
+    }
+}
+
+/// What was typed, analyzed.
+struct Typed {
+    /// The words before the last, stop words left out.
+    words: Vec<String>,
+    /// The last word.
+    last: Last,
+}
+
+enum Last {
+    /// Still being typed: a prefix.
+    Prefix(String),
+    /// Followed by a space: a whole word.
+    Word(String),
+}
+
+impl Typed {
+    /// None when nothing searchable was typed.
+    fn parse(analyzer: &mut TextAnalyzer, typed: &str) -> Option<Typed> {
+        let mut words = terms(analyzer, typed);
+        let partial = if typed.ends_with(char::is_whitespace) {
+            None
+        } else {
+            words.pop()
+        };
+        let mut words: Vec<String> = words
+            .into_iter()
+            .filter(|w| !is_stop_word(w))
+            .take(MAX_WORDS)
+            .collect();
+        let last = match partial {
+            Some(prefix) => Last::Prefix(prefix),
+            None => Last::Word(words.pop()?),
+        };
+        Some(Typed { words, last })
     }
 }

@@ -27,12 +27,20 @@ pub async fn suggest(
 ) -> Result<Response, ApiError> {
     let params = FormData::parse(raw.as_deref().unwrap_or("").as_bytes());
     let query = params.get("q").to_owned();
-    let typed = query.clone();
-    let task_state = state.clone();
-    let suggestions =
-        tokio::task::spawn_blocking(move || task_state.catalog.index().suggest(&typed))
-            .await
-            .map_err(|e| AppError::internal(e.to_string()))??;
+    // Once the index's suggestion tables are built an answer is bounded and takes
+    // microseconds: given here, as a hop to the blocking pool would cost more than the work
+    // (measured at 16 connections: 10 to 45% more requests per second). Building the tables
+    // (after start-up or a write) takes milliseconds, so that runs off the async threads.
+    let suggestions = match state.catalog.index().suggest_if_ready(&query) {
+        Some(ready) => ready?,
+        None => {
+            let typed = query.clone();
+            let task_state = state.clone();
+            tokio::task::spawn_blocking(move || task_state.catalog.index().suggest(&typed))
+                .await
+                .map_err(|e| AppError::internal(e.to_string()))??
+        }
+    };
     if params.get("format") == "opensearch" {
         // The OpenSearch suggestions format browsers read: [query, [titles]].
         let titles: Vec<&str> = suggestions.iter().map(|s| s.title.as_str()).collect();
