@@ -1,12 +1,22 @@
 //! The catalog: curated entries from the playbook folder and contributed entries from the
 //! store, searched together. Writes go to the store first (durably), then to the index; the
 //! index records the last store revision it applied, and `open` applies whatever it missed,
-//! so a crash between the two loses nothing.
+//! so a crash between the two loses nothing. Curated entries stay in their files: the catalog
+//! knows their ids and reads one when it is asked for.
 
+mod curated;
+mod stamp;
+mod start;
+
+use std::collections::BTreeMap;
 use std::path::Path;
 
+pub use curated::Curated;
+pub use stamp::{STAMP_FILE, StampRecord};
+pub use start::{StartError, StartOutcome};
+
 use crate::playbook::entry_input::{EntryInput, FieldErrors, ValidEntry};
-use crate::playbook::{Entry, EntryId, Jurisdiction, Playbook, Slug};
+use crate::playbook::{Entry, EntryFile, EntryId, Jurisdiction, Playbook, Slug};
 use crate::search::{IndexError, IndexedEntry, OpenOutcome, SearchIndex};
 use crate::store::{
     ContributedEntry, NewRevision, Revision, RevisionAction, RevisionInfo, Role, SqliteStore,
@@ -34,6 +44,14 @@ pub enum CatalogError {
     /// The index failed.
     #[error(transparent)]
     Index(#[from] IndexError),
+    /// A curated entry's file no longer reads as an entry (changed since start-up).
+    #[error("the curated entry {id} cannot be read: {problem}")]
+    CuratedUnreadable {
+        /// The entry.
+        id: EntryId,
+        /// The first problem, as `path:line: message`.
+        problem: String,
+    },
 }
 
 impl From<StoreError> for CatalogError {
@@ -79,23 +97,52 @@ fn with_plain_line_breaks(input: &EntryInput) -> EntryInput {
 
 /// Curated and contributed entries, their store and their index.
 pub struct Catalog {
-    playbook: Playbook,
+    curated: Curated,
     store: Box<dyn Store>,
     index: SearchIndex,
 }
 
 impl Catalog {
-    /// Opens the store and index under `data_dir` and brings the index up to date.
+    /// Opens the store and index under `data_dir` for `playbook`, loaded from the folder
+    /// `playbook_dir`, and brings the index up to date. The catalog keeps no entry contents,
+    /// so the caller may drop `playbook` (start-up goes through `Catalog::start`).
     pub fn open(
-        playbook: Playbook,
+        playbook_dir: &Path,
+        playbook: &Playbook,
         data_dir: &Path,
     ) -> Result<(Catalog, OpenOutcome), CatalogError> {
+        Self::open_with_files(playbook_dir, playbook, data_dir, &BTreeMap::new())
+    }
+
+    /// `open`, with the entries' files known from a scan of the folder.
+    fn open_with_files(
+        playbook_dir: &Path,
+        playbook: &Playbook,
+        data_dir: &Path,
+        known: &BTreeMap<EntryId, EntryFile>,
+    ) -> Result<(Catalog, OpenOutcome), CatalogError> {
+        let curated = Curated::of_playbook(playbook_dir, playbook, known);
+        let store = Self::open_store(data_dir, &curated)?;
+        let (index, outcome) = SearchIndex::open(data_dir, playbook)?;
+        Ok((Self::assemble(curated, store, index)?, outcome))
+    }
+
+    /// Opens the store with the curated jurisdictions in it.
+    fn open_store(data_dir: &Path, curated: &Curated) -> Result<SqliteStore, CatalogError> {
         let store = SqliteStore::open(data_dir)?;
-        let curated: Vec<&Jurisdiction> = playbook.jurisdictions.values().collect();
-        store.sync_curated_jurisdictions(&curated)?;
-        let (index, outcome) = SearchIndex::open(data_dir, &playbook)?;
+        let jurisdictions: Vec<&Jurisdiction> = curated.jurisdictions().values().collect();
+        store.sync_curated_jurisdictions(&jurisdictions)?;
+        Ok(store)
+    }
+
+    /// The catalog of these parts, with the index caught up with the store.
+    fn assemble(
+        curated: Curated,
+        store: SqliteStore,
+        index: SearchIndex,
+    ) -> Result<Catalog, CatalogError> {
         let catalog = Catalog {
-            playbook,
+            curated,
             store: Box::new(store),
             index,
         };
@@ -103,7 +150,7 @@ impl Catalog {
         if applied > 0 {
             tracing::info!(applied, "applied contributed entries the index had missed");
         }
-        Ok((catalog, outcome))
+        Ok(catalog)
     }
 
     /// Applies to the index every stored change it has not recorded; returns how many.
@@ -134,9 +181,14 @@ impl Catalog {
         Ok(())
     }
 
-    /// The curated playbook.
-    pub fn playbook(&self) -> &Playbook {
-        &self.playbook
+    /// The curated playbook: jurisdictions, synonyms and which entries are curated.
+    pub fn curated(&self) -> &Curated {
+        &self.curated
+    }
+
+    /// Whether `id` is a curated entry (read-only here).
+    pub fn is_curated(&self, id: &EntryId) -> bool {
+        self.curated.contains(id)
     }
 
     /// The search index.
@@ -149,11 +201,24 @@ impl Catalog {
         self.store.as_ref()
     }
 
-    /// An entry by id: curated first, then contributed (retired ones included).
+    /// An entry by id: curated first (read from its file), then contributed (retired ones
+    /// included).
     pub fn entry(&self, id: &EntryId) -> Result<Option<CatalogEntry>, CatalogError> {
-        if let Some(entry) = self.playbook.entry(id) {
+        let curated = self.curated.read_entry(id).map_err(|problems| {
+            for problem in &problems {
+                tracing::error!(%id, %problem, "a curated entry's file no longer reads");
+            }
+            CatalogError::CuratedUnreadable {
+                id: id.clone(),
+                problem: problems
+                    .first()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+            }
+        })?;
+        if let Some(entry) = curated {
             return Ok(Some(CatalogEntry {
-                entry: entry.clone(),
+                entry,
                 retired: false,
                 revision: None,
             }));
@@ -167,7 +232,7 @@ impl Catalog {
 
     /// A jurisdiction by slug: curated first, then added through the app.
     pub fn jurisdiction(&self, slug: &str) -> Result<Option<Jurisdiction>, CatalogError> {
-        if let Some(j) = self.playbook.jurisdiction(slug) {
+        if let Some(j) = self.curated.jurisdiction(slug) {
             return Ok(Some(j.clone()));
         }
         Ok(self.store.jurisdiction(slug)?)
@@ -190,7 +255,7 @@ impl Catalog {
 
     /// Whether `user` may edit the entry `id` (contributed, of their jurisdiction or admin).
     pub fn may_edit(&self, user: &User, id: &EntryId) -> bool {
-        self.playbook.entry(id).is_none() && user.may_edit(&id.jurisdiction)
+        !self.is_curated(id) && user.may_edit(&id.jurisdiction)
     }
 
     /// Validates input, including that related ids exist.
@@ -200,7 +265,8 @@ impl Catalog {
             Ok(valid) => {
                 let mut errors = FieldErrors::default();
                 for related in &valid.meta.related {
-                    let exists = self.entry(related)?.is_some_and(|e| !e.retired);
+                    let exists = self.is_curated(related)
+                        || self.store.entry(related)?.is_some_and(|e| !e.retired);
                     if !exists {
                         errors.add("related", format!("no entry `{related}`"));
                     }
@@ -250,7 +316,7 @@ impl Catalog {
         }
         let valid = self.validate(input)?;
         let id = EntryId::new(jurisdiction, valid.slug.clone());
-        if self.playbook.entry(&id).is_some() {
+        if self.is_curated(&id) {
             return Err(CatalogError::Conflict(format!(
                 "the id {id} is taken by a curated entry"
             )));
@@ -307,7 +373,7 @@ impl Catalog {
     }
 
     fn check_writable(&self, user: &User, id: &EntryId) -> Result<ContributedEntry, CatalogError> {
-        if self.playbook.entry(id).is_some() {
+        if self.is_curated(id) {
             return Err(CatalogError::Forbidden(
                 "curated entries are read-only here: they change through the playbook repository"
                     .into(),

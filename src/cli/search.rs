@@ -4,8 +4,16 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use crate::playbook::{Playbook, load_playbook};
+use crate::catalog::{Catalog, StampRecord, StartError};
+use crate::playbook::{Playbook, Problem, load_playbook, scan_playbook};
 use crate::search::{SearchIndex, SearchRequest, SearchResponse};
+
+fn print_problems(problems: &[Problem]) {
+    for problem in problems {
+        eprintln!("{problem}");
+    }
+    eprintln!("the playbook has problems: fix them (see `playbook check`)");
+}
 
 /// Loads the playbook, or prints its problems.
 fn load_valid_playbook(playbook_dir: &Path) -> Option<Playbook> {
@@ -13,10 +21,7 @@ fn load_valid_playbook(playbook_dir: &Path) -> Option<Playbook> {
     if loaded.problems.is_empty() {
         return Some(loaded.playbook);
     }
-    for problem in &loaded.problems {
-        eprintln!("{problem}");
-    }
-    eprintln!("the playbook has problems: fix them (see `playbook check`)");
+    print_problems(&loaded.problems);
     None
 }
 
@@ -27,11 +32,12 @@ pub fn run_search(
     request: &SearchRequest,
     json: bool,
 ) -> ExitCode {
-    let Some(playbook) = load_valid_playbook(playbook_dir) else {
-        return ExitCode::FAILURE;
-    };
-    let catalog = match crate::catalog::Catalog::open(playbook, data_dir) {
+    let catalog = match Catalog::start(playbook_dir, data_dir) {
         Ok((catalog, _)) => catalog,
+        Err(StartError::Playbook(problems)) => {
+            print_problems(&problems);
+            return ExitCode::FAILURE;
+        }
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::FAILURE;
@@ -69,6 +75,8 @@ pub fn run_search(
 
 /// Rebuilds the index from scratch.
 pub fn run_reindex(playbook_dir: &Path, data_dir: &Path) -> ExitCode {
+    // Taken before reading, so a file changed meanwhile shows as changed next time.
+    let scan = scan_playbook(playbook_dir).ok();
     let Some(playbook) = load_valid_playbook(playbook_dir) else {
         return ExitCode::FAILURE;
     };
@@ -78,10 +86,13 @@ pub fn run_reindex(playbook_dir: &Path, data_dir: &Path) -> ExitCode {
         .and_then(|index| {
             drop(index);
             // Contributed entries live in the store: apply them to the fresh index.
-            crate::catalog::Catalog::open(playbook, data_dir)
+            Catalog::open(playbook_dir, &playbook, data_dir)
         });
     match rebuilt {
         Ok((catalog, _)) => {
+            if let Some(scan) = &scan {
+                StampRecord::save_after_full_load(data_dir, scan, &playbook.fingerprint);
+            }
             let index = catalog.index();
             println!(
                 "indexed {} entries in {:.2}s into {}",

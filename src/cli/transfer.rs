@@ -9,12 +9,13 @@ use crate::catalog::{Catalog, CatalogError};
 use crate::playbook::entry_input::{EntryInput, JurisdictionInput};
 use crate::playbook::load::JURISDICTION_INDEX;
 use crate::playbook::write::entry_file;
-use crate::playbook::{Jurisdiction, load_playbook};
+use crate::playbook::{Jurisdiction, Playbook, load_playbook};
 
-fn open_catalog(dirs: &Dirs) -> Result<Catalog, String> {
+/// The catalog over `playbook`, read from the playbook folder of `dirs`.
+fn open_catalog(dirs: &Dirs, playbook: &Playbook) -> Result<Catalog, String> {
     super::accounts::open_store(dirs)?;
-    let loaded = load_playbook(&dirs.playbook_dir);
-    let (catalog, _) = Catalog::open(loaded.playbook, &dirs.data_dir).map_err(|e| e.to_string())?;
+    let (catalog, _) =
+        Catalog::open(&dirs.playbook_dir, playbook, &dirs.data_dir).map_err(|e| e.to_string())?;
     Ok(catalog)
 }
 
@@ -37,8 +38,10 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 /// Writes the curated playbook and every live contributed entry to `out` as playbook files,
 /// so `playbook check --playbook-dir OUT` passes and the files can go into a pull request.
 pub fn export(dirs: &Dirs, out: &Path) -> Result<String, String> {
-    let catalog = open_catalog(dirs)?;
-    let playbook = catalog.playbook();
+    // The catalog reads curated entries on demand; an export wants them all at once.
+    let loaded = load_playbook(&dirs.playbook_dir);
+    let catalog = open_catalog(dirs, &loaded.playbook)?;
+    let playbook = &loaded.playbook;
     for j in playbook.jurisdictions.values() {
         write(
             &out.join(j.slug.as_str()).join(JURISDICTION_INDEX),
@@ -106,7 +109,7 @@ pub fn import(dirs: &Dirs, dir: &Path, email: &str) -> Result<String, String> {
             list.join("\n")
         ));
     }
-    let catalog = open_catalog(dirs)?;
+    let catalog = open_catalog(dirs, &load_playbook(&dirs.playbook_dir).playbook)?;
     let user = catalog
         .store()
         .user_by_email(email.trim())
@@ -124,7 +127,7 @@ pub fn import(dirs: &Dirs, dir: &Path, email: &str) -> Result<String, String> {
         .entries
         .values()
         .filter(|entry| {
-            let curated = catalog.playbook().entry(&entry.id).is_some();
+            let curated = catalog.is_curated(&entry.id);
             if curated {
                 skipped.push(format!("{} (curated)", entry.id));
             }

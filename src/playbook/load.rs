@@ -5,18 +5,17 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-use super::entry::{Entry, Origin};
-use super::front_matter::{LineProblem, parse_entry_meta, parse_jurisdiction, split_front_matter};
-use super::problem::{Problem, line_of_offset};
+use super::entry::Entry;
+use super::problem::Problem;
+use super::read::{decode_utf8, parse_entry, parse_jurisdiction_file, parse_synonyms_file};
+pub use super::scan::JURISDICTION_INDEX;
+use super::scan::{EntryFile, file_name, list_dir};
 use super::slug::{EntryId, Slug};
-use super::synonyms::{SYNONYMS_FILE, Synonyms};
+use super::synonyms::SYNONYMS_FILE;
+use super::synonyms::Synonyms;
 use super::{Jurisdiction, Playbook};
-
-/// A jurisdiction folder's description file.
-pub const JURISDICTION_INDEX: &str = "_index.md";
 
 /// A playbook as far as it could be read, and everything wrong with it.
 #[derive(Debug)]
@@ -27,9 +26,33 @@ pub struct LoadedPlaybook {
     pub problems: Vec<Problem>,
 }
 
+/// A playbook folder read and validated in full, exactly as by `load_playbook`, keeping no
+/// entry contents: what a server needs when its index is already built from these files.
+#[derive(Debug)]
+pub struct CheckedPlaybook {
+    /// Jurisdictions by slug.
+    pub jurisdictions: BTreeMap<Slug, Jurisdiction>,
+    /// Synonym groups from `synonyms.toml`.
+    pub synonyms: Synonyms,
+    /// Every valid entry's id, with how its file name ends.
+    pub entries: BTreeMap<EntryId, EntryFile>,
+    /// The fingerprint `load_playbook` would give.
+    pub fingerprint: String,
+    /// Every problem, sorted by file and line.
+    pub problems: Vec<Problem>,
+}
+
+/// A valid entry with related ids: its file, and each related id with its line.
+type RelatedIds = (EntryId, PathBuf, Vec<(EntryId, usize)>);
+
 struct Loader {
     problems: Vec<Problem>,
     digest: Sha256,
+    /// Whether entries are kept in the playbook, or only their ids in `files`.
+    keep_entries: bool,
+    files: BTreeMap<EntryId, EntryFile>,
+    /// Checked once every entry is known.
+    related: Vec<RelatedIds>,
 }
 
 impl Loader {
@@ -37,10 +60,11 @@ impl Loader {
         self.problems.push(Problem::new(path, line, message));
     }
 
-    fn line_problems(&mut self, path: &Path, problems: Vec<LineProblem>) {
-        for p in problems {
-            self.problem(path, p.line, p.message);
-        }
+    /// Keeps a file's value, or its problems.
+    fn keep<T>(&mut self, parsed: Result<T, Vec<Problem>>) -> Option<T> {
+        parsed
+            .map_err(|problems| self.problems.extend(problems))
+            .ok()
     }
 
     /// Reads a file as UTF-8 text, and adds it to the fingerprint.
@@ -57,47 +81,40 @@ impl Loader {
         self.digest.update([0]);
         self.digest.update((bytes.len() as u64).to_le_bytes());
         self.digest.update(&bytes);
-        match String::from_utf8(bytes) {
-            Ok(text) => Some(text),
-            Err(e) => {
-                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-                let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-                self.problem(path, line, "invalid UTF-8: files must be UTF-8 text");
-                None
-            }
-        }
+        self.keep(decode_utf8(path, bytes).map_err(|p| vec![p]))
     }
-}
-
-/// Sorted directory listing, skipping hidden names.
-fn list_dir(path: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut paths: Vec<PathBuf> = fs::read_dir(path)?
-        .filter_map(|item| item.ok().map(|item| item.path()))
-        .filter(|p| !file_name(p).starts_with('.'))
-        .collect();
-    paths.sort();
-    Ok(paths)
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
-/// The slug of an entry file (`name.md` or `name.markdown`), or None for other files.
-fn entry_file_stem(path: &Path) -> Option<String> {
-    let name = file_name(path);
-    name.strip_suffix(".md")
-        .or_else(|| name.strip_suffix(".markdown"))
-        .map(str::to_owned)
 }
 
 /// Reads and validates the playbook under `dir`.
 pub fn load_playbook(dir: &Path) -> LoadedPlaybook {
+    let (playbook, loader) = read_folder(dir, true);
+    LoadedPlaybook {
+        playbook,
+        problems: loader.problems,
+    }
+}
+
+/// Reads and validates the playbook under `dir` as `load_playbook` does, one file at a time,
+/// keeping no entry contents.
+pub fn check_playbook(dir: &Path) -> CheckedPlaybook {
+    let (playbook, loader) = read_folder(dir, false);
+    CheckedPlaybook {
+        jurisdictions: playbook.jurisdictions,
+        synonyms: playbook.synonyms,
+        entries: loader.files,
+        fingerprint: playbook.fingerprint,
+        problems: loader.problems,
+    }
+}
+
+/// Reads the folder; the loader keeps the sorted problems and the entries' files.
+fn read_folder(dir: &Path, keep_entries: bool) -> (Playbook, Loader) {
     let mut loader = Loader {
         problems: Vec::new(),
         digest: Sha256::new(),
+        keep_entries,
+        files: BTreeMap::new(),
+        related: Vec::new(),
     };
     let mut playbook = Playbook::default();
     let top = match list_dir(dir) {
@@ -107,18 +124,15 @@ pub fn load_playbook(dir: &Path) -> LoadedPlaybook {
             return finish(loader, playbook);
         }
     };
-    // Entries with the line of each related id, checked once every entry is known.
-    let mut related_lines: BTreeMap<EntryId, (PathBuf, Vec<usize>)> = BTreeMap::new();
     for path in top {
         let name = file_name(&path);
         if path.is_dir() {
-            load_jurisdiction(&mut loader, dir, &path, &mut playbook, &mut related_lines);
+            load_jurisdiction(&mut loader, dir, &path, &mut playbook);
         } else if name == SYNONYMS_FILE {
-            if let Some(text) = loader.read_text(dir, &path) {
-                match Synonyms::parse(&text) {
-                    Ok(synonyms) => playbook.synonyms = synonyms,
-                    Err(problems) => loader.line_problems(&path, problems),
-                }
+            if let Some(text) = loader.read_text(dir, &path)
+                && let Some(synonyms) = loader.keep(parse_synonyms_file(&path, &text))
+            {
+                playbook.synonyms = synonyms;
             }
         } else if name != "README.md" {
             loader.problem(
@@ -128,24 +142,21 @@ pub fn load_playbook(dir: &Path) -> LoadedPlaybook {
             );
         }
     }
-    for (id, (path, lines)) in &related_lines {
-        let Some(entry) = playbook.entries.get(id) else {
-            continue;
-        };
+    for (id, path, related_ids) in std::mem::take(&mut loader.related) {
         let mut seen = Vec::new();
-        for (related, line) in entry.meta.related.iter().zip(lines) {
+        for (related, line) in related_ids {
             if related == id {
-                loader.problem(path, *line, "an entry cannot be related to itself");
-            } else if !playbook.entries.contains_key(related) {
+                loader.problem(&path, line, "an entry cannot be related to itself");
+            } else if !loader.files.contains_key(&related) {
                 loader.problem(
-                    path,
-                    *line,
+                    &path,
+                    line,
                     format!("unknown related id `{related}`: no such entry"),
                 );
             } else if seen.contains(&related) {
                 loader.problem(
-                    path,
-                    *line,
+                    &path,
+                    line,
                     format!("related id `{related}` is listed twice"),
                 );
             }
@@ -155,20 +166,13 @@ pub fn load_playbook(dir: &Path) -> LoadedPlaybook {
     finish(loader, playbook)
 }
 
-fn finish(loader: Loader, mut playbook: Playbook) -> LoadedPlaybook {
-    let mut problems = loader.problems;
-    problems.sort();
-    playbook.fingerprint = format!("{:x}", loader.digest.finalize());
-    LoadedPlaybook { playbook, problems }
+fn finish(mut loader: Loader, mut playbook: Playbook) -> (Playbook, Loader) {
+    loader.problems.sort();
+    playbook.fingerprint = format!("{:x}", loader.digest.finalize_reset());
+    (playbook, loader)
 }
 
-fn load_jurisdiction(
-    loader: &mut Loader,
-    root: &Path,
-    folder: &Path,
-    playbook: &mut Playbook,
-    related_lines: &mut BTreeMap<EntryId, (PathBuf, Vec<usize>)>,
-) {
+fn load_jurisdiction(loader: &mut Loader, root: &Path, folder: &Path, playbook: &mut Playbook) {
     let index_path = folder.join(JURISDICTION_INDEX);
     let slug = match Slug::parse(&file_name(folder)) {
         Ok(slug) => slug,
@@ -210,7 +214,8 @@ fn load_jurisdiction(
         if file_name(&path) == JURISDICTION_INDEX {
             continue;
         }
-        let Some(stem) = entry_file_stem(&path) else {
+        let name = file_name(&path);
+        let Some((stem, ending)) = EntryFile::split(&name) else {
             loader.problem(
                 &path,
                 1,
@@ -218,7 +223,7 @@ fn load_jurisdiction(
             );
             continue;
         };
-        let entry_slug = match Slug::parse(&stem) {
+        let entry_slug = match Slug::parse(stem) {
             Ok(s) => s,
             Err(message) => {
                 loader.problem(&path, 1, format!("bad entry file name: {message}"));
@@ -232,8 +237,15 @@ fn load_jurisdiction(
             continue;
         }
         first_file_of.insert(id.clone(), path.clone());
-        if let Some((entry, lines)) = read_entry(loader, root, &path, id.clone()) {
-            related_lines.insert(id.clone(), (path, lines));
+        let Some((entry, lines)) = read_entry(loader, root, &path, id.clone()) else {
+            continue;
+        };
+        loader.files.insert(id.clone(), ending);
+        if !entry.meta.related.is_empty() {
+            let related = entry.meta.related.iter().cloned().zip(lines).collect();
+            loader.related.push((id.clone(), path, related));
+        }
+        if loader.keep_entries {
             playbook.entries.insert(id, entry);
         }
     }
@@ -246,12 +258,7 @@ fn read_jurisdiction(
     slug: Slug,
 ) -> Option<Jurisdiction> {
     let text = loader.read_text(root, path)?;
-    let parsed = split_front_matter(&text)
-        .map_err(|p| vec![p])
-        .and_then(|file| parse_jurisdiction(slug, file));
-    parsed
-        .map_err(|problems| loader.line_problems(path, problems))
-        .ok()
+    loader.keep(parse_jurisdiction_file(path, &text, slug))
 }
 
 fn read_entry(
@@ -261,35 +268,5 @@ fn read_entry(
     id: EntryId,
 ) -> Option<(Entry, Vec<usize>)> {
     let text = loader.read_text(root, path)?;
-    let file = match split_front_matter(&text) {
-        Ok(file) => file,
-        Err(problem) => {
-            loader.line_problems(path, vec![problem]);
-            return None;
-        }
-    };
-    if let Some(offset) = file.body.find('\0') {
-        let line = line_of_offset(&text, text.len() - file.body.len() + offset);
-        loader.problem(path, line, "the body contains a NUL character");
-        return None;
-    }
-    match parse_entry_meta(file) {
-        Ok(parsed) => Some((
-            Entry {
-                id,
-                meta: parsed.meta,
-                body_markdown: file.body.trim().to_owned(),
-                origin: Origin::Curated,
-                updated: fs::metadata(path)
-                    .and_then(|m| m.modified())
-                    .ok()
-                    .map(DateTime::<Utc>::from),
-            },
-            parsed.related_lines,
-        )),
-        Err(problems) => {
-            loader.line_problems(path, problems);
-            None
-        }
-    }
+    loader.keep(parse_entry(path, &text, id))
 }

@@ -7,6 +7,8 @@ pub mod jurisdiction;
 pub mod load;
 pub mod markdown;
 pub mod problem;
+pub mod read;
+pub mod scan;
 pub mod slug;
 pub mod synonyms;
 pub mod write;
@@ -15,8 +17,10 @@ use std::collections::BTreeMap;
 
 pub use entry::{Entry, EntryMeta, Kind, Origin, Source, Status};
 pub use jurisdiction::{Jurisdiction, Level};
-pub use load::{LoadedPlaybook, load_playbook};
+pub use load::{CheckedPlaybook, LoadedPlaybook, check_playbook, load_playbook};
 pub use problem::Problem;
+pub use read::{read_entry_file, read_jurisdiction_file, read_synonyms_file};
+pub use scan::{EntryFile, PlaybookScan, scan_playbook};
 pub use slug::{EntryId, Slug};
 pub use synonyms::Synonyms;
 

@@ -3,9 +3,9 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
-use crate::catalog::{Catalog, CatalogError};
+use crate::catalog::{Catalog, CatalogError, StartError, StartOutcome};
 use crate::config::Config;
-use crate::playbook::{Problem, load_playbook};
+use crate::playbook::Problem;
 use crate::search::{OpenOutcome, SearchRequest, SearchResults};
 
 use super::error::AppError;
@@ -20,6 +20,15 @@ pub enum StartupError {
     /// The store or index could not be opened.
     #[error(transparent)]
     Catalog(#[from] CatalogError),
+}
+
+impl From<StartError> for StartupError {
+    fn from(e: StartError) -> Self {
+        match e {
+            StartError::Playbook(problems) => StartupError::Playbook(problems),
+            StartError::Catalog(e) => StartupError::Catalog(e),
+        }
+    }
 }
 
 /// The shared state behind every handler.
@@ -44,18 +53,21 @@ impl Deref for AppState {
 }
 
 impl AppState {
-    /// Loads the playbook, opens the store and the index (building it if needed).
+    /// Opens the catalog (reading the playbook in full unless its folder is unchanged since
+    /// the last full load), the store and the index (building it if needed).
     pub fn load(config: Config) -> Result<AppState, StartupError> {
-        let loaded = load_playbook(&config.playbook_dir);
-        if !loaded.problems.is_empty() {
-            return Err(StartupError::Playbook(loaded.problems));
-        }
-        let (catalog, outcome) = Catalog::open(loaded.playbook, &config.data_dir)?;
+        let (catalog, outcome) = Catalog::start(&config.playbook_dir, &config.data_dir)?;
         let entries = catalog.index().num_entries();
         match outcome {
-            OpenOutcome::Reused => tracing::info!(entries, "reused the search index"),
-            OpenOutcome::Built(reason) => {
-                tracing::info!(entries, %reason, "built the search index")
+            StartOutcome::Fast => tracing::info!(
+                entries,
+                "reused the search index; the playbook folder is unchanged since the last full load"
+            ),
+            StartOutcome::Full(OpenOutcome::Reused) => {
+                tracing::info!(entries, "read the playbook and reused the search index")
+            }
+            StartOutcome::Full(OpenOutcome::Built(reason)) => {
+                tracing::info!(entries, %reason, "read the playbook and built the search index")
             }
         }
         let login_limiter = RateLimiter::new(config.login_attempts_per_minute);

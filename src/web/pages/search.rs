@@ -87,8 +87,8 @@ pub async fn search(
     });
     let browse = state
         .catalog
-        .playbook()
-        .jurisdictions
+        .curated()
+        .jurisdictions()
         .values()
         .map(|j| Link::new(format!("/jurisdictions/{}", j.slug), j.display_name()))
         .collect();

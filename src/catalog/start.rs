@@ -1,0 +1,185 @@
+//! Opening the catalog at start-up, fast when the playbook folder is as it was.
+//!
+//! The fast path reads no entry file: when the folder's stamp (names, sizes, modification
+//! times) equals the one recorded after the last full load, and the live index was built from
+//! the contents that load read, only the jurisdictions' `_index.md` and `synonyms.toml` are
+//! parsed and the index is opened as it is. Otherwise, or when anything on the way is amiss,
+//! the full path reads and validates every file (one at a time, keeping no contents), reuses
+//! the index if it was built from those contents or else reads them again to rebuild it, and
+//! records the stamp for next time. A file edited without changing its size or modification
+//! time is not noticed by the fast path; `playbook reindex` and `playbook check` always read
+//! contents.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::Curated;
+use super::stamp::StampRecord;
+use super::{Catalog, CatalogError};
+use crate::playbook::load::JURISDICTION_INDEX;
+use crate::playbook::synonyms::SYNONYMS_FILE;
+use crate::playbook::{
+    Jurisdiction, PlaybookScan, Problem, Slug, Synonyms, check_playbook, load_playbook,
+    read_jurisdiction_file, read_synonyms_file, scan_playbook,
+};
+use crate::search::{OpenOutcome, SearchIndex};
+
+/// Which way start-up went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartOutcome {
+    /// The folder was unchanged since the last full load: no entry file was read and the
+    /// index was opened as it was.
+    Fast,
+    /// Every file was read and validated; the index was reused or built.
+    Full(OpenOutcome),
+}
+
+/// Why the catalog could not be opened at start-up.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The playbook has problems, sorted by file and line.
+    #[error("the playbook has {} problem(s)", .0.len())]
+    Playbook(Vec<Problem>),
+    /// The store or index failed.
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+}
+
+impl Catalog {
+    /// Opens the catalog of the playbook folder `playbook_dir` with its store and index
+    /// under `data_dir`: the fast path when the folder is unchanged, else the full one.
+    pub fn start(
+        playbook_dir: &Path,
+        data_dir: &Path,
+    ) -> Result<(Catalog, StartOutcome), StartError> {
+        let started = std::time::Instant::now();
+        let mut scan = match scan_playbook(playbook_dir) {
+            Ok(scan) => {
+                let elapsed_ms = started.elapsed().as_millis() as u64;
+                let entries = scan.entries.len();
+                tracing::debug!(elapsed_ms, entries, "scanned the playbook folder");
+                Some(scan)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not scan the playbook folder; reading it in full");
+                None
+            }
+        };
+        if let Some(scan) = &mut scan {
+            match Self::start_fast(playbook_dir, data_dir, scan) {
+                Ok(Some(catalog)) => {
+                    let elapsed_ms = started.elapsed().as_millis() as u64;
+                    tracing::debug!(elapsed_ms, "opened the catalog the fast way");
+                    return Ok((catalog, StartOutcome::Fast));
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "the fast start-up failed; reading the playbook in full");
+                }
+            }
+        }
+        Self::start_full(playbook_dir, data_dir, scan)
+    }
+
+    /// The fast path; None when the full path is needed. Takes the scan's entries only
+    /// once it is sure to succeed, short of a store failure.
+    fn start_fast(
+        playbook_dir: &Path,
+        data_dir: &Path,
+        scan: &mut PlaybookScan,
+    ) -> Result<Option<Catalog>, CatalogError> {
+        let Some(record) = StampRecord::read(data_dir) else {
+            return Ok(None);
+        };
+        if record.stamp != scan.stamp {
+            tracing::info!("the playbook folder changed since the last full load");
+            return Ok(None);
+        }
+        let Some((jurisdictions, synonyms)) = read_small_files(playbook_dir, scan) else {
+            return Ok(None);
+        };
+        let Some(index) = SearchIndex::open_current(data_dir, &record.fingerprint, &synonyms)?
+        else {
+            tracing::info!("the index does not match the last full load of the playbook");
+            return Ok(None);
+        };
+        let entries = std::mem::take(&mut scan.entries);
+        let curated = Curated::new(playbook_dir, jurisdictions, synonyms, entries);
+        let store = Self::open_store(data_dir, &curated)?;
+        Ok(Some(Self::assemble(curated, store, index)?))
+    }
+
+    /// The full path: read and validate every file, keeping no entry contents; reuse the
+    /// index if it was built from these contents, else read the folder again with contents
+    /// and rebuild. Then record the stamp.
+    fn start_full(
+        playbook_dir: &Path,
+        data_dir: &Path,
+        scan: Option<PlaybookScan>,
+    ) -> Result<(Catalog, StartOutcome), StartError> {
+        let checked = check_playbook(playbook_dir);
+        if !checked.problems.is_empty() {
+            return Err(StartError::Playbook(checked.problems));
+        }
+        let reusable = SearchIndex::open_current(data_dir, &checked.fingerprint, &checked.synonyms)
+            .map_err(CatalogError::from)?;
+        let (catalog, fingerprint, outcome) = match reusable {
+            Some(index) => {
+                let curated = Curated::new(
+                    playbook_dir,
+                    checked.jurisdictions,
+                    checked.synonyms,
+                    checked.entries,
+                );
+                let store = Self::open_store(data_dir, &curated)?;
+                let catalog = Self::assemble(curated, store, index)?;
+                (catalog, checked.fingerprint, OpenOutcome::Reused)
+            }
+            None => {
+                // A build needs every entry's contents at once.
+                let loaded = load_playbook(playbook_dir);
+                if !loaded.problems.is_empty() {
+                    return Err(StartError::Playbook(loaded.problems));
+                }
+                let (catalog, outcome) = Self::open_with_files(
+                    playbook_dir,
+                    &loaded.playbook,
+                    data_dir,
+                    &checked.entries,
+                )?;
+                (catalog, loaded.playbook.fingerprint, outcome)
+            }
+        };
+        if let Some(scan) = &scan {
+            StampRecord::save_after_full_load(data_dir, scan, &fingerprint);
+        }
+        Ok((catalog, StartOutcome::Full(outcome)))
+    }
+}
+
+/// The jurisdictions and synonyms of the scanned folder; None (and a log line) when one of
+/// their files does not read, which the full path then reports properly.
+fn read_small_files(
+    playbook_dir: &Path,
+    scan: &PlaybookScan,
+) -> Option<(BTreeMap<Slug, Jurisdiction>, Synonyms)> {
+    let read = || -> Result<_, Vec<Problem>> {
+        let mut jurisdictions = BTreeMap::new();
+        for slug in &scan.jurisdictions {
+            let path = playbook_dir.join(slug.as_str()).join(JURISDICTION_INDEX);
+            jurisdictions.insert(slug.clone(), read_jurisdiction_file(&path, slug.clone())?);
+        }
+        let synonyms = if scan.has_synonyms {
+            read_synonyms_file(&playbook_dir.join(SYNONYMS_FILE))?
+        } else {
+            Synonyms::default()
+        };
+        Ok((jurisdictions, synonyms))
+    };
+    read()
+        .map_err(|problems| {
+            let first = problems.first().map(ToString::to_string).unwrap_or_default();
+            tracing::info!(problem = %first, "a playbook file does not read; reading the playbook in full");
+        })
+        .ok()
+}

@@ -1,0 +1,101 @@
+//! Reads one playbook file (an entry, a jurisdiction's `_index.md`, `synonyms.toml`) into its
+//! domain value, or the problems that keep it out, each naming the file and line. The folder
+//! loader and the catalog's on-demand reads share these, so both judge a file alike.
+
+use std::fs;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+
+use super::entry::{Entry, Origin};
+use super::front_matter::{LineProblem, parse_entry_meta, parse_jurisdiction, split_front_matter};
+use super::problem::{Problem, line_of_offset};
+use super::slug::{EntryId, Slug};
+use super::{Jurisdiction, Synonyms};
+
+/// The problems of `path`, with the path attached.
+fn at(path: &Path, problems: Vec<LineProblem>) -> Vec<Problem> {
+    problems
+        .into_iter()
+        .map(|p| Problem::new(path, p.line, p.message))
+        .collect()
+}
+
+/// The file's bytes as UTF-8 text, or the line where the text stops being UTF-8.
+pub(super) fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Problem> {
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        Problem::new(path, line, "invalid UTF-8: files must be UTF-8 text")
+    })
+}
+
+fn read_utf8(path: &Path) -> Result<String, Vec<Problem>> {
+    let bytes = fs::read(path)
+        .map_err(|e| vec![Problem::new(path, 1, format!("cannot read file: {e}"))])?;
+    decode_utf8(path, bytes).map_err(|p| vec![p])
+}
+
+/// Parses the text of the entry file `path` as the entry `id`; also returns the file line
+/// of each related id, for checks that need the whole playbook.
+pub(super) fn parse_entry(
+    path: &Path,
+    text: &str,
+    id: EntryId,
+) -> Result<(Entry, Vec<usize>), Vec<Problem>> {
+    let file = split_front_matter(text).map_err(|p| at(path, vec![p]))?;
+    if let Some(offset) = file.body.find('\0') {
+        let line = line_of_offset(text, text.len() - file.body.len() + offset);
+        return Err(vec![Problem::new(
+            path,
+            line,
+            "the body contains a NUL character",
+        )]);
+    }
+    let parsed = parse_entry_meta(file).map_err(|problems| at(path, problems))?;
+    let entry = Entry {
+        id,
+        meta: parsed.meta,
+        body_markdown: file.body.trim().to_owned(),
+        origin: Origin::Curated,
+        updated: fs::metadata(path)
+            .and_then(|m| m.modified())
+            .ok()
+            .map(DateTime::<Utc>::from),
+    };
+    Ok((entry, parsed.related_lines))
+}
+
+/// Parses the text of a jurisdiction's `_index.md`.
+pub(super) fn parse_jurisdiction_file(
+    path: &Path,
+    text: &str,
+    slug: Slug,
+) -> Result<Jurisdiction, Vec<Problem>> {
+    split_front_matter(text)
+        .map_err(|p| vec![p])
+        .and_then(|file| parse_jurisdiction(slug, file))
+        .map_err(|problems| at(path, problems))
+}
+
+/// Parses the text of `synonyms.toml`.
+pub(super) fn parse_synonyms_file(path: &Path, text: &str) -> Result<Synonyms, Vec<Problem>> {
+    Synonyms::parse(text).map_err(|problems| at(path, problems))
+}
+
+/// Reads the entry file `path` as the entry `id`. Related ids are not checked against the
+/// rest of the playbook: that takes the whole folder (`load_playbook`).
+pub fn read_entry_file(path: &Path, id: EntryId) -> Result<Entry, Vec<Problem>> {
+    let text = read_utf8(path)?;
+    parse_entry(path, &text, id).map(|(entry, _)| entry)
+}
+
+/// Reads a jurisdiction's `_index.md`.
+pub fn read_jurisdiction_file(path: &Path, slug: Slug) -> Result<Jurisdiction, Vec<Problem>> {
+    parse_jurisdiction_file(path, &read_utf8(path)?, slug)
+}
+
+/// Reads `synonyms.toml`.
+pub fn read_synonyms_file(path: &Path) -> Result<Synonyms, Vec<Problem>> {
+    parse_synonyms_file(path, &read_utf8(path)?)
+}
