@@ -37,7 +37,17 @@ use tantivy::{IndexWriter, Searcher, TantivyDocument};
 use corpus::{BenchQuery, CorpusSpec};
 
 /// Prefixes typed into the search box, for suggestions.
-const SUGGEST_PREFIXES: &[&str] = &["n", "nat", "national gu", "sep", "parking l", "mayo", "zz"];
+const SUGGEST_PREFIXES: &[&str] = &[
+    "n",
+    "nat",
+    "national gu",
+    "sep",
+    "parking l",
+    "mayo",
+    "zz",
+    "chekclist c",
+    "legal readiness for s",
+];
 
 /// The index and the mix, ready to search.
 struct Setup {

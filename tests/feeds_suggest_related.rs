@@ -366,6 +366,23 @@ fn contributed(playbook: &Playbook, slug: &str, title: &str) -> IndexedEntry {
 }
 
 #[test]
+fn warming_the_index_after_a_write_readies_suggestions_without_a_slow_first_request() {
+    let fixture = parking_playbook();
+    let playbook = fixture.load();
+    let (_data, index) = index_of(&playbook);
+    let zephyr = contributed(&playbook, "zephyr-lot", "Zephyr parking lot");
+    index.upsert(&zephyr, Some(1)).expect("upsert");
+    assert!(index.suggest_if_ready("zeph").is_none(), "not read yet");
+
+    index.warm().expect("warm");
+    let ready = index
+        .suggest_if_ready("zeph")
+        .expect("ready after warming")
+        .expect("suggest");
+    assert_eq!(ready[0].id, "testville/zephyr-lot");
+}
+
+#[test]
 fn suggestions_follow_every_write_at_once() {
     let fixture = parking_playbook();
     let playbook = fixture.load();

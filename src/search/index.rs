@@ -289,6 +289,18 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Reads ahead what the first search and suggestion after start-up or a write would
+    /// otherwise read while a user waits: each new segment's facet table and the suggestion
+    /// tables. Cheap when nothing changed. Blocking: call it off the async threads.
+    pub fn warm(&self) -> Result<(), SearchError> {
+        let searcher = self.reader.searcher();
+        for segment in searcher.segment_readers() {
+            SegmentFacets::of(segment)?;
+        }
+        self.suggest("")?;
+        Ok(())
+    }
+
     /// Runs a search. Blocking: call it off the async threads.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         if request.limit == 0 || request.limit > MAX_LIMIT {

@@ -15,6 +15,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let addr = config.addr;
     let state = tokio::task::spawn_blocking(move || AppState::load(config)).await??;
     let listener = TcpListener::bind(addr).await?;
+    state.warm_index_in_background();
     tracing::info!(addr = %listener.local_addr()?, "City Playbook is serving");
     axum::serve(
         listener,

@@ -93,9 +93,23 @@ impl AppState {
         work: impl FnOnce(&Catalog) -> Result<T, CatalogError> + Send + 'static,
     ) -> Result<T, AppError> {
         let state = self.clone();
-        tokio::task::spawn_blocking(move || work(&state.catalog))
+        let done = tokio::task::spawn_blocking(move || work(&state.catalog))
             .await
             .map_err(|e| AppError::internal(format!("catalog task failed: {e}")))?
-            .map_err(AppError::from)
+            .map_err(AppError::from);
+        // A write made new segments: read their tables now rather than in the next search.
+        self.warm_index_in_background();
+        done
+    }
+
+    /// Reads the index's tables for searches and suggestions on a blocking thread, without
+    /// waiting for it; a no-op in microseconds when they are current.
+    pub fn warm_index_in_background(&self) {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = state.catalog.index().warm() {
+                tracing::warn!(error = %e, "could not read the search tables ahead");
+            }
+        });
     }
 }
