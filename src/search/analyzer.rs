@@ -6,6 +6,8 @@ use tantivy::tokenizer::{
     TextAnalyzer, TokenStream,
 };
 
+use super::stem_cache::CachedStemmer;
+
 /// The tokenizer name registered on the index for every text field.
 pub const STEMMED: &str = "playbook_en";
 /// The tokenizer name for fields searched as typed (no stemming).
@@ -37,6 +39,17 @@ pub fn stemmed_analyzer() -> TextAnalyzer {
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// `stemmed_analyzer` for building the index: the same terms, with stems remembered per
+/// tokenizer (see `stem_cache`). Registered on the index under `STEMMED`.
+pub fn indexing_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(CachedStemmer)
         .build()
 }
 
@@ -96,5 +109,32 @@ mod tests {
             terms(&mut analyzer, "activation")
         );
         assert_eq!(terms(&mut analyzer, "Renée"), vec!["rene".to_owned()]);
+    }
+
+    /// The index is built with `indexing_analyzer` and searched with `stemmed_analyzer`.
+    #[test]
+    fn indexing_and_searching_analyze_the_whole_seeded_playbook_alike() {
+        let mut files = Vec::new();
+        let mut folders = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("playbook")];
+        while let Some(folder) = folders.pop() {
+            for item in std::fs::read_dir(&folder).expect("playbook folder") {
+                let path = item.expect("folder item").path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|e| e == "md") {
+                    files.push(path);
+                }
+            }
+        }
+        assert!(files.len() > 5, "the seeded playbook has entries");
+        let (mut searching, mut indexing) = (stemmed_analyzer(), indexing_analyzer());
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("entry");
+            assert_eq!(
+                tokens(&mut indexing, &text),
+                tokens(&mut searching, &text),
+                "{file:?}"
+            );
+        }
     }
 }

@@ -16,7 +16,7 @@ use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
 };
 
-use super::analyzer::{PLAIN, STEMMED, plain_analyzer, stemmed_analyzer};
+use super::analyzer::{PLAIN, STEMMED, indexing_analyzer, plain_analyzer, stemmed_analyzer};
 use super::document::{IndexedEntry, StoredEntry};
 use super::query_builder::{ALL_WORDS_BONUS, QueryBuilder, QueryMode};
 use super::query_text::QueryText;
@@ -602,6 +602,6 @@ enum OpenGenerationError {
 }
 
 fn register_analyzer(index: &Index) {
-    index.tokenizers().register(STEMMED, stemmed_analyzer());
+    index.tokenizers().register(STEMMED, indexing_analyzer());
     index.tokenizers().register(PLAIN, plain_analyzer());
 }

@@ -12,6 +12,7 @@ pub mod related;
 pub mod request;
 pub mod schema;
 pub mod snippet;
+pub mod stem_cache;
 pub mod storage;
 pub mod suggest;
 pub mod synonyms;
