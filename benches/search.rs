@@ -32,7 +32,7 @@ use city_playbook::search::{SearchIndex, SearchRequest};
 use criterion::Criterion;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{AllQuery, Query, QueryParser};
-use tantivy::{IndexWriter, Searcher, TantivyDocument};
+use tantivy::{Searcher, TantivyDocument};
 
 use corpus::{BenchQuery, CorpusSpec};
 
@@ -119,11 +119,8 @@ fn setup() -> Setup {
         started.elapsed().as_secs_f64()
     );
     let started = Instant::now();
-    let (mut index, outcome) =
+    let (index, outcome) =
         SearchIndex::open(&root.join("engine-data"), &loaded.playbook).expect("open the index");
-    if env_number("PLAYBOOK_BENCH_MERGE", 0) == 1 {
-        index = merged_copy(index, &root.join("engine-data-merged"), &loaded.playbook);
-    }
     eprintln!(
         "index {outcome:?} in {:.1} s: {} entries",
         started.elapsed().as_secs_f64(),
@@ -146,48 +143,6 @@ fn setup() -> Setup {
         mix,
         entries,
     }
-}
-
-/// A copy of the index with its segments merged into one (an experiment: the app's own
-/// builds leave several segments).
-fn merged_copy(
-    index: SearchIndex,
-    data: &Path,
-    playbook: &city_playbook::playbook::Playbook,
-) -> SearchIndex {
-    let source = index.path().to_owned();
-    drop(index);
-    if !data.exists() {
-        let from = source
-            .parent()
-            .and_then(Path::parent)
-            .expect("the data dir");
-        let copied = std::process::Command::new("cp")
-            .arg("-a")
-            .arg(from)
-            .arg(data)
-            .status()
-            .expect("run cp");
-        assert!(copied.success(), "cp failed");
-    }
-    let (index, _) = SearchIndex::open(data, playbook).expect("open the copy");
-    let raw = tantivy::Index::open_in_dir(index.path()).expect("open the copy");
-    let segments = raw.searchable_segment_ids().expect("segments");
-    if segments.len() > 1 {
-        let started = Instant::now();
-        let mut writer: IndexWriter = raw.writer_with_num_threads(1, 100_000_000).expect("writer");
-        writer.merge(&segments).wait().expect("merge");
-        writer.wait_merging_threads().expect("merge threads");
-        eprintln!(
-            "merged {} segments into one in {:.1} s",
-            segments.len(),
-            started.elapsed().as_secs_f64()
-        );
-    }
-    drop(index);
-    SearchIndex::open(data, playbook)
-        .expect("open the merged copy")
-        .0
 }
 
 fn criterion_benches(c: &mut Criterion, setup: &Setup) {

@@ -3,7 +3,10 @@
 
 mod common;
 
-use city_playbook::search::{SearchError, SearchIndex, SearchRequest, SearchResults, Sort};
+use city_playbook::playbook::EntryId;
+use city_playbook::search::{
+    IndexedEntry, SearchError, SearchIndex, SearchRequest, SearchResults, Sort,
+};
 use common::{EntryFile, FixturePlaybook, entry, hit_ids, ids, request, run, search_error};
 use tempfile::TempDir;
 
@@ -275,6 +278,58 @@ fn a_synonym_term_with_a_stop_word_is_still_recognised() {
     assert_eq!(
         ids(&index, "list of steps"),
         strings(&["riverton-or/d-steps", "riverton-or/e-checklist"])
+    );
+}
+
+/// How many entries hold `term` in the body field, read from the index files.
+fn body_doc_freq(index: &SearchIndex, term: &str) -> u64 {
+    let raw = tantivy::Index::open_in_dir(index.path()).expect("open the index files");
+    let body = raw.schema().get_field("body").expect("body field");
+    let searcher = raw.reader().expect("reader").searcher();
+    searcher
+        .doc_freq(&tantivy::Term::from_field_text(body, term))
+        .expect("doc freq")
+}
+
+#[test]
+fn synonym_phrases_are_indexed_as_one_term_and_still_match_only_words_side_by_side() {
+    let (fixture, _d, index) = synonym_fixture();
+    // The stemmed words joined by a space: one term per occurrence, beside the words.
+    assert_eq!(body_doc_freq(&index, "separ ordin"), 1);
+    assert_eq!(body_doc_freq(&index, "list of step"), 1);
+    assert_eq!(body_doc_freq(&index, "separ"), 2, "the words stay indexed");
+    assert_eq!(
+        ids(&index, "\"separation ordinance\""),
+        strings(&["riverton-or/a-separation"]),
+        "words apart do not match the phrase"
+    );
+
+    // An entry written after the index was opened gets the joined term too.
+    let playbook = fixture.load();
+    let model = playbook.entries.values().next().expect("an entry");
+    let jurisdiction = playbook
+        .jurisdictions
+        .get(model.jurisdiction())
+        .expect("jurisdiction");
+    let written = IndexedEntry {
+        id: EntryId::parse("riverton-or/f-written").expect("id"),
+        title: "Written".into(),
+        summary: "Written later.".into(),
+        body_text: "Our Separation Ordinances were adopted.".into(),
+        ..IndexedEntry::new(model, jurisdiction)
+    };
+    index.upsert(&written, Some(1)).expect("upsert");
+    assert_eq!(body_doc_freq(&index, "separ ordin"), 2);
+    assert_eq!(
+        sorted(ids(&index, "\"separation ordinance\"")),
+        strings(&["riverton-or/a-separation", "riverton-or/f-written"])
+    );
+    let found = ids(&index, "sanctuary");
+    assert_eq!(found[0], "riverton-or/c-sanctuary", "the exact word first");
+    assert_eq!(
+        sorted(found[1..].to_vec()),
+        strings(&["riverton-or/a-separation", "riverton-or/f-written"]),
+        "the synonym finds the written entry as well"
     );
 }
 

@@ -6,6 +6,7 @@ use tantivy::tokenizer::{
     TextAnalyzer, TokenStream,
 };
 
+use super::joined_phrases::JoinedPhrases;
 use super::stem_cache::CachedStemmer;
 
 /// The tokenizer name registered on the index for every text field.
@@ -43,13 +44,15 @@ pub fn stemmed_analyzer() -> TextAnalyzer {
 }
 
 /// `stemmed_analyzer` for building the index: the same terms, with stems remembered per
-/// tokenizer (see `stem_cache`). Registered on the index under `STEMMED`.
-pub fn indexing_analyzer() -> TextAnalyzer {
+/// tokenizer (see `stem_cache`), plus one joined term per occurrence of each of `phrases`
+/// (see `joined_phrases`). Registered on the index under `STEMMED`.
+pub fn indexing_analyzer(phrases: JoinedPhrases) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(CachedStemmer)
+        .filter(phrases)
         .build()
 }
 
@@ -127,7 +130,8 @@ mod tests {
             }
         }
         assert!(files.len() > 5, "the seeded playbook has entries");
-        let (mut searching, mut indexing) = (stemmed_analyzer(), indexing_analyzer());
+        let mut searching = stemmed_analyzer();
+        let mut indexing = indexing_analyzer(JoinedPhrases::default());
         for file in files {
             let text = std::fs::read_to_string(&file).expect("entry");
             assert_eq!(

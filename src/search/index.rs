@@ -139,7 +139,7 @@ impl SearchIndex {
         })?;
         let (schema, fields) = PlaybookFields::build();
         let index = Index::create_in_dir(&path, schema)?;
-        register_analyzer(&index);
+        register_analyzer(&index, playbook);
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 4);
@@ -193,7 +193,7 @@ impl SearchIndex {
         }
         let fields =
             PlaybookFields::from_schema(&index.schema()).map_err(OpenGenerationError::Failed)?;
-        register_analyzer(&index);
+        register_analyzer(&index, playbook);
         Self::from_index(index, fields, payload, playbook, path.to_owned())
             .map_err(|e| OpenGenerationError::Stale(e.to_string()))
     }
@@ -601,7 +601,13 @@ enum OpenGenerationError {
     Failed(tantivy::TantivyError),
 }
 
-fn register_analyzer(index: &Index) {
-    index.tokenizers().register(STEMMED, indexing_analyzer());
+/// Registers the analyzers the index is built with; its synonym phrases are indexed as
+/// single terms too (see `joined_phrases`).
+fn register_analyzer(index: &Index, playbook: &Playbook) {
+    let synonyms = AnalyzedSynonyms::new(&playbook.synonyms, &mut stemmed_analyzer());
+    let phrases = synonyms.joined_phrases().clone();
+    index
+        .tokenizers()
+        .register(STEMMED, indexing_analyzer(phrases));
     index.tokenizers().register(PLAIN, plain_analyzer());
 }

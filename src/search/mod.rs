@@ -6,6 +6,7 @@ pub mod document;
 pub mod forward_only;
 pub mod highlight;
 pub mod index;
+pub mod joined_phrases;
 pub mod query_builder;
 pub mod query_text;
 pub mod related;

@@ -345,14 +345,20 @@ impl QueryBuilder<'_> {
 
     /// Tokens next to each other in any field (a single token is a term), scaled by `weight`.
     fn sequence_query(&self, tokens: &[String], weight: f32) -> Box<dyn Query> {
+        let joined = self.synonyms.joined_phrases();
         let options = self
             .fields
             .weighted_text_fields()
             .into_iter()
             .map(|(field, field_weight)| {
-                let query: Box<dyn Query> = if tokens.len() == 1 {
+                // A synonym phrase is also indexed as one term (see `joined_phrases`).
+                let single_term = match tokens {
+                    [token] => Some(token.clone()),
+                    _ => joined.joined_term(tokens),
+                };
+                let query: Box<dyn Query> = if let Some(term) = single_term {
                     Box::new(TermQuery::new(
-                        Term::from_field_text(field, &tokens[0]),
+                        Term::from_field_text(field, &term),
                         IndexRecordOption::WithFreqs,
                     ))
                 } else {

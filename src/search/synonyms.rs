@@ -3,12 +3,15 @@
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::analyzer::terms;
+use super::joined_phrases::JoinedPhrases;
 use crate::playbook::Synonyms;
 
 /// Synonym groups, each term as a sequence of stemmed tokens.
 #[derive(Debug, Clone, Default)]
 pub struct AnalyzedSynonyms {
     groups: Vec<Vec<Vec<String>>>,
+    /// The terms of several words, indexed as single terms too.
+    joined: JoinedPhrases,
 }
 
 /// A run of query words that is one term of a synonym group.
@@ -33,9 +36,15 @@ impl AnalyzedSynonyms {
                     .filter(|tokens| !tokens.is_empty())
                     .collect::<Vec<_>>()
             })
-            .filter(|group| group.len() >= 2)
-            .collect();
-        AnalyzedSynonyms { groups }
+            .filter(|group: &Vec<Vec<String>>| group.len() >= 2)
+            .collect::<Vec<_>>();
+        let joined = JoinedPhrases::new(groups.iter().flatten().cloned());
+        AnalyzedSynonyms { groups, joined }
+    }
+
+    /// The terms of several words, which the index also holds as single terms.
+    pub fn joined_phrases(&self) -> &JoinedPhrases {
+        &self.joined
     }
 
     /// The longest synonym term that the query words starting at `words[0]` spell out.
