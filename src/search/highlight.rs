@@ -9,8 +9,8 @@ use super::typo::is_typo_of;
 pub struct Highlighter {
     exact: HashSet<String>,
     fuzzy: Vec<(String, u8)>,
-    /// The first character of every exact and typo term.
-    first_chars: Vec<char>,
+    /// The first character of every exact and typo term that is ASCII, one bit each.
+    ascii_first_chars: u128,
 }
 
 impl Highlighter {
@@ -29,10 +29,8 @@ impl Highlighter {
     }
 
     fn note_first_char(&mut self, term: &str) {
-        if let Some(c) = term.chars().next()
-            && !self.first_chars.contains(&c)
-        {
-            self.first_chars.push(c);
+        if let Some(c) = term.chars().next().filter(char::is_ascii) {
+            self.ascii_first_chars |= 1 << (c as u32);
         }
     }
 
@@ -41,7 +39,8 @@ impl Highlighter {
     /// an ASCII letter or digit no term starts with rules the word out without analysing it.
     /// Other characters may be folded (`é` to `e`), so they are never ruled out.
     pub fn may_match_word_starting_with(&self, first: char) -> bool {
-        !first.is_ascii_alphanumeric() || self.first_chars.contains(&first.to_ascii_lowercase())
+        !first.is_ascii_alphanumeric()
+            || self.ascii_first_chars & (1 << (first.to_ascii_lowercase() as u32 & 127)) != 0
     }
 
     /// Whether nothing would ever be marked.

@@ -69,11 +69,25 @@ impl<'a> PassageFinder<'a> {
                 (false, Some(from)) => {
                     start = None;
                     let word = &text[from..at];
-                    if !self.seen.contains_key(word) {
-                        let term = self.analyze(word);
-                        self.seen.insert(word.into(), term);
+                    // Most words start with a letter no query term starts with: ruled out
+                    // before any lookup.
+                    if !word
+                        .chars()
+                        .next()
+                        .is_some_and(|first| self.highlighter.may_match_word_starting_with(first))
+                    {
+                        continue;
                     }
-                    if matches!(self.seen.get(word), Some(Some(_))) {
+                    let matched = match self.seen.get(word) {
+                        Some(term) => term.is_some(),
+                        None => {
+                            let term = self.analyze(word);
+                            let matched = term.is_some();
+                            self.seen.insert(word.into(), term);
+                            matched
+                        }
+                    };
+                    if matched {
                         found.push((from, at));
                     }
                 }
@@ -91,10 +105,6 @@ impl<'a> PassageFinder<'a> {
 
     /// The analyzed term of one word when the query matches it.
     fn analyze(&mut self, word: &str) -> Option<Box<str>> {
-        let first = word.chars().next()?;
-        if !self.highlighter.may_match_word_starting_with(first) {
-            return None;
-        }
         let mut stream = self.analyzer.token_stream(word);
         if !stream.advance() {
             return None;
