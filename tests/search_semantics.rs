@@ -134,6 +134,42 @@ fn words_of_nine_letters_or_more_match_within_two_typos() {
 }
 
 #[test]
+fn a_word_common_in_the_playbook_is_taken_as_spelled_but_a_rare_one_still_finds_its_typos() {
+    // 60 entries about a parade (common: at least 50 entries and one in a hundred hold it),
+    // one about a "parede": a misspelling, or another word.
+    let mut entries: Vec<(String, EntryFile)> = (0..60)
+        .map(|i| {
+            (
+                format!("riverton-or/parade-{i:02}"),
+                entry(&format!("Route {i}")).body("The parade passes here."),
+            )
+        })
+        .collect();
+    entries.push((
+        "riverton-or/parede".into(),
+        entry("Street names").body("Parede street is closed."),
+    ));
+    let borrowed: Vec<(&str, EntryFile)> = entries
+        .iter()
+        .map(|(id, e)| (id.as_str(), e.clone()))
+        .collect();
+    let (_f, _d, index) = index_with(&borrowed);
+
+    let found = run(&index, &request("parade"));
+    assert_eq!(
+        found.total, 60,
+        "only the entries holding the word as typed"
+    );
+    assert!(!hit_ids(&found).contains(&"riverton-or/parede".to_owned()));
+
+    // A word held by one entry is searched with its typos: "parede" finds the parades too,
+    // after the exact match.
+    let found = run(&index, &request("parede"));
+    assert_eq!(found.total, 61);
+    assert_eq!(hit_ids(&found)[0], "riverton-or/parede");
+}
+
+#[test]
 fn words_of_four_letters_or_fewer_need_the_exact_spelling() {
     let (_f, _d, index) = index_with(&[(
         "riverton-or/dock",

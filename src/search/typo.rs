@@ -4,13 +4,15 @@
 //! Keeping the first letter is what people get right (Lucene's `prefixLength`), and it
 //! makes the search cheap: the automaton walks one letter's part of each term dictionary
 //! instead of all of it. Leaving out the word itself avoids reading its postings a second
-//! time: the exact match is scored on its own, above any typo.
+//! time: the exact match is scored on its own, above any typo. A word common in a field is
+//! taken as spelled there (`is_common`).
 
 use std::fmt;
 use std::sync::{Arc, LazyLock};
 
 use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder, SINK_STATE};
-use tantivy::query::{AutomatonWeight, EnableScoring, Query, Weight};
+use tantivy::Term;
+use tantivy::query::{AutomatonWeight, EmptyQuery, EnableScoring, Query, Weight};
 use tantivy::schema::Field;
 use tantivy_fst::Automaton;
 
@@ -135,13 +137,33 @@ impl fmt::Debug for TypoQuery {
 }
 
 impl Query for TypoQuery {
-    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        if let Some(searcher) = scoring.searcher() {
+            let holding = searcher.doc_freq(&Term::from_field_text(self.field, &self.word))?;
+            if is_common(holding, searcher.num_docs()) {
+                return EmptyQuery.weight(scoring);
+            }
+        }
         Ok(Box::new(AutomatonWeight::<TypoAutomaton>::new(
             self.field,
             Arc::clone(&self.automaton),
         )))
     }
 }
+
+/// Whether a word held by `holding` of `entries` entries (in one field) is common: then its
+/// typos in that field are not searched. A word that one entry in a hundred holds is a real
+/// word of the playbook, not a misspelling, and its typo variants are other words ("guard"
+/// and "guards" alike stem to "guard"; "gourd" is something else), while walking the term
+/// dictionary and merging their postings was most of the cost of a common word's search.
+pub fn is_common(holding: u64, entries: u64) -> bool {
+    holding >= COMMON_MIN_ENTRIES.max(entries / COMMON_ONE_IN)
+}
+
+/// A word is common in a field when at least one entry in `COMMON_ONE_IN` holds it there,
+/// and at least `COMMON_MIN_ENTRIES` do (so small playbooks keep every typo).
+const COMMON_ONE_IN: u64 = 100;
+const COMMON_MIN_ENTRIES: u64 = 50;
 
 /// Whether `term` is a typo of `word` within `distance` edits, by the rule above.
 pub fn is_typo_of(word: &str, term: &str, distance: u8) -> bool {
@@ -206,6 +228,14 @@ mod tests {
                 "{word} ~ {term}"
             );
         }
+    }
+
+    #[test]
+    fn a_word_is_common_from_one_entry_in_a_hundred_and_fifty_entries() {
+        assert!(!is_common(49, 1_000));
+        assert!(is_common(50, 1_000));
+        assert!(!is_common(999, 100_000));
+        assert!(is_common(1_000, 100_000));
     }
 
     #[test]
