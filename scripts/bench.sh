@@ -88,7 +88,7 @@ jq -n --arg nproc "$(nproc)" \
     --arg rustc "$(rustc --version)" --arg kernel "$(uname -sr)" \
     --arg wrk "$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)" \
     --arg date "$(date -u +%Y-%m-%dT%H:%MZ)" --arg load "$(load_avg)" \
-    --arg commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- 2>/dev/null || echo ' + uncommitted changes')" \
+    --arg commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || echo ' + uncommitted changes')" \
     '{nproc: $nproc, cpu: $cpu, memory: $mem, rustc: $rustc, kernel: $kernel, wrk: $wrk,
       date: $date, load_start: $load, commit: $commit}' >"$RES/machine.json"
 
