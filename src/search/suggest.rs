@@ -23,7 +23,6 @@
 
 mod finder;
 mod tables;
-mod typos;
 
 use serde::Serialize;
 use tantivy::tokenizer::TextAnalyzer;

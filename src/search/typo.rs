@@ -24,27 +24,40 @@ static BUILDERS: LazyLock<[LevenshteinAutomatonBuilder; 2]> = LazyLock::new(|| {
     ]
 });
 
-/// Accepts the terms within `distance` edits of a word, sharing its first letter, other than
-/// the word itself.
+/// Accepts the terms within `distance` edits of a word, sharing its first letter: other than
+/// the word itself (`new`, for search), or the word too (`with_word`, for suggestions).
 pub struct TypoAutomaton {
     first_letter: Box<[u8]>,
     rest: DFA,
+    /// The fewest edits a match has: 1 leaves the word itself out.
+    least_edits: u8,
 }
 
 impl TypoAutomaton {
     /// The automaton for `word` at `distance` (1 or 2) edits; None for an empty word or a
     /// distance out of range.
     pub fn new(word: &str, distance: u8) -> Option<TypoAutomaton> {
+        Self::build(word, distance, false, 1)
+    }
+
+    /// The word itself and its typos within `distance` edits; if `prefix`, every term that
+    /// starts within `distance` edits of it. None as for `new`.
+    pub fn with_word(word: &str, distance: u8, prefix: bool) -> Option<TypoAutomaton> {
+        Self::build(word, distance, prefix, 0)
+    }
+
+    fn build(word: &str, distance: u8, prefix: bool, least_edits: u8) -> Option<TypoAutomaton> {
+        let builder = BUILDERS.get(usize::from(distance).checked_sub(1)?)?;
         let first = word.chars().next()?;
-        let builder = match distance {
-            1 => &BUILDERS[0],
-            2 => &BUILDERS[1],
-            _ => return None,
-        };
         let (first_letter, rest) = word.split_at(first.len_utf8());
         Some(TypoAutomaton {
             first_letter: first_letter.as_bytes().into(),
-            rest: builder.build_dfa(rest),
+            rest: if prefix {
+                builder.build_prefix_dfa(rest)
+            } else {
+                builder.build_dfa(rest)
+            },
+            least_edits,
         })
     }
 }
@@ -70,7 +83,7 @@ impl Automaton for TypoAutomaton {
     fn is_match(&self, state: &TypoState) -> bool {
         match *state {
             TypoState::Rest(rest) => {
-                matches!(self.rest.distance(rest), Distance::Exact(d) if d > 0)
+                matches!(self.rest.distance(rest), Distance::Exact(d) if d >= self.least_edits)
             }
             _ => false,
         }
@@ -239,9 +252,31 @@ mod tests {
     }
 
     #[test]
+    fn with_the_word_accepts_it_and_its_typos_keeping_the_first_letter() {
+        let national = TypoAutomaton::with_word("natinal", 1, false).expect("automaton");
+        assert!(accepts(&national, "national"));
+        assert!(accepts(&national, "natinal"), "the word itself");
+        assert!(!accepts(&national, "nationals"), "two edits");
+        assert!(!accepts(&national, "matinal"), "the first letter is kept");
+        let checklist = TypoAutomaton::with_word("chekclist", 2, false).expect("automaton");
+        assert!(accepts(&checklist, "checklist"));
+    }
+
+    #[test]
+    fn with_the_word_as_a_prefix_accepts_terms_starting_within_the_distance() {
+        let mayor = TypoAutomaton::with_word("maor", 1, true).expect("automaton");
+        assert!(accepts(&mayor, "mayor"));
+        assert!(accepts(&mayor, "mayors"));
+        assert!(accepts(&mayor, "maori"));
+        assert!(!accepts(&mayor, "master"), "two edits");
+        assert!(!accepts(&mayor, "layor"));
+    }
+
+    #[test]
     fn needs_a_word_and_a_distance() {
         assert!(TypoAutomaton::new("", 1).is_none());
         assert!(TypoAutomaton::new("guard", 0).is_none());
         assert!(TypoAutomaton::new("guard", 3).is_none());
+        assert!(TypoAutomaton::with_word("", 1, true).is_none());
     }
 }

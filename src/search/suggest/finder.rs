@@ -18,9 +18,9 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, Searcher, SegmentReader};
 
 use super::tables::{IndexTable, SegmentTable};
-use super::typos::Typos;
 use super::{Last, MAX_SUGGESTIONS, Typed};
 use crate::search::query_builder::typo_distance;
+use crate::search::typo::TypoAutomaton;
 
 /// An entry: (segment, document).
 pub(super) type Found = (usize, DocId);
@@ -245,9 +245,9 @@ impl<'a> Finder<'a> {
     /// `within_as_typed`) or some word has no match at all.
     fn within_forgiving(&self, words: &[String]) -> Option<Within> {
         let table = self.table;
-        let typos: Vec<Option<Typos>> = words
+        let typos: Vec<Option<TypoAutomaton>> = words
             .iter()
-            .map(|w| Typos::new(w, typo_distance(w.chars().count()), false))
+            .map(|w| TypoAutomaton::with_word(w, typo_distance(w.chars().count()), false))
             .collect();
         if typos.iter().all(Option::is_none) {
             return None;
@@ -298,8 +298,12 @@ impl<'a> Finder<'a> {
     fn last_typos(&self, last: &Last, close: &LastWords) -> LastWords {
         let typos = match last {
             // A short prefix must match as typed; from four letters one typo is forgiven.
-            Last::Prefix(prefix) => Typos::new(prefix, u8::from(prefix.chars().count() >= 4), true),
-            Last::Word(word) => Typos::new(word, typo_distance(word.chars().count()), false),
+            Last::Prefix(prefix) => {
+                TypoAutomaton::with_word(prefix, u8::from(prefix.chars().count() >= 4), true)
+            }
+            Last::Word(word) => {
+                TypoAutomaton::with_word(word, typo_distance(word.chars().count()), false)
+            }
         };
         let table = self.table;
         let mut words = typos.map(|t| table.accepted(&t)).unwrap_or_default();

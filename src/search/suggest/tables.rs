@@ -601,8 +601,8 @@ impl IndexTable {
 
 #[cfg(test)]
 mod tests {
-    use super::super::typos::Typos;
     use super::*;
+    use crate::search::typo::TypoAutomaton;
 
     fn strings(words: &[&str]) -> Strings {
         let mut sorted: Vec<&str> = words.to_vec();
@@ -623,7 +623,7 @@ mod tests {
     }
 
     /// Whether `automaton` accepts `word`, byte by byte.
-    fn accepts(automaton: &Typos, word: &[u8]) -> bool {
+    fn accepts(automaton: &TypoAutomaton, word: &[u8]) -> bool {
         let mut state = automaton.start();
         for &byte in word {
             state = automaton.accept(&state, byte);
@@ -710,7 +710,7 @@ mod tests {
             ("échelom", 1, false),
             ("pa", 1, true),
         ] {
-            let typos = Typos::new(word, distance, prefix).expect("automaton");
+            let typos = TypoAutomaton::with_word(word, distance, prefix).expect("automaton");
             let expected: Vec<u32> = (0..words.len() as u32)
                 .filter(|&i| accepts(&typos, words.get(i)))
                 .collect();
