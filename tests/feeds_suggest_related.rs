@@ -371,7 +371,9 @@ fn warming_the_index_after_a_write_readies_suggestions_without_a_slow_first_requ
     let playbook = fixture.load();
     let (_data, index) = index_of(&playbook);
     let zephyr = contributed(&playbook, "zephyr-lot", "Zephyr parking lot");
+    let before = index.generation();
     index.upsert(&zephyr, Some(1)).expect("upsert");
+    assert_ne!(index.generation(), before, "a write is a new generation");
     assert!(index.suggest_if_ready("zeph").is_none(), "not read yet");
 
     index.warm().expect("warm");

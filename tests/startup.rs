@@ -3,23 +3,24 @@
 //! from their files on demand rather than held in memory.
 
 mod common;
+mod web_support;
 
 use std::fs;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use city_playbook::catalog::{
     Catalog, CatalogError, STAMP_FILE, StampRecord, StartError, StartOutcome,
 };
 use city_playbook::config::Config;
-use city_playbook::playbook::{EntryFile, EntryId, check_playbook, load_playbook, scan_playbook};
+use city_playbook::playbook::{
+    EntryFile, EntryId, Problem, check_playbook, load_playbook, scan_playbook,
+};
 use city_playbook::search::{OpenOutcome, SearchIndex};
 use common::{FixturePlaybook, ids};
-use http_body_util::BodyExt;
 use tempfile::TempDir;
-use tower::ServiceExt;
+use web_support::{Reply, TestApp};
 
 const FERRY: &str = "riverton-or/ferry-schedule";
 const CURFEW: &str = "riverton-or/harbor-curfew-checklist";
@@ -46,6 +47,15 @@ fn age_files(dir: &Path, age: Duration) {
                 .and_then(|f| f.set_modified(time))
                 .expect("set the modification time");
         }
+    }
+}
+
+/// The problems start-up refuses the playbook for; panics if it starts or fails otherwise.
+fn start_problems(fixture: &FixturePlaybook, data: &Path) -> Vec<Problem> {
+    match Catalog::start(fixture.dir(), data) {
+        Err(StartError::Playbook(problems)) => problems,
+        Err(e) => panic!("expected playbook problems, got {e:?}"),
+        Ok((_, outcome)) => panic!("a broken playbook started ({outcome:?})"),
     }
 }
 
@@ -184,16 +194,11 @@ fn a_file_broken_after_a_fast_start_is_reported_with_file_and_line_on_the_next_s
     }
     drop(catalog);
 
-    match Catalog::start(fixture.dir(), data.path()) {
-        Err(StartError::Playbook(problems)) => {
-            assert_eq!(problems.len(), 1, "{problems:?}");
-            assert_eq!(problems[0].path, path);
-            assert_eq!(problems[0].line, 4);
-            assert!(problems[0].message.contains("banana"), "{problems:?}");
-        }
-        Err(e) => panic!("expected playbook problems, got {e:?}"),
-        Ok((_, outcome)) => panic!("a broken playbook started ({outcome:?})"),
-    }
+    let problems = start_problems(&fixture, data.path());
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].path, path);
+    assert_eq!(problems[0].line, 4);
+    assert!(problems[0].message.contains("banana"), "{problems:?}");
 }
 
 #[test]
@@ -216,14 +221,9 @@ fn a_broken_jurisdiction_file_is_caught_by_the_full_path() {
     let scan = scan_playbook(fixture.dir()).expect("scan");
     let record = StampRecord::read(data.path()).expect("a record");
     assert_eq!(scan.stamp, record.stamp, "the stamp cannot see this edit");
-    match Catalog::start(fixture.dir(), data.path()) {
-        Err(StartError::Playbook(problems)) => {
-            assert_eq!(problems[0].path, index, "{problems:?}");
-            assert_eq!(problems[0].line, 1);
-        }
-        Err(e) => panic!("expected playbook problems, got {e:?}"),
-        Ok((_, outcome)) => panic!("a broken playbook started ({outcome:?})"),
-    }
+    let problems = start_problems(&fixture, data.path());
+    assert_eq!(problems[0].path, index, "{problems:?}");
+    assert_eq!(problems[0].line, 1);
 }
 
 #[test]
@@ -426,27 +426,6 @@ fn the_full_read_without_contents_judges_like_playbook_check() {
 
 // ---------------------------------------------------------------------------------------------
 // Curated entries served from their files.
-
-async fn get(router: &axum::Router, uri: &str) -> (StatusCode, String) {
-    let request = Request::builder()
-        .uri(uri)
-        .body(Body::empty())
-        .expect("a request");
-    let response = router
-        .clone()
-        .oneshot(request)
-        .await
-        .expect("the router answers");
-    let status = response.status();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("the body reads")
-        .to_bytes();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
-}
-
 #[tokio::test]
 async fn a_curated_entry_page_renders_its_body_read_from_the_file() {
     let (fixture, data) = riverton();
@@ -454,10 +433,10 @@ async fn a_curated_entry_page_renders_its_body_read_from_the_file() {
     drop(city_playbook::web::build_app(&config).expect("the app starts"));
     // From now on start-up takes the fast path: no entry file is read.
     assert_eq!(start(&fixture, data.path()).1, StartOutcome::Fast);
-    let router = city_playbook::web::build_app(&config).expect("the app starts again");
+    let app = TestApp::over_data_dir(fixture.dir(), data.path());
     let page = format!("/entries/{FERRY}");
 
-    let (status, body) = get(&router, &page).await;
+    let Reply { status, body, .. } = app.get(&page).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(
         body.contains("<h1>Publish the ferry schedule</h1>"),
@@ -474,7 +453,7 @@ async fn a_curated_entry_page_renders_its_body_read_from_the_file() {
         .expect("entry")
         .replace("every Monday", "every **Tuesday**");
     fs::write(&path, text).expect("edit entry");
-    let (status, body) = get(&router, &page).await;
+    let Reply { status, body, .. } = app.get(&page).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(
         body.contains("online every <strong>Tuesday</strong>."),
@@ -483,11 +462,11 @@ async fn a_curated_entry_page_renders_its_body_read_from_the_file() {
 
     // A file broken while serving is an error page, not a crash; the rest still serves.
     fs::write(&path, "no front matter at all\n").expect("break entry");
-    let (status, body) = get(&router, &page).await;
+    let Reply { status, body, .. } = app.get(&page).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(!body.contains("front matter"), "no internal detail: {body}");
-    let (status, _) = get(&router, &format!("/entries/{CURFEW}")).await;
+    let status = app.get(&format!("/entries/{CURFEW}")).await.status;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = get(&router, "/search?q=curfew").await;
+    let status = app.get("/search?q=curfew").await.status;
     assert_eq!(status, StatusCode::OK);
 }

@@ -289,6 +289,11 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Which reader generation searches see; it changes with every applied write.
+    pub fn generation(&self) -> u64 {
+        self.reader.searcher().generation().generation_id()
+    }
+
     /// Reads ahead what the first search and suggestion after start-up or a write would
     /// otherwise read while a user waits: each new segment's facet table and the suggestion
     /// tables. Cheap when nothing changed. Blocking: call it off the async threads.

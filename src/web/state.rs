@@ -117,12 +117,15 @@ impl AppState {
         work: impl FnOnce(&Catalog) -> Result<T, CatalogError> + Send + 'static,
     ) -> Result<T, AppError> {
         let state = self.clone();
+        let before = self.catalog.index().generation();
         let done = tokio::task::spawn_blocking(move || work(&state.catalog))
             .await
             .map_err(|e| AppError::internal(format!("catalog task failed: {e}")))?
             .map_err(AppError::from);
         // A write made new segments: read their tables now rather than in the next search.
-        self.warm_index_in_background();
+        if self.catalog.index().generation() != before {
+            self.warm_index_in_background();
+        }
         done
     }
 

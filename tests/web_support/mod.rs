@@ -27,7 +27,8 @@ pub fn real_playbook_dir() -> PathBuf {
 pub struct TestApp {
     /// The router, as `build_app` returns it.
     pub router: Router,
-    _data: TempDir,
+    /// The data dir, when the app made its own.
+    _data: Option<TempDir>,
 }
 
 /// A response read to the end.
@@ -52,11 +53,21 @@ impl TestApp {
     /// Builds the app over the playbook in `playbook_dir` with a fresh data dir.
     pub fn over(playbook_dir: &Path) -> TestApp {
         let data = TempDir::new().expect("temp data dir");
-        let config = Config::new(playbook_dir, data.path());
+        let app = TestApp::over_data_dir(playbook_dir, data.path());
+        TestApp {
+            _data: Some(data),
+            ..app
+        }
+    }
+
+    /// Builds the app over the playbook in `playbook_dir` and the data dir `data_dir`, which
+    /// the caller keeps.
+    pub fn over_data_dir(playbook_dir: &Path, data_dir: &Path) -> TestApp {
+        let config = Config::new(playbook_dir, data_dir);
         let router = city_playbook::web::build_app(&config).expect("the app starts");
         TestApp {
             router,
-            _data: data,
+            _data: None,
         }
     }
 
