@@ -1,31 +1,58 @@
 //! Which words of a text a query matched: exact stems, typo matches and synonyms alike.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use super::typo::is_typo_of;
 
-/// The terms a query looks for, to mark them in snippets.
+/// The terms a query looks for, to mark them in snippets, grouped by the query word they
+/// stand for (its stem and typos; a synonym's terms; each word of a phrase).
 #[derive(Debug, Clone, Default)]
 pub struct Highlighter {
-    exact: HashSet<String>,
-    fuzzy: Vec<(String, u8)>,
+    /// Exact term → its query word.
+    exact: HashMap<String, QueryWordId>,
+    /// (term, typo distance, its query word).
+    fuzzy: Vec<(String, u8, QueryWordId)>,
+    /// The query word that terms are added to: the latest `next_word`.
+    current: QueryWordId,
+    /// One bit per query word that has at least one term.
+    words: u64,
     /// The first character of every exact and typo term that is ASCII, one bit each.
     ascii_first_chars: u128,
 }
 
+/// Which query word a term stands for: 0 to 63 (later words share 63, which only makes
+/// snippets of very long queries settle for fewer distinct words).
+pub type QueryWordId = u8;
+
 impl Highlighter {
-    /// Marks `term` wherever it appears.
-    pub fn add_exact(&mut self, term: &str) {
-        self.note_first_char(term);
-        self.exact.insert(term.to_owned());
+    /// Starts the next query word: terms added from now on stand for it.
+    pub fn next_word(&mut self) {
+        if self.words != 0 {
+            self.current = (self.current + 1).min(63);
+        }
     }
 
-    /// Marks any term within `distance` edits of `term` that keeps its first letter.
+    /// Marks `term` wherever it appears, as the current query word.
+    pub fn add_exact(&mut self, term: &str) {
+        self.note_first_char(term);
+        self.words |= 1 << self.current;
+        self.exact.entry(term.to_owned()).or_insert(self.current);
+    }
+
+    /// Marks any term within `distance` edits of `term` that keeps its first letter, as the
+    /// current query word.
     pub fn add_fuzzy(&mut self, term: &str, distance: u8) {
         if distance > 0 {
             self.note_first_char(term);
-            self.fuzzy.push((term.to_owned(), distance));
+            self.words |= 1 << self.current;
+            self.fuzzy.push((term.to_owned(), distance, self.current));
         }
+    }
+
+    /// One bit per query word that can be marked: a passage showing every one of them is
+    /// as good as a passage gets.
+    pub fn words(&self) -> u64 {
+        self.words
     }
 
     fn note_first_char(&mut self, term: &str) {
@@ -45,28 +72,30 @@ impl Highlighter {
 
     /// Whether nothing would ever be marked.
     pub fn is_empty(&self) -> bool {
-        self.exact.is_empty() && self.fuzzy.is_empty()
+        self.words == 0
     }
 
-    /// Whether an analyzed term of the text matches the query.
-    pub fn matches(&self, term: &str) -> bool {
-        self.exact.contains(term)
-            || self
-                .fuzzy
+    /// The query word an analyzed term of the text matches, if any.
+    pub fn matches(&self, term: &str) -> Option<QueryWordId> {
+        self.exact.get(term).copied().or_else(|| {
+            self.fuzzy
                 .iter()
-                .any(|(wanted, distance)| is_typo_of(wanted, term, *distance))
+                .find(|(wanted, distance, _)| is_typo_of(wanted, term, *distance))
+                .map(|(_, _, word)| *word)
+        })
     }
 }
 
 /// Whether `a` and `b` are within `max` edits (insert, delete, substitute, swap two neighbours),
 /// the same measure the index's typo matching uses.
 pub fn within_edits(a: &str, b: &str, max: u8) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
     let max = usize::from(max);
-    if a.len().abs_diff(b.len()) > max {
+    // Most words compared differ in length by more than the distance: ruled out unallocated.
+    if a.chars().count().abs_diff(b.chars().count()) > max {
         return false;
     }
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
     // Optimal string alignment distance, three rolling rows.
     let width = b.len() + 1;
     let mut before: Vec<usize> = vec![0; width];
@@ -111,13 +140,21 @@ mod tests {
     }
 
     #[test]
-    fn matches_exact_and_fuzzy_terms() {
+    fn matches_exact_and_fuzzy_terms_as_their_query_word() {
         let mut h = Highlighter::default();
+        assert!(h.is_empty());
+        h.next_word();
         h.add_exact("guard");
+        h.add_fuzzy("guard", 1);
+        h.next_word();
         h.add_fuzzy("checklst", 1);
-        assert!(h.matches("guard"));
-        assert!(h.matches("checklist"));
-        assert!(!h.matches("check"));
+        h.next_word();
+        h.add_exact("guard");
+        assert_eq!(h.matches("guard"), Some(0));
+        assert_eq!(h.matches("gaurd"), Some(0));
+        assert_eq!(h.matches("checklist"), Some(1));
+        assert_eq!(h.matches("check"), None);
+        assert_eq!(h.words(), 0b111);
     }
 
     #[test]

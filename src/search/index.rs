@@ -26,7 +26,7 @@ use super::request::{
 use super::schema::{
     DATE_SORT_FIELD, FACETS_FIELD, PlaybookFields, SCHEMA_VERSION, UPDATED_SORT_FIELD,
 };
-use super::snippet::{PassageFinder, plain_passage};
+use super::snippet::{PassageFinder, WordTerms, plain_passage};
 use super::storage::{CommitPayload, IndexLocation};
 use super::synonyms::AnalyzedSynonyms;
 use crate::playbook::{EntryId, Kind, Playbook};
@@ -73,6 +73,8 @@ pub struct SearchIndex {
     payload: Mutex<CommitPayload>,
     synonyms: AnalyzedSynonyms,
     stemmed: TextAnalyzer,
+    /// Snippets' memo of each word's stemmed term.
+    word_terms: WordTerms,
     pub(super) plain: TextAnalyzer,
     path: PathBuf,
 }
@@ -219,6 +221,7 @@ impl SearchIndex {
             payload: Mutex::new(payload),
             synonyms,
             stemmed,
+            word_terms: WordTerms::default(),
             plain: plain_analyzer(),
             path,
         })
@@ -351,7 +354,8 @@ impl SearchIndex {
                 let top = page.order_by_score();
                 searcher.search(&*built.query, &(top, Count, facet_collector))?
             };
-        let mut passages = PassageFinder::new(self.stemmed.clone(), &built.highlighter);
+        let mut passages =
+            PassageFinder::new(self.stemmed.clone(), &built.highlighter, &self.word_terms);
         let mut hits = Vec::with_capacity(ranked.len());
         for (score, address) in ranked {
             let doc: TantivyDocument = searcher.doc(address)?;

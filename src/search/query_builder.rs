@@ -473,16 +473,25 @@ impl QueryBuilder<'_> {
 fn add_highlights(clause: &Clause, highlighter: &mut Highlighter) {
     match clause {
         Clause::Word(word) => {
+            highlighter.next_word();
             highlighter.add_exact(&word.stem);
             highlighter.add_fuzzy(&word.stem, word.typo_distance);
         }
-        Clause::Phrase(tokens) => tokens.iter().for_each(|t| highlighter.add_exact(t)),
+        Clause::Phrase(tokens) => {
+            for token in tokens {
+                highlighter.next_word();
+                highlighter.add_exact(token);
+            }
+        }
         Clause::Synonym {
             words,
             alternatives,
         } => {
+            // The words as typed and every alternative stand for one query word.
+            highlighter.next_word();
             for word in words {
-                add_highlights(&Clause::Word(word.clone()), highlighter);
+                highlighter.add_exact(&word.stem);
+                highlighter.add_fuzzy(&word.stem, word.typo_distance);
             }
             alternatives
                 .iter()

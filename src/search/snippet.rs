@@ -3,15 +3,18 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::RwLock;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
-use super::highlight::Highlighter;
+use super::highlight::{Highlighter, QueryWordId};
 
 /// The longest snippet, in bytes of source text (about two lines on a phone).
 pub const SNIPPET_LEN: usize = 220;
 /// How much text to show before the first match.
 const LEAD_IN: usize = 40;
+/// How far past its first match a passage's matches may reach.
+const WINDOW: usize = SNIPPET_LEN - LEAD_IN;
 
 /// A marked passage, or None when nothing in `text` matched.
 pub fn best_passage(
@@ -19,26 +22,81 @@ pub fn best_passage(
     highlighter: &Highlighter,
     text: &str,
 ) -> Option<String> {
-    PassageFinder::new(analyzer.clone(), highlighter).best_passage(text)
+    PassageFinder::new(analyzer.clone(), highlighter, &WordTerms::default()).best_passage(text)
+}
+
+type FnvMap<V> = HashMap<Box<str>, V, BuildHasherDefault<Fnv>>;
+
+/// The analyzed term of every word snippets have met, for one analysis, shared by all
+/// searches: stemming a word costs more than scanning a page of text, and the same few
+/// thousand words make up most bodies, so each is stemmed once, not once per search.
+#[derive(Default)]
+pub struct WordTerms {
+    /// Word as written → its term (None: analysis leaves no term, e.g. an overlong word).
+    terms: RwLock<FnvMap<Option<Box<str>>>>,
+}
+
+/// Distinct words `WordTerms` remembers before it forgets them all and starts again; bounds
+/// its memory to a few megabytes.
+const REMEMBERED_WORDS: usize = 200_000;
+
+impl WordTerms {
+    fn get(&self, word: &str) -> Option<Option<Box<str>>> {
+        let terms = self
+            .terms
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        terms.get(word).cloned()
+    }
+
+    fn remember(&self, learned: impl ExactSizeIterator<Item = (Box<str>, Option<Box<str>>)>) {
+        if learned.len() == 0 {
+            return;
+        }
+        let mut terms = self
+            .terms
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if terms.len() + learned.len() > REMEMBERED_WORDS {
+            terms.clear();
+        }
+        terms.extend(learned);
+    }
 }
 
 /// Finds the best passages of many texts for one query. Each distinct word is analyzed
-/// (stemmed, compared with typo terms) once per finder rather than at every occurrence:
-/// analysis, not scanning, is what makes snippets of long bodies slow.
+/// (stemmed, compared with typo terms) once, not at every occurrence; its term is
+/// remembered in `WordTerms` for later searches.
 pub struct PassageFinder<'a> {
     analyzer: TextAnalyzer,
     highlighter: &'a Highlighter,
-    /// Each word as written → its analyzed term when it matches the query, else None.
-    seen: HashMap<Box<str>, Option<Box<str>>, BuildHasherDefault<Fnv>>,
+    word_terms: &'a WordTerms,
+    /// Each word as written → the query word it matches, if any.
+    seen: FnvMap<Option<QueryWordId>>,
+    /// Words analyzed by this finder, for `word_terms` when it is dropped.
+    learned: Vec<(Box<str>, Option<Box<str>>)>,
+}
+
+impl Drop for PassageFinder<'_> {
+    fn drop(&mut self) {
+        self.word_terms.remember(self.learned.drain(..));
+    }
 }
 
 impl<'a> PassageFinder<'a> {
-    /// A finder marking what `highlighter` matches, with the analysis the index uses.
-    pub fn new(analyzer: TextAnalyzer, highlighter: &'a Highlighter) -> Self {
+    /// A finder marking what `highlighter` matches, with the analysis the index uses, whose
+    /// results `word_terms` remembers.
+    pub fn new(
+        analyzer: TextAnalyzer,
+        highlighter: &'a Highlighter,
+        word_terms: &'a WordTerms,
+    ) -> Self {
         PassageFinder {
             analyzer,
             highlighter,
+            word_terms,
             seen: HashMap::default(),
+            learned: Vec::new(),
         }
     }
 
@@ -54,63 +112,129 @@ impl<'a> PassageFinder<'a> {
         Some(passage(text, &matched))
     }
 
-    /// The words of `text` that match the query, with their byte offsets and terms.
-    fn matches<'t>(&'t mut self, text: &str) -> Vec<(usize, usize, &'t str)> {
-        // Words are split exactly as the index's tokenizer splits them: maximal runs of
-        // alphanumeric characters; one word alone analyzes to the term it has in context.
-        let mut found: Vec<(usize, usize)> = Vec::new();
-        let mut start = None;
-        for (at, c) in text
-            .char_indices()
-            .chain(std::iter::once((text.len(), ' ')))
-        {
-            match (c.is_alphanumeric(), start) {
-                (true, None) => start = Some(at),
-                (false, Some(from)) => {
-                    start = None;
-                    let word = &text[from..at];
-                    // Most words start with a letter no query term starts with: ruled out
-                    // before any lookup.
-                    if !word
-                        .chars()
-                        .next()
-                        .is_some_and(|first| self.highlighter.may_match_word_starting_with(first))
-                    {
-                        continue;
-                    }
-                    let matched = match self.seen.get(word) {
-                        Some(term) => term.is_some(),
-                        None => {
-                            let term = self.analyze(word);
-                            let matched = term.is_some();
-                            self.seen.insert(word.into(), term);
-                            matched
-                        }
-                    };
-                    if matched {
-                        found.push((from, at));
-                    }
+    /// The words of `text` that match the query, with their byte offsets and query words, up
+    /// to the end of the first passage that shows every query word: no later passage can be
+    /// better, and reading long bodies to their end was most of a snippet's cost.
+    fn matches(&mut self, text: &str) -> Vec<(usize, usize, QueryWordId)> {
+        let every_word = self.highlighter.words();
+        let mut found: Vec<(usize, usize, QueryWordId)> = Vec::new();
+        // Where the passage ends at the latest, once one shows every word.
+        let mut passage_end = usize::MAX;
+        for (from, to) in Words::of(text) {
+            if from >= passage_end {
+                break;
+            }
+            let word = &text[from..to];
+            // Most words start with a letter no query term starts with: ruled out before
+            // any lookup.
+            if !word
+                .chars()
+                .next()
+                .is_some_and(|first| self.highlighter.may_match_word_starting_with(first))
+            {
+                continue;
+            }
+            let matched = match self.seen.get(word) {
+                Some(&matched) => matched,
+                None => {
+                    let matched = self.analyze(word);
+                    self.seen.insert(word.into(), matched);
+                    matched
                 }
-                _ => {}
+            };
+            if let Some(query_word) = matched {
+                found.push((from, to, query_word));
+                if passage_end == usize::MAX
+                    && let Some(first) = window_showing(&found, every_word)
+                {
+                    // A passage starts at or before its first match and is at most
+                    // `SNIPPET_LEN` long; words in it but past the window are marked too.
+                    passage_end = first + SNIPPET_LEN;
+                }
             }
         }
         found
-            .into_iter()
-            .filter_map(|(from, to)| {
-                let term = self.seen.get(&text[from..to])?.as_deref()?;
-                Some((from, to, term))
-            })
-            .collect()
     }
 
-    /// The analyzed term of one word when the query matches it.
-    fn analyze(&mut self, word: &str) -> Option<Box<str>> {
-        let mut stream = self.analyzer.token_stream(word);
-        if !stream.advance() {
-            return None;
+    /// The query word one word of a text matches, if any.
+    fn analyze(&mut self, word: &str) -> Option<QueryWordId> {
+        let term = match self.word_terms.get(word) {
+            Some(term) => term,
+            None => {
+                let mut stream = self.analyzer.token_stream(word);
+                let term: Option<Box<str>> = stream
+                    .advance()
+                    .then(|| stream.token().text.as_str().into());
+                self.learned.push((word.into(), term.clone()));
+                term
+            }
+        };
+        self.highlighter.matches(&term?)
+    }
+}
+
+/// Where the window of matches ending with the last of `found` starts, if it shows every
+/// one of `words`.
+fn window_showing(found: &[(usize, usize, QueryWordId)], words: u64) -> Option<usize> {
+    let &(_, end, _) = found.last()?;
+    let mut shown = 0u64;
+    let mut first = end;
+    for m in found.iter().rev().take_while(|m| m.0 + WINDOW >= end) {
+        shown |= 1 << m.2;
+        first = m.0;
+    }
+    (shown == words).then_some(first)
+}
+
+/// The words of a text as byte ranges, split as the index's tokenizer splits them: maximal
+/// runs of alphanumeric characters. Bytes are read one at a time and only non-ASCII ones are
+/// decoded: scanning long bodies is most of a snippet's cost.
+struct Words<'t> {
+    text: &'t str,
+    at: usize,
+}
+
+impl<'t> Words<'t> {
+    fn of(text: &'t str) -> Self {
+        Words { text, at: 0 }
+    }
+
+    /// Whether the character at `at` (a char boundary) is part of a word, and its length.
+    fn class_at(&self, at: usize) -> (bool, usize) {
+        let byte = self.text.as_bytes()[at];
+        if byte.is_ascii() {
+            return (byte.is_ascii_alphanumeric(), 1);
         }
-        let term = &stream.token().text;
-        self.highlighter.matches(term).then(|| term.as_str().into())
+        match self.text[at..].chars().next() {
+            Some(c) => (c.is_alphanumeric(), c.len_utf8()),
+            None => (false, 1),
+        }
+    }
+}
+
+impl Iterator for Words<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        let len = self.text.len();
+        let start = loop {
+            if self.at >= len {
+                return None;
+            }
+            let (in_word, width) = self.class_at(self.at);
+            if in_word {
+                break self.at;
+            }
+            self.at += width;
+        };
+        while self.at < len {
+            let (in_word, width) = self.class_at(self.at);
+            if !in_word {
+                break;
+            }
+            self.at += width;
+        }
+        Some((start, self.at))
     }
 }
 
@@ -137,25 +261,21 @@ impl Hasher for Fnv {
     }
 }
 
-/// The passage around the window of matches that covers the most distinct terms.
-fn passage(text: &str, matched: &[(usize, usize, &str)]) -> String {
-    // The window of matches that covers the most distinct terms, then the most matches.
-    let mut best = (0usize, 0usize, 0usize); // (distinct, count, start index)
+/// The passage around the first window of matches that shows the most query words.
+fn passage(text: &str, matched: &[(usize, usize, QueryWordId)]) -> String {
+    let mut best = (0u32, 0usize); // (query words shown, start index)
     for start in 0..matched.len() {
-        let window_end = matched[start].0 + SNIPPET_LEN - LEAD_IN;
-        let mut distinct: Vec<&str> = Vec::new();
-        let mut count = 0;
-        for m in matched[start..].iter().take_while(|m| m.1 <= window_end) {
-            count += 1;
-            if !distinct.contains(&m.2) {
-                distinct.push(m.2);
-            }
-        }
-        if (distinct.len(), count) > (best.0, best.1) {
-            best = (distinct.len(), count, start);
+        let window_end = matched[start].0 + WINDOW;
+        let words = matched[start..]
+            .iter()
+            .take_while(|m| m.1 <= window_end)
+            .fold(0u64, |words, m| words | 1 << m.2)
+            .count_ones();
+        if words > best.0 {
+            best = (words, start);
         }
     }
-    let first = matched[best.2].0;
+    let first = matched[best.1].0;
     let start = word_start_before(text, first.saturating_sub(LEAD_IN));
     let end = word_end_before(text, start + SNIPPET_LEN).max(start);
     let marks = matched
@@ -261,6 +381,7 @@ mod tests {
     fn highlighter(exact: &[&str]) -> Highlighter {
         let mut h = Highlighter::default();
         for term in exact {
+            h.next_word();
             h.add_exact(term);
         }
         h
@@ -295,12 +416,96 @@ mod tests {
     }
 
     #[test]
+    fn takes_the_first_passage_that_shows_every_query_word() {
+        let filler = "word ".repeat(100);
+        let text = format!(
+            "intro. {filler} guard checklist once. {filler} guard checklist guard checklist."
+        );
+        let html = best_passage(
+            &mut stemmed_analyzer(),
+            &highlighter(&["guard", "checklist"]),
+            &text,
+        )
+        .expect("matches");
+        assert!(
+            html.contains("<mark>guard</mark> <mark>checklist</mark> once"),
+            "{html}"
+        );
+        let mut synonym = Highlighter::default();
+        synonym.next_word();
+        synonym.add_exact("separ");
+        synonym.add_exact("ordin");
+        let html = best_passage(
+            &mut stemmed_analyzer(),
+            &synonym,
+            "The separation ordinance.",
+        )
+        .expect("matches");
+        assert_eq!(
+            html, "The <mark>separation</mark> <mark>ordinance</mark>.",
+            "words after the first full window are still marked within the passage"
+        );
+    }
+
+    #[test]
+    fn counts_a_query_word_once_however_many_of_its_terms_show() {
+        let mut words = Highlighter::default();
+        words.next_word();
+        words.add_exact("guard");
+        words.add_exact("troop");
+        words.next_word();
+        words.add_exact("checklist");
+        let filler = "word ".repeat(100);
+        let text = format!("guard troops here. {filler} the guard checklist. {filler}");
+        let html = best_passage(&mut stemmed_analyzer(), &words, &text).expect("matches");
+        assert!(
+            html.contains("<mark>guard</mark> <mark>checklist</mark>"),
+            "{html}"
+        );
+    }
+
+    #[test]
     fn handles_multibyte_text_at_the_edges() {
         let text = "é".repeat(400) + " guard " + &"ü".repeat(400);
         let html = best_passage(&mut stemmed_analyzer(), &highlighter(&["guard"]), &text)
             .expect("matches");
         assert!(html.contains("<mark>guard</mark>"));
         assert!(!plain_passage(&text).is_empty());
+    }
+
+    #[test]
+    fn splits_words_like_the_tokenizer() {
+        let text = "Keep ICE off-city lots—2026, café’s «naïve» 日本 x";
+        let words: Vec<&str> = Words::of(text).map(|(from, to)| &text[from..to]).collect();
+        let mut analyzer =
+            tantivy::tokenizer::TextAnalyzer::from(tantivy::tokenizer::SimpleTokenizer::default());
+        let mut stream = analyzer.token_stream(text);
+        let mut expected = Vec::new();
+        while stream.advance() {
+            let token = stream.token();
+            expected.push(&text[token.offset_from..token.offset_to]);
+        }
+        assert_eq!(words, expected);
+        assert_eq!(Words::of("").count(), 0);
+        assert_eq!(Words::of(" ,; ").count(), 0);
+    }
+
+    #[test]
+    fn remembers_each_words_term_for_later_searches() {
+        let word_terms = WordTerms::default();
+        let words = highlighter(&["ordin"]);
+        let mut finder = PassageFinder::new(stemmed_analyzer(), &words, &word_terms);
+        assert!(finder.best_passage("The ordinances, kept.").is_some());
+        drop(finder);
+        assert_eq!(word_terms.get("ordinances"), Some(Some("ordin".into())));
+        assert_eq!(
+            word_terms.get("kept"),
+            None,
+            "ruled out by its first letter"
+        );
+        let mut later = PassageFinder::new(stemmed_analyzer(), &words, &word_terms);
+        assert!(later.best_passage("ordinances").is_some());
+        assert!(later.learned.is_empty(), "nothing analyzed twice");
     }
 
     #[test]
