@@ -8,7 +8,7 @@
 //! taken as spelled there (`is_common`).
 
 use std::fmt;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder, SINK_STATE};
 use tantivy::Term;
@@ -118,16 +118,23 @@ impl Automaton for TypoAutomaton {
 pub struct TypoQuery {
     field: Field,
     word: String,
-    automaton: Arc<TypoAutomaton>,
+    distance: u8,
+    /// Built when first needed: a word common in every field never needs it, and building
+    /// one costs more than many a search.
+    automaton: Arc<OnceLock<Option<Arc<TypoAutomaton>>>>,
 }
 
 impl TypoQuery {
     /// Typos of `word` within `distance` edits in `field`; None when the word allows none.
     pub fn new(field: Field, word: &str, distance: u8) -> Option<TypoQuery> {
+        if word.is_empty() || !(1..=2).contains(&distance) {
+            return None;
+        }
         Some(TypoQuery {
             field,
             word: word.to_owned(),
-            automaton: Arc::new(TypoAutomaton::new(word, distance)?),
+            distance,
+            automaton: Arc::default(),
         })
     }
 
@@ -138,6 +145,12 @@ impl TypoQuery {
             ..self.clone()
         }
     }
+
+    fn automaton(&self) -> Option<Arc<TypoAutomaton>> {
+        self.automaton
+            .get_or_init(|| TypoAutomaton::new(&self.word, self.distance).map(Arc::new))
+            .clone()
+    }
 }
 
 impl fmt::Debug for TypoQuery {
@@ -145,6 +158,7 @@ impl fmt::Debug for TypoQuery {
         f.debug_struct("TypoQuery")
             .field("field", &self.field)
             .field("word", &self.word)
+            .field("distance", &self.distance)
             .finish()
     }
 }
@@ -157,10 +171,12 @@ impl Query for TypoQuery {
                 return EmptyQuery.weight(scoring);
             }
         }
-        Ok(Box::new(AutomatonWeight::<TypoAutomaton>::new(
-            self.field,
-            Arc::clone(&self.automaton),
-        )))
+        match self.automaton() {
+            Some(automaton) => Ok(Box::new(AutomatonWeight::<TypoAutomaton>::new(
+                self.field, automaton,
+            ))),
+            None => EmptyQuery.weight(scoring),
+        }
     }
 }
 
@@ -270,6 +286,22 @@ mod tests {
         assert!(accepts(&mayor, "maori"));
         assert!(!accepts(&mayor, "master"), "two edits");
         assert!(!accepts(&mayor, "layor"));
+    }
+
+    #[test]
+    fn a_typo_query_builds_its_automaton_only_when_searched() {
+        let field = Field::from_field_id(0);
+        let query = TypoQuery::new(field, "guard", 1).expect("query");
+        let other_field = query.in_field(Field::from_field_id(1));
+        assert!(query.automaton.get().is_none(), "not built yet");
+        assert!(other_field.automaton().is_some());
+        assert!(
+            query.automaton.get().is_some(),
+            "shared with the other field"
+        );
+        assert!(TypoQuery::new(field, "", 1).is_none());
+        assert!(TypoQuery::new(field, "guard", 0).is_none());
+        assert!(TypoQuery::new(field, "guard", 3).is_none());
     }
 
     #[test]
