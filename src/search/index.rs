@@ -3,14 +3,11 @@
 //! One writer per process (created on the first write, so read-only processes never take
 //! the lock), one long-lived reader reloaded after every commit, a fresh searcher per query.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::Mutex;
 
-use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
-use tantivy::index::SegmentId;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::indexer::NoMergePolicy;
-use tantivy::schema::Facet;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
@@ -18,14 +15,13 @@ use tantivy::{
 
 use super::analyzer::{PLAIN, STEMMED, indexing_analyzer, plain_analyzer, stemmed_analyzer};
 use super::document::{IndexedEntry, StoredEntry};
+use super::facet_count::FacetCounter;
 use super::query_builder::{ALL_WORDS_BONUS, QueryBuilder, QueryMode};
 use super::query_text::QueryText;
 use super::request::{
     Facets, Hit, MAX_LIMIT, MAX_OFFSET, SearchError, SearchRequest, SearchResults, Sort,
 };
-use super::schema::{
-    DATE_SORT_FIELD, FACETS_FIELD, PlaybookFields, SCHEMA_VERSION, UPDATED_SORT_FIELD,
-};
+use super::schema::{DATE_SORT_FIELD, PlaybookFields, SCHEMA_VERSION, UPDATED_SORT_FIELD};
 use super::snippet::{PassageFinder, WordTerms, plain_passage};
 use super::storage::{CommitPayload, IndexLocation};
 use super::synonyms::AnalyzedSynonyms;
@@ -303,7 +299,7 @@ impl SearchIndex {
     pub fn warm(&self) -> Result<(), SearchError> {
         let searcher = self.reader.searcher();
         for segment in searcher.segment_readers() {
-            SegmentFacets::of(segment)?;
+            FacetCounter::warm(segment)?;
         }
         self.suggest("")?;
         Ok(())
@@ -393,212 +389,6 @@ impl SearchIndex {
             limit: request.limit,
             hits,
             facets,
-        })
-    }
-}
-
-/// Counts every match's jurisdiction, kind and topics. tantivy's `FacetCollector` decodes the
-/// facet column for each matching entry, which at 100,000 matches was most of a search's
-/// cost; segments never change, so each segment's facets are decoded once into a flat table
-/// (`SegmentFacets`) with the segment's totals. Matches are noted in a bitset; when most of
-/// the segment matched, the counts are the totals minus the entries that did not match.
-struct FacetCounter;
-
-impl Collector for FacetCounter {
-    type Fruit = Facets;
-    type Child = SegmentFacetCounter;
-
-    fn for_segment(
-        &self,
-        _segment_local_id: u32,
-        segment: &tantivy::SegmentReader,
-    ) -> tantivy::Result<SegmentFacetCounter> {
-        let table = SegmentFacets::of(segment)?;
-        let words = table.max_doc().div_ceil(64);
-        Ok(SegmentFacetCounter {
-            table,
-            matched: vec![0; words],
-            count: 0,
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, segments: Vec<Facets>) -> tantivy::Result<Facets> {
-        let mut merged = Facets::default();
-        for segment in segments {
-            for (into, from) in [
-                (&mut merged.jurisdiction, segment.jurisdiction),
-                (&mut merged.kind, segment.kind),
-                (&mut merged.topic, segment.topic),
-            ] {
-                for (value, count) in from {
-                    *into.entry(value).or_default() += count;
-                }
-            }
-        }
-        Ok(merged)
-    }
-}
-
-struct SegmentFacetCounter {
-    table: Arc<SegmentFacets>,
-    /// One bit per entry of the segment: whether it matched.
-    matched: Vec<u64>,
-    count: usize,
-}
-
-impl SegmentCollector for SegmentFacetCounter {
-    type Fruit = Facets;
-
-    fn collect(&mut self, doc: tantivy::DocId, _score: tantivy::Score) {
-        if let Some(word) = self.matched.get_mut(doc as usize / 64) {
-            *word |= 1 << (doc % 64);
-            self.count += 1;
-        }
-    }
-
-    fn harvest(self) -> Facets {
-        let table = &self.table;
-        let max_doc = table.max_doc();
-        // Count whichever side is smaller: the matches, or the rest (deleted entries
-        // included, since the totals include them and they never match).
-        let dense = self.count * 2 > max_doc;
-        let mut counts = if dense {
-            table.totals.clone()
-        } else {
-            vec![0; table.names.len()]
-        };
-        for (at, &word) in self.matched.iter().enumerate() {
-            let mut bits = if dense { !word } else { word };
-            while bits != 0 {
-                let doc = at * 64 + bits.trailing_zeros() as usize;
-                bits &= bits - 1;
-                if doc >= max_doc {
-                    break;
-                }
-                for &ord in table.ords_of(doc) {
-                    let count = &mut counts[ord as usize];
-                    *count = if dense { *count - 1 } else { *count + 1 };
-                }
-            }
-        }
-        let mut facets = Facets::default();
-        for (ord, count) in counts.into_iter().enumerate() {
-            if count == 0 {
-                continue;
-            }
-            if let Some((root, value)) = &table.names[ord] {
-                let counts = match root {
-                    FacetRoot::Jurisdiction => &mut facets.jurisdiction,
-                    FacetRoot::Kind => &mut facets.kind,
-                    FacetRoot::Topic => &mut facets.topic,
-                };
-                counts.insert(value.clone(), count);
-            }
-        }
-        facets
-    }
-}
-
-#[derive(Debug, Clone, Copy)]
-enum FacetRoot {
-    Jurisdiction,
-    Kind,
-    Topic,
-}
-
-/// Every entry's facet ordinals in one segment: entry `d`'s are `ords[starts[d]..starts[d + 1]]`.
-struct SegmentFacets {
-    starts: Vec<u32>,
-    ords: Vec<u32>,
-    /// The root and value of each ordinal of the segment's facet dictionary.
-    names: Vec<Option<(FacetRoot, String)>>,
-    /// How many entries of the segment (deleted ones included) hold each ordinal.
-    totals: Vec<u64>,
-}
-
-/// Decoded segments by id; cleared when it grows past this many entries in all, which only
-/// a long run of small commits (each makes a segment, merges retire them) reaches.
-const FACET_CACHE_MAX_DOCS: usize = 4_000_000;
-
-static FACET_CACHE: LazyLock<Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
-
-impl SegmentFacets {
-    fn max_doc(&self) -> usize {
-        self.starts.len() - 1
-    }
-
-    fn ords_of(&self, doc: usize) -> &[u32] {
-        &self.ords[self.starts[doc] as usize..self.starts[doc + 1] as usize]
-    }
-
-    fn of(segment: &tantivy::SegmentReader) -> tantivy::Result<Arc<SegmentFacets>> {
-        let id = segment.segment_id();
-        let cached = FACET_CACHE
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&id)
-            .cloned();
-        if let Some(table) = cached {
-            return Ok(table);
-        }
-        let table = Arc::new(Self::decode(segment)?);
-        let mut cache = FACET_CACHE.lock().unwrap_or_else(|e| e.into_inner());
-        let cached_docs: usize = cache.values().map(|t| t.starts.len()).sum();
-        if cached_docs + table.starts.len() > FACET_CACHE_MAX_DOCS {
-            cache.clear();
-        }
-        cache.insert(id, Arc::clone(&table));
-        Ok(table)
-    }
-
-    fn decode(segment: &tantivy::SegmentReader) -> tantivy::Result<SegmentFacets> {
-        let reader = segment.facet_reader(FACETS_FIELD)?;
-        let dictionary = reader.facet_dict();
-        let mut names = Vec::with_capacity(dictionary.num_terms());
-        let mut bytes = Vec::new();
-        for ord in 0..dictionary.num_terms() as u64 {
-            bytes.clear();
-            let mut name = None;
-            if dictionary.ord_to_term(ord, &mut bytes)?
-                && let Ok(facet) = Facet::from_encoded(bytes.clone())
-            {
-                let path = facet.to_path();
-                let root = match path.first().copied() {
-                    Some("jurisdiction") => Some(FacetRoot::Jurisdiction),
-                    Some("kind") => Some(FacetRoot::Kind),
-                    Some("topic") => Some(FacetRoot::Topic),
-                    _ => None,
-                };
-                if let (Some(root), [_, value]) = (root, path.as_slice()) {
-                    name = Some((root, (*value).to_owned()));
-                }
-            }
-            names.push(name);
-        }
-        let max_doc = segment.max_doc() as usize;
-        let mut starts = Vec::with_capacity(max_doc + 1);
-        let mut ords = Vec::with_capacity(max_doc * 5);
-        starts.push(0);
-        for doc in 0..max_doc as u32 {
-            ords.extend(reader.facet_ords(doc).map(|ord| ord as u32));
-            starts.push(ords.len() as u32);
-        }
-        let mut totals = vec![0; names.len()];
-        for &ord in &ords {
-            if let Some(total) = totals.get_mut(ord as usize) {
-                *total += 1;
-            }
-        }
-        Ok(SegmentFacets {
-            starts,
-            ords,
-            names,
-            totals,
         })
     }
 }

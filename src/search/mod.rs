@@ -3,6 +3,7 @@
 
 pub mod analyzer;
 pub mod document;
+pub mod facet_count;
 pub mod forward_only;
 pub mod highlight;
 pub mod index;

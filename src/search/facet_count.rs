@@ -1,0 +1,471 @@
+//! Facet counts of a search: how many matches each jurisdiction, kind and topic holds.
+//!
+//! tantivy's `FacetCollector` decodes the facet column for each matching entry, which at
+//! 100,000 matches was most of a search's cost. Segments never change, so each segment's
+//! facets are decoded once into tables (`SegmentFacets`): every entry's values, and every
+//! value's entries. A search notes its matches in a bitset, then counts whichever way is
+//! cheaper: entry by entry (few matches, or few entries left out), or value by value (a
+//! value's entries as runs, a bitset or a list, intersected with the matches).
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::index::SegmentId;
+use tantivy::schema::Facet;
+use tantivy::{DocId, Score, SegmentReader};
+
+use super::request::Facets;
+use super::schema::FACETS_FIELD;
+
+/// Counts every match's jurisdiction, kind and topics (see the module).
+pub struct FacetCounter;
+
+impl FacetCounter {
+    /// Decodes the tables of a segment ahead of the first search that needs them.
+    pub fn warm(segment: &SegmentReader) -> tantivy::Result<()> {
+        SegmentFacets::of(segment).map(drop)
+    }
+}
+
+impl Collector for FacetCounter {
+    type Fruit = Facets;
+    type Child = SegmentFacetCounter;
+
+    fn for_segment(
+        &self,
+        _segment_local_id: u32,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<SegmentFacetCounter> {
+        let table = SegmentFacets::of(segment)?;
+        let words = table.max_doc().div_ceil(64);
+        Ok(SegmentFacetCounter {
+            table,
+            matched: vec![0; words],
+            count: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, segments: Vec<Facets>) -> tantivy::Result<Facets> {
+        let mut merged = Facets::default();
+        for segment in segments {
+            for (into, from) in [
+                (&mut merged.jurisdiction, segment.jurisdiction),
+                (&mut merged.kind, segment.kind),
+                (&mut merged.topic, segment.topic),
+            ] {
+                for (value, count) in from {
+                    *into.entry(value).or_default() += count;
+                }
+            }
+        }
+        Ok(merged)
+    }
+}
+
+/// `FacetCounter` in one segment.
+pub struct SegmentFacetCounter {
+    table: Arc<SegmentFacets>,
+    /// One bit per entry of the segment: whether it matched.
+    matched: Vec<u64>,
+    count: usize,
+}
+
+impl SegmentCollector for SegmentFacetCounter {
+    type Fruit = Facets;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        if let Some(word) = self.matched.get_mut(doc as usize / 64) {
+            *word |= 1 << (doc % 64);
+            self.count += 1;
+        }
+    }
+
+    fn harvest(self) -> Facets {
+        let counts = self.table.count(&self.matched, self.count);
+        self.table.named(counts)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum FacetRoot {
+    Jurisdiction,
+    Kind,
+    Topic,
+}
+
+/// The entries of one segment holding one facet value, kept in whichever form is cheapest to
+/// intersect with a bitset of matches.
+enum ValueEntries {
+    /// Runs of consecutive entries, `[start, end)`: a value whose entries were written
+    /// together, as a rebuild writes a jurisdiction's.
+    Runs(Vec<(u32, u32)>),
+    /// One bit per entry of the segment: a value many entries hold, here and there.
+    Bits(Vec<u64>),
+    /// The entries, in order: a value few entries hold.
+    List(Vec<u32>),
+}
+
+impl ValueEntries {
+    /// The form costing least to intersect, for a value held by `docs` (in order) in a
+    /// segment of `max_doc` entries; with its cost in words or entries read.
+    fn cheapest(docs: &[u32], max_doc: usize) -> (ValueEntries, usize) {
+        let mut runs: Vec<(u32, u32)> = Vec::new();
+        for &doc in docs {
+            match runs.last_mut() {
+                Some((_, end)) if *end == doc => *end += 1,
+                _ => runs.push((doc, doc + 1)),
+            }
+        }
+        let runs_cost: usize = runs
+            .iter()
+            .map(|&(start, end)| 2 + (end - start) as usize / 64)
+            .sum();
+        let bits_cost = max_doc.div_ceil(64);
+        let list_cost = docs.len();
+        if runs_cost <= bits_cost && runs_cost <= list_cost {
+            (ValueEntries::Runs(runs), runs_cost)
+        } else if bits_cost <= list_cost {
+            let mut bits = vec![0u64; bits_cost];
+            for &doc in docs {
+                bits[doc as usize / 64] |= 1 << (doc % 64);
+            }
+            (ValueEntries::Bits(bits), bits_cost)
+        } else {
+            (ValueEntries::List(docs.to_vec()), list_cost)
+        }
+    }
+
+    /// How many of these entries are set in `matched`.
+    fn count_in(&self, matched: &[u64]) -> u64 {
+        match self {
+            ValueEntries::Runs(runs) => runs
+                .iter()
+                .map(|&(start, end)| ones_in_range(matched, start as usize, end as usize))
+                .sum(),
+            ValueEntries::Bits(bits) => bits
+                .iter()
+                .zip(matched)
+                .map(|(a, b)| u64::from((a & b).count_ones()))
+                .sum(),
+            ValueEntries::List(docs) => docs
+                .iter()
+                .filter(|&&doc| is_set(matched, doc as usize))
+                .count() as u64,
+        }
+    }
+}
+
+fn is_set(bits: &[u64], at: usize) -> bool {
+    bits.get(at / 64)
+        .is_some_and(|word| word & (1 << (at % 64)) != 0)
+}
+
+/// The set bits of `bits` in `[start, end)`.
+fn ones_in_range(bits: &[u64], start: usize, end: usize) -> u64 {
+    if start >= end {
+        return 0;
+    }
+    let (first, last) = (start / 64, (end - 1) / 64);
+    let low_mask = u64::MAX << (start % 64);
+    let high_mask = u64::MAX >> (63 - (end - 1) % 64);
+    let word = |at: usize| bits.get(at).copied().unwrap_or(0);
+    if first == last {
+        return u64::from((word(first) & low_mask & high_mask).count_ones());
+    }
+    let middle: u32 = (first + 1..last).map(|at| word(at).count_ones()).sum();
+    u64::from((word(first) & low_mask).count_ones())
+        + u64::from(middle)
+        + u64::from((word(last) & high_mask).count_ones())
+}
+
+/// Every entry's facet ordinals in one segment (entry `d`'s are `ords[starts[d]..starts[d +
+/// 1]]`), and every ordinal's entries.
+struct SegmentFacets {
+    starts: Vec<u32>,
+    ords: Vec<u32>,
+    /// The root and value of each ordinal of the segment's facet dictionary.
+    names: Vec<Option<(FacetRoot, String)>>,
+    /// How many entries of the segment (deleted ones included) hold each ordinal.
+    totals: Vec<u64>,
+    /// Each named ordinal's entries.
+    by_value: Vec<(u32, ValueEntries)>,
+    /// What counting value by value reads, in words or entries.
+    by_value_cost: usize,
+}
+
+/// Decoded segments by id; cleared when it grows past this many entries in all, which only
+/// a long run of small commits (each makes a segment, merges retire them) reaches.
+const FACET_CACHE_MAX_DOCS: usize = 4_000_000;
+
+static FACET_CACHE: LazyLock<Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+impl SegmentFacets {
+    fn max_doc(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    fn ords_of(&self, doc: usize) -> &[u32] {
+        &self.ords[self.starts[doc] as usize..self.starts[doc + 1] as usize]
+    }
+
+    /// Each ordinal's count among the `count` entries set in `matched`.
+    fn count(&self, matched: &[u64], count: usize) -> Vec<u64> {
+        let max_doc = self.max_doc();
+        // Entry by entry, whichever side is smaller is read: the matches, or the rest
+        // (deleted entries included, since the totals include them and they never match).
+        let dense = count * 2 > max_doc;
+        let entries_read = if dense { max_doc - count } else { count };
+        let ords_per_entry = self.ords.len().div_ceil(max_doc.max(1));
+        if entries_read * ords_per_entry > self.by_value_cost {
+            let mut counts = vec![0; self.names.len()];
+            for (ord, entries) in &self.by_value {
+                counts[*ord as usize] = entries.count_in(matched);
+            }
+            return counts;
+        }
+        let mut counts = if dense {
+            self.totals.clone()
+        } else {
+            vec![0; self.names.len()]
+        };
+        for (at, &word) in matched.iter().enumerate() {
+            let mut bits = if dense { !word } else { word };
+            while bits != 0 {
+                let doc = at * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if doc >= max_doc {
+                    break;
+                }
+                for &ord in self.ords_of(doc) {
+                    let count = &mut counts[ord as usize];
+                    *count = if dense { *count - 1 } else { *count + 1 };
+                }
+            }
+        }
+        counts
+    }
+
+    /// The non-zero counts by facet root and value.
+    fn named(&self, counts: Vec<u64>) -> Facets {
+        let mut facets = Facets::default();
+        for (ord, count) in counts.into_iter().enumerate() {
+            if count == 0 {
+                continue;
+            }
+            if let Some((root, value)) = &self.names[ord] {
+                let counts = match root {
+                    FacetRoot::Jurisdiction => &mut facets.jurisdiction,
+                    FacetRoot::Kind => &mut facets.kind,
+                    FacetRoot::Topic => &mut facets.topic,
+                };
+                counts.insert(value.clone(), count);
+            }
+        }
+        facets
+    }
+
+    fn of(segment: &SegmentReader) -> tantivy::Result<Arc<SegmentFacets>> {
+        let id = segment.segment_id();
+        let cached = FACET_CACHE
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&id)
+            .cloned();
+        if let Some(table) = cached {
+            return Ok(table);
+        }
+        let table = Arc::new(Self::decode(segment)?);
+        let mut cache = FACET_CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        let cached_docs: usize = cache.values().map(|t| t.starts.len()).sum();
+        if cached_docs + table.starts.len() > FACET_CACHE_MAX_DOCS {
+            cache.clear();
+        }
+        cache.insert(id, Arc::clone(&table));
+        Ok(table)
+    }
+
+    fn decode(segment: &SegmentReader) -> tantivy::Result<SegmentFacets> {
+        let reader = segment.facet_reader(FACETS_FIELD)?;
+        let dictionary = reader.facet_dict();
+        let mut names = Vec::with_capacity(dictionary.num_terms());
+        let mut bytes = Vec::new();
+        for ord in 0..dictionary.num_terms() as u64 {
+            bytes.clear();
+            let mut name = None;
+            if dictionary.ord_to_term(ord, &mut bytes)?
+                && let Ok(facet) = Facet::from_encoded(bytes.clone())
+            {
+                let path = facet.to_path();
+                let root = match path.first().copied() {
+                    Some("jurisdiction") => Some(FacetRoot::Jurisdiction),
+                    Some("kind") => Some(FacetRoot::Kind),
+                    Some("topic") => Some(FacetRoot::Topic),
+                    _ => None,
+                };
+                if let (Some(root), [_, value]) = (root, path.as_slice()) {
+                    name = Some((root, (*value).to_owned()));
+                }
+            }
+            names.push(name);
+        }
+        let max_doc = segment.max_doc() as usize;
+        let mut starts = Vec::with_capacity(max_doc + 1);
+        let mut ords = Vec::with_capacity(max_doc * 5);
+        starts.push(0);
+        for doc in 0..max_doc as u32 {
+            ords.extend(reader.facet_ords(doc).map(|ord| ord as u32));
+            starts.push(ords.len() as u32);
+        }
+        Ok(Self::from_entries(starts, ords, names))
+    }
+
+    /// The tables from every entry's ordinals (`starts`, `ords`) and the ordinals' names.
+    fn from_entries(
+        starts: Vec<u32>,
+        ords: Vec<u32>,
+        names: Vec<Option<(FacetRoot, String)>>,
+    ) -> SegmentFacets {
+        let mut docs_of: Vec<Vec<u32>> = vec![Vec::new(); names.len()];
+        for doc in 0..starts.len().saturating_sub(1) {
+            for &ord in &ords[starts[doc] as usize..starts[doc + 1] as usize] {
+                if let Some(docs) = docs_of.get_mut(ord as usize) {
+                    docs.push(doc as u32);
+                }
+            }
+        }
+        let totals = docs_of.iter().map(|docs| docs.len() as u64).collect();
+        let max_doc = starts.len().saturating_sub(1);
+        let mut by_value = Vec::new();
+        let mut by_value_cost = 0;
+        for (ord, docs) in docs_of.iter().enumerate() {
+            if names[ord].is_some() && !docs.is_empty() {
+                let (entries, cost) = ValueEntries::cheapest(docs, max_doc);
+                by_value.push((ord as u32, entries));
+                by_value_cost += cost;
+            }
+        }
+        SegmentFacets {
+            starts,
+            ords,
+            names,
+            totals,
+            by_value,
+            by_value_cost,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A segment of `max_doc` entries: entry d is in jurisdiction d / 10 (ordinals 0..),
+    /// of kind `k` (the ordinal after the jurisdictions) when d is even, and, every
+    /// seventh entry, holds a topic (the last ordinal).
+    fn segment(max_doc: u32) -> SegmentFacets {
+        let jurisdictions = max_doc.div_ceil(10);
+        let (kind, topic) = (jurisdictions, jurisdictions + 1);
+        let mut starts = vec![0];
+        let mut ords = Vec::new();
+        for doc in 0..max_doc {
+            ords.push(doc / 10);
+            if doc % 2 == 0 {
+                ords.push(kind);
+            }
+            if doc % 7 == 0 {
+                ords.push(topic);
+            }
+            starts.push(ords.len() as u32);
+        }
+        let mut names: Vec<_> = (0..jurisdictions)
+            .map(|j| Some((FacetRoot::Jurisdiction, format!("j{j}"))))
+            .collect();
+        names.push(Some((FacetRoot::Kind, "k".into())));
+        names.push(Some((FacetRoot::Topic, "t".into())));
+        SegmentFacets::from_entries(starts, ords, names)
+    }
+
+    /// Counts entry by entry, the obvious way.
+    fn expected(table: &SegmentFacets, matched: &[u32]) -> Vec<u64> {
+        let mut counts = vec![0; table.names.len()];
+        for &doc in matched {
+            for &ord in table.ords_of(doc as usize) {
+                counts[ord as usize] += 1;
+            }
+        }
+        counts
+    }
+
+    fn bitset(max_doc: u32, matched: &[u32]) -> Vec<u64> {
+        let mut bits = vec![0; (max_doc as usize).div_ceil(64)];
+        for &doc in matched {
+            bits[doc as usize / 64] |= 1 << (doc % 64);
+        }
+        bits
+    }
+
+    #[test]
+    fn every_way_of_counting_gives_the_same_counts() {
+        let max_doc = 5_000;
+        let table = segment(max_doc);
+        assert!(
+            table
+                .by_value
+                .iter()
+                .any(|(_, e)| matches!(e, ValueEntries::Runs(_)))
+                && table
+                    .by_value
+                    .iter()
+                    .any(|(_, e)| matches!(e, ValueEntries::Bits(_))),
+            "jurisdictions are runs, the kind a bitset"
+        );
+        for matched in [
+            vec![],
+            vec![3],
+            (0..max_doc).step_by(97).collect::<Vec<_>>(),
+            (0..max_doc).filter(|d| d % 3 != 0).collect(),
+            (0..max_doc).filter(|d| d % 251 != 0).collect(),
+            (0..max_doc).collect(),
+        ] {
+            let counts = table.count(&bitset(max_doc, &matched), matched.len());
+            assert_eq!(
+                counts,
+                expected(&table, &matched),
+                "{} matches",
+                matched.len()
+            );
+        }
+    }
+
+    #[test]
+    fn a_rare_value_is_a_list_and_counts_exactly() {
+        let (entries, cost) = ValueEntries::cheapest(&[5, 900, 4_000], 5_000);
+        assert!(matches!(entries, ValueEntries::List(_)));
+        assert_eq!(cost, 3);
+        assert_eq!(entries.count_in(&bitset(5_000, &[900, 4_000, 4_001])), 2);
+    }
+
+    #[test]
+    fn counts_set_bits_in_any_range() {
+        let bits = bitset(300, &[0, 1, 63, 64, 65, 127, 128, 200, 299]);
+        for (start, end, ones) in [
+            (0, 0, 0),
+            (0, 1, 1),
+            (0, 64, 3),
+            (1, 63, 1),
+            (63, 66, 3),
+            (64, 128, 3),
+            (0, 300, 9),
+            (129, 299, 1),
+            (299, 300, 1),
+        ] {
+            assert_eq!(ones_in_range(&bits, start, end), ones, "[{start}, {end})");
+        }
+    }
+}
