@@ -318,14 +318,15 @@ impl SearchIndex {
             )));
         }
         let text = QueryText::parse(&request.query)?;
+        let searcher = self.reader.searcher();
         let mut builder = QueryBuilder {
             fields: &self.fields,
             synonyms: &self.synonyms,
             stemmed: self.stemmed.clone(),
             plain: self.plain.clone(),
+            searcher: &searcher,
         };
         let built = builder.build(&text, request)?;
-        let searcher = self.reader.searcher();
         let facet_collector = FacetCounter;
         let page = TopDocs::with_limit(request.limit).and_offset(request.offset);
         let sort_field = match request.sort {

@@ -12,9 +12,9 @@ use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery,
     EmptyScorer, EnableScoring, Explanation, Occur, PhraseQuery, Query, Scorer, TermQuery, Weight,
 };
-use tantivy::schema::{Facet, IndexRecordOption};
+use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 
 use super::analyzer::{is_stop_word, terms};
 use super::forward_only::ForwardOnly;
@@ -23,7 +23,7 @@ use super::query_text::{FilterField, QueryPart, QueryText};
 use super::request::{MAX_FILTER_VALUES, SearchError, SearchRequest};
 use super::schema::PlaybookFields;
 use super::synonyms::AnalyzedSynonyms;
-use super::typo::TypoQuery;
+use super::typo::{TypoQuery, is_common};
 use crate::playbook::{Kind, Slug};
 
 /// Added to the score of entries that hold every query word; larger than any sum of word
@@ -108,6 +108,8 @@ pub struct QueryBuilder<'a> {
     pub stemmed: TextAnalyzer,
     /// Analysis without stemming (as typed).
     pub plain: TextAnalyzer,
+    /// The index as the query will search it: which words are common (see `typo::is_common`).
+    pub searcher: &'a Searcher,
 }
 
 impl QueryBuilder<'_> {
@@ -158,8 +160,18 @@ impl QueryBuilder<'_> {
             occurs.push((Occur::MustNot, Box::new(excluded)));
         }
         occurs.extend(filters.into_iter().map(|f| (Occur::Must, f)));
+        // A query of one clause is searched as that clause: a word's union of terms is then
+        // tantivy's own term union, with no scorer in between.
+        let query: Box<dyn Query> = match (occurs.pop(), occurs.is_empty()) {
+            (Some((Occur::Must, only)), true) => only,
+            (Some(last), _) => {
+                occurs.push(last);
+                Box::new(BooleanQuery::new(occurs))
+            }
+            (None, _) => Box::new(EmptyQuery),
+        };
         Ok(BuiltQuery {
-            query: Box::new(BooleanQuery::new(occurs)),
+            query,
             highlighter,
             mode,
         })
@@ -317,7 +329,9 @@ impl QueryBuilder<'_> {
                 )),
             ));
             let mut typo_matches: Vec<Box<dyn Query>> = Vec::new();
-            if let Some(typos) = &stem_typos {
+            if let Some(typos) = &stem_typos
+                && !self.is_common(field, &word.stem)
+            {
                 typo_matches.push(Box::new(typos.in_field(field)));
             }
             if field == self.fields.title
@@ -326,6 +340,7 @@ impl QueryBuilder<'_> {
                     &word.surface,
                     word.surface_distance,
                 )
+                && !self.is_common(self.fields.title_plain, &word.surface)
             {
                 typo_matches.push(Box::new(typos));
             }
@@ -341,6 +356,13 @@ impl QueryBuilder<'_> {
             }
         }
         Box::new(BooleanQuery::new(options))
+    }
+
+    /// Whether `word` is common in `field`: its typos there are then not searched.
+    fn is_common(&self, field: Field, word: &str) -> bool {
+        self.searcher
+            .doc_freq(&Term::from_field_text(field, word))
+            .is_ok_and(|holding| is_common(holding, self.searcher.num_docs()))
     }
 
     /// Tokens next to each other in any field (a single token is a term), scaled by `weight`.

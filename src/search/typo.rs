@@ -11,7 +11,6 @@ use std::fmt;
 use std::sync::{Arc, LazyLock, OnceLock};
 
 use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder, SINK_STATE};
-use tantivy::Term;
 use tantivy::query::{AutomatonWeight, EmptyQuery, EnableScoring, Query, Weight};
 use tantivy::schema::Field;
 use tantivy_fst::Automaton;
@@ -119,8 +118,8 @@ pub struct TypoQuery {
     field: Field,
     word: String,
     distance: u8,
-    /// Built when first needed: a word common in every field never needs it, and building
-    /// one costs more than many a search.
+    /// Built when first needed: a word common in every field (where the query builder
+    /// leaves its typos out) never needs it, and building one costs more than many a search.
     automaton: Arc<OnceLock<Option<Arc<TypoAutomaton>>>>,
 }
 
@@ -165,12 +164,6 @@ impl fmt::Debug for TypoQuery {
 
 impl Query for TypoQuery {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        if let Some(searcher) = scoring.searcher() {
-            let holding = searcher.doc_freq(&Term::from_field_text(self.field, &self.word))?;
-            if is_common(holding, searcher.num_docs()) {
-                return EmptyQuery.weight(scoring);
-            }
-        }
         match self.automaton() {
             Some(automaton) => Ok(Box::new(AutomatonWeight::<TypoAutomaton>::new(
                 self.field, automaton,
