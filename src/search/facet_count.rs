@@ -50,7 +50,10 @@ impl Collector for FacetCounter {
         false
     }
 
-    fn merge_fruits(&self, segments: Vec<Facets>) -> tantivy::Result<Facets> {
+    fn merge_fruits(&self, mut segments: Vec<Facets>) -> tantivy::Result<Facets> {
+        if segments.len() == 1 {
+            return Ok(segments.pop().unwrap_or_default());
+        }
         let mut merged = Facets::default();
         for segment in segments {
             for (into, from) in [
