@@ -16,15 +16,6 @@ const LEAD_IN: usize = 40;
 /// How far past its first match a passage's matches may reach.
 const WINDOW: usize = SNIPPET_LEN - LEAD_IN;
 
-/// A marked passage, or None when nothing in `text` matched.
-pub fn best_passage(
-    analyzer: &mut TextAnalyzer,
-    highlighter: &Highlighter,
-    text: &str,
-) -> Option<String> {
-    PassageFinder::new(analyzer.clone(), highlighter, &WordTerms::default()).best_passage(text)
-}
-
 type FnvMap<V> = HashMap<Box<str>, V, BuildHasherDefault<Fnv>>;
 
 /// The analyzed term of every word snippets have met, for one analysis, shared by all
@@ -377,6 +368,15 @@ fn word_end_before(text: &str, at: usize) -> usize {
 mod tests {
     use super::*;
     use crate::search::analyzer::stemmed_analyzer;
+
+    /// A marked passage of one text, by a finder of its own.
+    fn best_passage(
+        analyzer: &mut TextAnalyzer,
+        highlighter: &Highlighter,
+        text: &str,
+    ) -> Option<String> {
+        PassageFinder::new(analyzer.clone(), highlighter, &WordTerms::default()).best_passage(text)
+    }
 
     fn highlighter(exact: &[&str]) -> Highlighter {
         let mut h = Highlighter::default();
