@@ -15,8 +15,8 @@ pub use curated::Curated;
 pub use stamp::{STAMP_FILE, StampRecord};
 pub use start::{StartError, StartOutcome};
 
-use crate::playbook::entry_input::{EntryInput, FieldErrors, ValidEntry};
-use crate::playbook::{Entry, EntryFile, EntryId, Jurisdiction, Playbook, Slug};
+use crate::playbook::entry::{EntryInput, FieldErrors, FieldProblems, ValidEntry};
+use crate::playbook::{Entry, EntryFile, EntryId, Jurisdiction, Playbook};
 use crate::search::{IndexError, IndexedEntry, OpenOutcome, SearchIndex};
 use crate::store::{
     ContributedEntry, NewRevision, Revision, RevisionAction, RevisionInfo, Role, SqliteStore,
@@ -73,26 +73,6 @@ pub struct CatalogEntry {
     pub retired: bool,
     /// Its current revision (contributed entries only).
     pub revision: Option<RevisionInfo>,
-}
-
-/// The input with every line break as `\n`. Browsers send textareas with `\r\n`, and the
-/// stored front matter refuses carriage returns: saving one would fail reading it back.
-fn with_plain_line_breaks(input: &EntryInput) -> EntryInput {
-    let plain = |text: &str| text.replace("\r\n", "\n").replace('\r', "\n");
-    let mut input = input.clone();
-    input.title = plain(&input.title);
-    input.summary = plain(&input.summary);
-    input.body_markdown = plain(&input.body_markdown);
-    for source in &mut input.sources {
-        source.title = plain(&source.title);
-        for text in [&mut source.publisher, &mut source.quote]
-            .into_iter()
-            .flatten()
-        {
-            *text = plain(text);
-        }
-    }
-    input
 }
 
 /// Curated and contributed entries, their store and their index.
@@ -258,32 +238,35 @@ impl Catalog {
         !self.is_curated(id) && user.may_edit(&id.jurisdiction)
     }
 
-    /// Validates input, including that related ids exist.
-    fn validate(&self, input: &EntryInput) -> Result<ValidEntry, CatalogError> {
-        let input = &with_plain_line_breaks(input);
-        let mut errors = match input.validate() {
-            Ok(valid) => {
-                let mut errors = FieldErrors::default();
-                for related in &valid.meta.related {
-                    let exists = self.is_curated(related)
-                        || self.store.entry(related)?.is_some_and(|e| !e.retired);
-                    if !exists {
-                        errors.add("related", format!("no entry `{related}`"));
+    /// Checks input by every entry rule, including that related ids name live entries and
+    /// not `id` itself (the entry being saved, when it exists).
+    fn validate(
+        &self,
+        input: &EntryInput,
+        id: Option<&EntryId>,
+    ) -> Result<ValidEntry, CatalogError> {
+        let valid = input
+            .parse()
+            .map_err(|problems| CatalogError::Invalid(problems.into()))?;
+        let mut lookup_failed = None;
+        let problems: FieldProblems = valid.meta.check_related(id, |related| {
+            self.is_curated(related)
+                || match self.store.entry(related) {
+                    Ok(found) => found.is_some_and(|e| !e.retired),
+                    Err(e) => {
+                        lookup_failed = Some(e);
+                        true
                     }
                 }
-                if errors.is_empty() {
-                    return Ok(valid);
-                }
-                errors
-            }
-            Err(errors) => errors,
-        };
-        if let Some(j) = &input.jurisdiction
-            && Slug::parse(j.slug()).is_err()
-        {
-            errors.add("jurisdiction", "not a jurisdiction slug");
+        });
+        if let Some(e) = lookup_failed {
+            return Err(e.into());
         }
-        Err(CatalogError::Invalid(errors))
+        if problems.is_empty() {
+            Ok(valid)
+        } else {
+            Err(CatalogError::Invalid(problems.into()))
+        }
     }
 
     /// Creates a contributed entry in the user's jurisdiction (admins may name another).
@@ -293,28 +276,25 @@ impl Catalog {
         input: &EntryInput,
         message: &str,
     ) -> Result<ContributedEntry, CatalogError> {
-        let jurisdiction = match &input.jurisdiction {
-            Some(named) if named.slug() != user.jurisdiction.as_str() => {
-                if user.role != Role::Admin {
-                    return Err(CatalogError::Forbidden(format!(
-                        "you may only add entries for {}",
-                        user.jurisdiction
-                    )));
-                }
-                Slug::parse(named.slug()).map_err(|m| {
-                    let mut errors = FieldErrors::default();
-                    errors.add("jurisdiction", m);
-                    CatalogError::Invalid(errors)
-                })?
-            }
-            _ => user.jurisdiction.clone(),
-        };
+        if let Some(named) = &input.jurisdiction
+            && named.slug() != user.jurisdiction.as_str()
+            && user.role != Role::Admin
+        {
+            return Err(CatalogError::Forbidden(format!(
+                "you may only add entries for {}",
+                user.jurisdiction
+            )));
+        }
+        let valid = self.validate(input, None)?;
+        let jurisdiction = valid
+            .jurisdiction
+            .clone()
+            .unwrap_or_else(|| user.jurisdiction.clone());
         if self.jurisdiction(jurisdiction.as_str())?.is_none() {
             return Err(CatalogError::NotFound(format!(
                 "no jurisdiction `{jurisdiction}`"
             )));
         }
-        let valid = self.validate(input)?;
         let id = EntryId::new(jurisdiction, valid.slug.clone());
         if self.is_curated(&id) {
             return Err(CatalogError::Conflict(format!(
@@ -333,13 +313,7 @@ impl Catalog {
         message: &str,
     ) -> Result<ContributedEntry, CatalogError> {
         self.check_writable(user, id)?;
-        let mut valid = self.validate(input)?;
-        // The playbook format forbids it (`playbook check` would fail on the export).
-        if valid.meta.related.contains(id) {
-            let mut errors = FieldErrors::default();
-            errors.add("related", "an entry cannot be related to itself");
-            return Err(CatalogError::Invalid(errors));
-        }
+        let mut valid = self.validate(input, Some(id))?;
         // The id is the address: an edit cannot move the entry.
         valid.slug = id.slug.clone();
         self.write(user, id, RevisionAction::Edit, &valid, message)
@@ -361,6 +335,7 @@ impl Catalog {
         }
         let valid = ValidEntry {
             slug: id.slug.clone(),
+            jurisdiction: None,
             meta: current.entry.meta.clone(),
             body_markdown: current.entry.body_markdown.clone(),
         };

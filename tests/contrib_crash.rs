@@ -10,7 +10,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
-use city_playbook::playbook::entry_input::EntryInput;
+use city_playbook::playbook::EntryInput;
 use city_playbook::playbook::{EntryId, Slug};
 use city_playbook::store::{NewRevision, RevisionAction, Role, SqliteStore, Store};
 use contrib_support::*;
@@ -153,8 +153,8 @@ fn save_behind_the_index(
     word: &str,
     action: RevisionAction,
 ) {
-    let input: EntryInput = serde_json::from_value(entry(slug, word)).expect("entry input");
-    let valid = input.validate().expect("a valid entry");
+    let input = EntryInput::from_json(&entry(slug, word)).expect("entry input");
+    let valid = input.parse().expect("a valid entry");
     let id = EntryId::new(
         Slug::parse(&author.jurisdiction).expect("slug"),
         valid.slug.clone(),

@@ -321,11 +321,7 @@ fn has_word_starting_with(title: &str, prefix: &str) -> bool {
 fn a_one_letter_prefix_fills_the_list_with_titles_holding_a_word_so_starting() {
     let playbook: Playbook = load_valid(&real_playbook_dir());
     let (_data, index) = index_of(&playbook);
-    let titles: Vec<&str> = playbook
-        .entries
-        .values()
-        .map(|e| e.meta.title.as_str())
-        .collect();
+    let titles: Vec<&str> = playbook.entries.values().map(|e| e.meta.title()).collect();
     for letter in ["a", "c", "f", "g", "m", "n", "o", "p", "r", "s", "t"] {
         let holding = titles
             .iter()

@@ -62,7 +62,12 @@ fn every_quote_is_word_for_word_from_the_article() {
     let mut checked = 0;
     let mut missing = Vec::new();
     for entry in playbook.entries.values() {
-        for quote in entry.meta.sources.iter().filter_map(|s| s.quote.as_deref()) {
+        for quote in entry
+            .meta
+            .sources()
+            .iter()
+            .filter_map(|s| s.quote.as_deref())
+        {
             checked += 1;
             if !article.contains(quote) {
                 missing.push(format!("{}: {quote}", entry.id));
@@ -104,15 +109,15 @@ fn the_guard_checklist_is_a_template_task_list() {
     let checklist = playbook
         .entry(&id("minneapolis-mn/national-guard-request-checklist"))
         .expect("the checklist exists");
-    assert_eq!(checklist.meta.status, Some(Status::Template));
-    assert_eq!(checklist.meta.kind, Kind::Checklist);
+    assert_eq!(checklist.meta.status(), Some(Status::Template));
+    assert_eq!(checklist.meta.kind(), Kind::Checklist);
     assert!(has_task_list(&checklist.body_markdown));
 }
 
 #[test]
 fn every_entry_cites_politico_with_a_quote() {
     for entry in seeded_playbook().entries.values() {
-        let cited = entry.meta.sources.iter().any(|source| {
+        let cited = entry.meta.sources().iter().any(|source| {
             source.publisher.as_deref() == Some("POLITICO")
                 && source.quote.as_deref().is_some_and(|q| !q.is_empty())
         });

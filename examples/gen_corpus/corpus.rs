@@ -11,9 +11,10 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use city_playbook::playbook::entry::{DateField, EntryFields, ListField, SourceFields};
 use city_playbook::playbook::front_matter::split_front_matter;
 use city_playbook::playbook::write::entry_file;
-use city_playbook::playbook::{EntryId, EntryMeta, Kind, Slug, Source, Status};
+use city_playbook::playbook::{EntryId, EntryMeta, Kind, Slug, Status};
 use city_playbook::search::analyzer::is_stop_word;
 
 /// The first line of the README written into a generated corpus; also how a folder is
@@ -457,22 +458,32 @@ pub fn generate(spec: &CorpusSpec, out: &Path) -> io::Result<CorpusSummary> {
         let body = body(&mut rng, &vocabulary, words);
         summary.body_words += words;
         let summary_sentences = rng.between(1, 2);
-        let meta = EntryMeta {
-            title,
-            summary: sentences(&mut rng, &vocabulary, summary_sentences, (10, 22)),
-            kind,
-            topics: pick_topics(&mut rng, &vocabulary)?,
-            date: rng.chance(0.9).then(|| random_date(&mut rng)),
-            status: pick_status(&mut rng),
-            related: pick_related(&mut rng, &ids),
-            sources: vec![Source {
-                title: SOURCE_TITLE.to_owned(),
+        let fields = EntryFields {
+            title: Some(title),
+            summary: Some(sentences(
+                &mut rng,
+                &vocabulary,
+                summary_sentences,
+                (10, 22),
+            )),
+            kind: Some(kind.as_str().to_owned()),
+            topics: ListField(texts(pick_topics(&mut rng, &vocabulary)?)),
+            date: rng
+                .chance(0.9)
+                .then(|| DateField::of(random_date(&mut rng))),
+            status: pick_status(&mut rng).map(|s| s.as_str().to_owned()),
+            related: ListField(texts(pick_related(&mut rng, &ids))),
+            sources: vec![SourceFields {
+                title: Some(SOURCE_TITLE.to_owned()),
                 publisher: Some(SOURCE_PUBLISHER.to_owned()),
-                date: None,
-                url: None,
                 quote: Some(SOURCE_QUOTE.to_owned()),
+                ..SourceFields::default()
             }],
         };
+        let meta = EntryMeta::parse(&fields).map_err(|problems| {
+            let first = problems.iter().next().map(ToString::to_string);
+            io::Error::other(format!("generated {id}: {}", first.unwrap_or_default()))
+        })?;
         let path = out.join(&place.slug).join(format!("{slug}.md"));
         summary.bytes += write(&path, &entry_file(&meta, &body))?;
         ids.push(id);
@@ -511,6 +522,11 @@ fn write(path: &Path, text: &str) -> io::Result<usize> {
 
 fn parse_slug(text: &str) -> io::Result<Slug> {
     Slug::parse(text).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+/// Each item as text.
+fn texts(items: Vec<impl ToString>) -> Vec<String> {
+    items.iter().map(ToString::to_string).collect()
 }
 
 fn pick_kind(rng: &mut Rng) -> Kind {

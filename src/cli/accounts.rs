@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use super::Dirs;
 use crate::accounts::{hash_password, new_api_token, new_one_time_password};
-use crate::playbook::{Jurisdiction, Level, Slug, load_playbook};
+use crate::playbook::{Jurisdiction, JurisdictionFields, Slug, load_playbook};
 use crate::store::{Role, SqliteStore, Store};
 
 /// Opens the store with the curated jurisdictions in it.
@@ -47,25 +47,16 @@ pub fn add_jurisdiction(
     level: &str,
 ) -> Result<String, String> {
     let slug = Slug::parse(slug)?;
-    let level = Level::parse(level).ok_or("--level must be city, county or state")?;
-    let state = match state {
-        Some(code) if code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()) => {
-            Some(code.to_owned())
-        }
-        Some(_) => return Err("--state must be a two-letter code like MN".into()),
-        None => None,
+    let fields = JurisdictionFields {
+        name: Some(name.to_owned()),
+        state: state.map(str::to_owned),
+        level: Some(level.to_owned()),
     };
-    if name.trim().is_empty() {
-        return Err("--name must not be empty".into());
-    }
+    let jurisdiction = Jurisdiction::parse(slug.clone(), &fields, "").map_err(|problems| {
+        let all: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        all.join("; ")
+    })?;
     let store = open_store(dirs)?;
-    let jurisdiction = Jurisdiction {
-        slug: slug.clone(),
-        name: name.trim().to_owned(),
-        state,
-        level,
-        body_markdown: String::new(),
-    };
     store
         .add_jurisdiction(&jurisdiction)
         .map_err(|e| e.to_string())?;

@@ -6,10 +6,10 @@ use std::path::Path;
 
 use super::Dirs;
 use crate::catalog::{Catalog, CatalogError};
-use crate::playbook::entry_input::{EntryInput, JurisdictionInput};
+use crate::playbook::entry::{EntryInput, JurisdictionInput};
 use crate::playbook::load::JURISDICTION_INDEX;
-use crate::playbook::write::entry_file;
-use crate::playbook::{Jurisdiction, Playbook, load_playbook};
+use crate::playbook::write::{entry_file, jurisdiction_file};
+use crate::playbook::{Playbook, load_playbook};
 
 /// The catalog over `playbook`, read from the playbook folder of `dirs`.
 fn open_catalog(dirs: &Dirs, playbook: &Playbook) -> Result<Catalog, String> {
@@ -17,15 +17,6 @@ fn open_catalog(dirs: &Dirs, playbook: &Playbook) -> Result<Catalog, String> {
     let (catalog, _) =
         Catalog::open(&dirs.playbook_dir, playbook, &dirs.data_dir).map_err(|e| e.to_string())?;
     Ok(catalog)
-}
-
-fn jurisdiction_file(j: &Jurisdiction) -> String {
-    let mut front = format!("name = {}\n", toml::Value::String(j.name.clone()));
-    if let Some(state) = &j.state {
-        front.push_str(&format!("state = {}\n", toml::Value::String(state.clone())));
-    }
-    front.push_str(&format!("level = \"{}\"\n", j.level.as_str()));
-    format!("+++\n{front}+++\n{}\n", j.body_markdown.trim_end())
 }
 
 fn write(path: &Path, text: &str) -> Result<(), String> {
@@ -83,9 +74,10 @@ pub fn export(dirs: &Dirs, out: &Path) -> Result<String, String> {
         }
         // Retired entries stay behind, so links to them go too (as on the entry's page);
         // otherwise `playbook check` fails on an unknown related id.
-        let mut meta = c.entry.meta.clone();
-        meta.related
-            .retain(|id| playbook.entry(id).is_some() || live.contains(id));
+        let meta = c
+            .entry
+            .meta
+            .keeping_related(|id| playbook.entry(id).is_some() || live.contains(id));
         let path = out.join(slug).join(format!("{}.md", c.entry.id.slug));
         write(&path, &entry_file(&meta, &c.entry.body_markdown))?;
         count += 1;
@@ -118,7 +110,7 @@ pub fn import(dirs: &Dirs, dir: &Path, email: &str) -> Result<String, String> {
     let mut created = std::collections::BTreeSet::new();
     let (mut updated, mut unchanged, mut skipped) = (0, 0, Vec::new());
     let input_of = |entry: &crate::playbook::Entry| {
-        let mut input = EntryInput::from_entry(&entry.id.slug, &entry.meta, &entry.body_markdown);
+        let mut input = EntryInput::of_entry(&entry.id.slug, &entry.meta, &entry.body_markdown);
         input.jurisdiction = Some(JurisdictionInput::Slug(entry.id.jurisdiction.to_string()));
         input
     };
@@ -152,7 +144,7 @@ pub fn import(dirs: &Dirs, dir: &Path, email: &str) -> Result<String, String> {
                 .map_err(|e| e.to_string())?;
         }
         let mut input = input_of(entry);
-        input.related.clear();
+        input.fields.related.0.clear();
         match catalog.create(&user, &input, "imported") {
             Ok(_) => {
                 created.insert(id.clone());

@@ -1,7 +1,10 @@
-//! A jurisdiction: a city, county or state whose entries sit in one folder.
+//! A jurisdiction: a city, county or state whose entries sit in one folder. Its rules live
+//! here once, for its `_index.md` file and for `playbook jurisdiction add`.
 
 use serde::{Deserialize, Serialize};
 
+use super::entry::meta::MAX_TITLE_CHARS;
+use super::entry::{Broken, FieldPath, FieldProblems};
 use super::slug::Slug;
 
 /// The level of government a jurisdiction is.
@@ -34,6 +37,21 @@ impl Level {
     }
 }
 
+/// A jurisdiction's fields as given, before any rule is checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JurisdictionFields {
+    /// Its name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Two-letter state code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `city`, `county` or `state`.
+    #[serde(default)]
+    pub level: Option<String>,
+}
+
 /// A city, county or state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Jurisdiction {
@@ -50,6 +68,65 @@ pub struct Jurisdiction {
 }
 
 impl Jurisdiction {
+    /// Checks every field, reporting every problem at once; `body_markdown` describes the place.
+    pub fn parse(
+        slug: Slug,
+        fields: &JurisdictionFields,
+        body_markdown: &str,
+    ) -> Result<Jurisdiction, FieldProblems> {
+        let mut problems = FieldProblems::default();
+        let name = match fields.name.as_deref().map(str::trim) {
+            None => {
+                problems.add(FieldPath::field("name"), Broken::Missing);
+                String::new()
+            }
+            Some("") => {
+                problems.add(FieldPath::field("name"), Broken::Empty);
+                String::new()
+            }
+            Some(name) if name.chars().count() > MAX_TITLE_CHARS => {
+                let max = MAX_TITLE_CHARS;
+                problems.add(FieldPath::field("name"), Broken::TooLong { max });
+                String::new()
+            }
+            Some(name) if name.chars().any(char::is_control) => {
+                problems.add(FieldPath::field("name"), Broken::ControlCharacters);
+                String::new()
+            }
+            Some(name) => name.to_owned(),
+        };
+        let state = fields.state.as_deref().map(str::trim).and_then(|code| {
+            let valid = code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase());
+            if !valid {
+                problems.add(
+                    FieldPath::field("state"),
+                    Broken::Other("`state` must be a two-letter code like `MN`".into()),
+                );
+            }
+            valid.then(|| code.to_owned())
+        });
+        let level = fields
+            .level
+            .as_deref()
+            .map(str::trim)
+            .and_then(Level::parse);
+        if level.is_none() {
+            problems.add(
+                FieldPath::field("level"),
+                Broken::Other("unknown `level`: use city, county or state".into()),
+            );
+        }
+        problems.or_ok(|| {
+            Some(Jurisdiction {
+                slug,
+                name,
+                state,
+                level: level?,
+                body_markdown: body_markdown.trim().to_owned(),
+            })
+        })
+    }
+
     /// The name with its state, like `Minneapolis, MN`.
     pub fn display_name(&self) -> String {
         match (&self.state, self.level) {

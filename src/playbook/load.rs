@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::entry::Entry;
+use super::entry::meta::check_related;
 use super::problem::Problem;
 use super::read::{decode_utf8, parse_entry, parse_jurisdiction_file, parse_synonyms_file};
 pub use super::scan::JURISDICTION_INDEX;
@@ -143,24 +144,11 @@ fn read_folder(dir: &Path, keep_entries: bool) -> (Playbook, Loader) {
         }
     }
     for (id, path, related_ids) in std::mem::take(&mut loader.related) {
-        let mut seen = Vec::new();
-        for (related, line) in related_ids {
-            if related == id {
-                loader.problem(&path, line, "an entry cannot be related to itself");
-            } else if !loader.files.contains_key(&related) {
-                loader.problem(
-                    &path,
-                    line,
-                    format!("unknown related id `{related}`: no such entry"),
-                );
-            } else if seen.contains(&related) {
-                loader.problem(
-                    &path,
-                    line,
-                    format!("related id `{related}` is listed twice"),
-                );
-            }
-            seen.push(related);
+        let (ids, lines): (Vec<EntryId>, Vec<usize>) = related_ids.into_iter().unzip();
+        let problems = check_related(&ids, Some(&id), |r| loader.files.contains_key(r));
+        for problem in problems {
+            let line = problem.path.index.and_then(|i| lines.get(i)).copied();
+            loader.problem(&path, line.unwrap_or(1), problem.file_message());
         }
     }
     finish(loader, playbook)
@@ -241,8 +229,8 @@ fn load_jurisdiction(loader: &mut Loader, root: &Path, folder: &Path, playbook: 
             continue;
         };
         loader.files.insert(id.clone(), ending);
-        if !entry.meta.related.is_empty() {
-            let related = entry.meta.related.iter().cloned().zip(lines).collect();
+        if !entry.meta.related().is_empty() {
+            let related = entry.meta.related().iter().cloned().zip(lines).collect();
             loader.related.push((id.clone(), path, related));
         }
         if loader.keep_entries {

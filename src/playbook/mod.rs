@@ -1,7 +1,6 @@
 //! The playbook domain: entries, jurisdictions, their file format and the loaded playbook.
 
 pub mod entry;
-pub mod entry_input;
 pub mod front_matter;
 pub mod jurisdiction;
 pub mod load;
@@ -15,8 +14,8 @@ pub mod write;
 
 use std::collections::BTreeMap;
 
-pub use entry::{Entry, EntryMeta, Kind, Origin, Source, Status};
-pub use jurisdiction::{Jurisdiction, Level};
+pub use entry::{Entry, EntryFields, EntryInput, EntryMeta, Kind, Origin, Source, Status};
+pub use jurisdiction::{Jurisdiction, JurisdictionFields, Level};
 pub use load::{CheckedPlaybook, LoadedPlaybook, check_playbook, load_playbook};
 pub use problem::Problem;
 pub use read::{read_entry_file, read_jurisdiction_file, read_synonyms_file};

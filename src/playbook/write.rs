@@ -1,78 +1,13 @@
-//! Writing an entry back to the playbook file format, so contributed entries can be stored,
-//! exported and read again without loss.
+//! Writing entries and jurisdictions back to the playbook file format, so contributed entries
+//! can be stored, exported and read again without loss.
 
-use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
-use toml::value::{Date, Datetime};
-
-use super::entry::{EntryMeta, Source};
-
-#[derive(Serialize)]
-struct FrontMatterOut<'a> {
-    title: &'a str,
-    summary: &'a str,
-    kind: &'a str,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    topics: Vec<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    date: Option<Datetime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    status: Option<&'a str>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    related: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    sources: Vec<SourceOut<'a>>,
-}
-
-#[derive(Serialize)]
-struct SourceOut<'a> {
-    title: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    publisher: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    date: Option<Datetime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    quote: Option<&'a str>,
-}
-
-fn toml_date(date: NaiveDate) -> Datetime {
-    Datetime {
-        date: Some(Date {
-            year: u16::try_from(date.year()).unwrap_or(0),
-            month: u8::try_from(date.month()).unwrap_or(1),
-            day: u8::try_from(date.day()).unwrap_or(1),
-        }),
-        time: None,
-        offset: None,
-    }
-}
-
-fn source_out(source: &Source) -> SourceOut<'_> {
-    SourceOut {
-        title: &source.title,
-        publisher: source.publisher.as_deref(),
-        date: source.date.map(toml_date),
-        url: source.url.as_deref(),
-        quote: source.quote.as_deref(),
-    }
-}
+use super::entry::{EntryFields, EntryMeta};
+use super::jurisdiction::{Jurisdiction, JurisdictionFields};
 
 /// The front matter of `meta` as TOML.
 pub fn front_matter_toml(meta: &EntryMeta) -> String {
-    let out = FrontMatterOut {
-        title: &meta.title,
-        summary: &meta.summary,
-        kind: meta.kind.as_str(),
-        topics: meta.topics.iter().map(|t| t.as_str()).collect(),
-        date: meta.date.map(toml_date),
-        status: meta.status.map(|s| s.as_str()),
-        related: meta.related.iter().map(ToString::to_string).collect(),
-        sources: meta.sources.iter().map(source_out).collect(),
-    };
-    // Serializing plain strings, lists and tables cannot fail.
-    toml::to_string(&out).unwrap_or_default()
+    // Serializing plain strings, dates, lists and tables cannot fail.
+    toml::to_string(&EntryFields::from(meta)).unwrap_or_default()
 }
 
 /// A whole entry file: `+++`, the front matter, `+++`, the body.
@@ -84,34 +19,72 @@ pub fn entry_file(meta: &EntryMeta, body_markdown: &str) -> String {
     )
 }
 
+/// A jurisdiction's `_index.md`.
+pub fn jurisdiction_file(jurisdiction: &Jurisdiction) -> String {
+    let fields = JurisdictionFields {
+        name: Some(jurisdiction.name.clone()),
+        state: jurisdiction.state.clone(),
+        level: Some(jurisdiction.level.as_str().to_owned()),
+    };
+    format!(
+        "+++\n{}+++\n{}\n",
+        toml::to_string(&fields).unwrap_or_default(),
+        jurisdiction.body_markdown.trim_end()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::playbook::front_matter::{parse_entry_meta, split_front_matter};
-    use crate::playbook::{EntryId, Kind, Slug, Status};
+    use crate::playbook::entry::{DateField, ListField, SourceFields};
+    use crate::playbook::front_matter::{parse_entry_meta, parse_jurisdiction, split_front_matter};
+    use crate::playbook::{Level, Slug};
 
     #[test]
     fn an_entry_survives_a_round_trip_through_its_file() {
-        let meta = EntryMeta {
-            title: "Title with \"quotes\" and \\ backslash".into(),
-            summary: "One line.\nAnother line.".into(),
-            kind: Kind::ExecutiveOrder,
-            topics: vec![Slug::parse("city-property").expect("slug")],
-            date: NaiveDate::from_ymd_opt(2026, 1, 27),
-            status: Some(Status::Template),
-            related: vec![EntryId::parse("a-b/c").expect("id")],
-            sources: vec![Source {
-                title: "Source".into(),
+        let fields = EntryFields {
+            title: Some("Title with \"quotes\" and \\ backslash".into()),
+            summary: Some("One line.\nAnother line.".into()),
+            kind: Some("executive-order".into()),
+            topics: ListField(vec!["city-property".into()]),
+            date: Some(DateField::Text("2026-01-27".into())),
+            status: Some("template".into()),
+            related: ListField(vec!["a-b/c".into()]),
+            sources: vec![SourceFields {
+                title: Some("Source".into()),
                 publisher: Some("POLITICO".into()),
-                date: NaiveDate::from_ymd_opt(2026, 2, 1),
+                date: Some(DateField::Text("2026-02-01".into())),
                 url: Some("https://example.org/x".into()),
                 quote: Some("“Curly” quotes — and ’apostrophes’".into()),
             }],
         };
+        let meta = EntryMeta::parse(&fields).expect("valid");
         let text = entry_file(&meta, "Body\n\n- [ ] step");
+        assert!(
+            text.contains("\ndate = 2026-01-27\n"),
+            "a TOML date: {text}"
+        );
         let split = split_front_matter(&text).expect("splits");
         let parsed = parse_entry_meta(split).expect("parses");
         assert_eq!(parsed.meta, meta);
         assert_eq!(split.body.trim(), "Body\n\n- [ ] step");
+    }
+
+    #[test]
+    fn a_jurisdiction_survives_a_round_trip_through_its_file() {
+        let slug = Slug::parse("riverton-or").expect("slug");
+        let fields = JurisdictionFields {
+            name: Some("Riverton \"River\" City".into()),
+            state: Some("OR".into()),
+            level: Some("city".into()),
+        };
+        let jurisdiction = Jurisdiction::parse(slug.clone(), &fields, "A town.").expect("valid");
+        assert_eq!(jurisdiction.level, Level::City);
+        let text = jurisdiction_file(&jurisdiction);
+        let split = split_front_matter(&text).expect("splits");
+        assert_eq!(
+            parse_jurisdiction(slug, split).expect("parses"),
+            jurisdiction
+        );
     }
 }

@@ -63,13 +63,13 @@ impl IndexedEntry {
     pub fn new(entry: &Entry, jurisdiction: &Jurisdiction) -> Self {
         IndexedEntry {
             id: entry.id.clone(),
-            title: entry.meta.title.clone(),
-            summary: entry.meta.summary.clone(),
+            title: entry.meta.title().to_owned(),
+            summary: entry.meta.summary().to_owned(),
             body_text: plain_text(&entry.body_markdown),
-            kind: entry.meta.kind,
-            topics: entry.meta.topics.iter().map(|t| t.to_string()).collect(),
-            date: entry.meta.date,
-            status: entry.meta.status,
+            kind: entry.meta.kind(),
+            topics: entry.meta.topics().iter().map(|t| t.to_string()).collect(),
+            date: entry.meta.date(),
+            status: entry.meta.status(),
             jurisdiction: JurisdictionRef::from(jurisdiction),
             updated: entry.updated,
         }

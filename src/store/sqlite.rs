@@ -518,12 +518,31 @@ impl Store for SqliteStore {
                 format!("{id} revision {number}: {}", change.message)
             ],
         )?;
-        let saved = contributed(&tx, "WHERE e.id = ?1", &[&id])?
-            .into_iter()
-            .next()
-            .ok_or_else(|| corrupt("a saved entry could not be read back"))?;
+        let (retired, author): (bool, Option<String>) = tx.query_row(
+            "SELECT e.retired, u.email FROM entries e LEFT JOIN users u ON u.id = ?2 WHERE e.id = ?1",
+            params![id, change.author],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         tx.commit()?;
-        Ok(saved)
+        let created_at = time(&at)?;
+        Ok(ContributedEntry {
+            entry: Entry {
+                id: change.id.clone(),
+                meta: change.meta.clone(),
+                body_markdown: change.body_markdown.to_owned(),
+                origin: Origin::Contributed,
+                updated: Some(created_at),
+            },
+            retired,
+            revision: RevisionInfo {
+                id: u64::try_from(revision).map_err(corrupt)?,
+                number: u32::try_from(number).map_err(corrupt)?,
+                action: change.action,
+                author,
+                message: change.message.to_owned(),
+                created_at,
+            },
+        })
     }
 
     fn entry(&self, id: &EntryId) -> Result<Option<ContributedEntry>, StoreError> {

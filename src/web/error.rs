@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::assets::Layout;
 use crate::catalog::CatalogError;
-use crate::playbook::entry_input::FieldErrors;
+use crate::playbook::entry::FieldErrors;
 use crate::search::SearchError;
 
 /// What went wrong while handling a request.

@@ -29,20 +29,18 @@ impl FormData {
             .map_or("", String::as_str)
     }
 
+    /// Each field with its first value, in no particular order.
+    pub fn fields(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.fields.iter().filter_map(|(name, values)| {
+            values.first().map(|value| (name.as_str(), value.as_str()))
+        })
+    }
+
     /// A field's value, or None when absent or blank.
     pub fn optional(&self, name: &str) -> Option<String> {
         let value = self.get(name).trim();
         (!value.is_empty()).then(|| value.to_owned())
     }
-}
-
-/// Splits a list typed in one box (commas or new lines) into its items.
-pub fn split_list(text: &str) -> Vec<String> {
-    text.split([',', '\n'])
-        .map(str::trim)
-        .filter(|item| !item.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// A local path to return to after signing in; anything else becomes `/account`.

@@ -7,14 +7,14 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::playbook::markdown::render_html;
-use crate::playbook::{Entry, Kind, Origin, Source, Status};
+use crate::playbook::{Entry, EntryMeta, Kind, Origin, Status};
 use crate::search::{Hit, JurisdictionRef};
 use crate::web::error::{ApiError, AppError};
 use crate::web::pages::entry::find_entry;
 use crate::web::params::SearchParams;
 use crate::web::state::AppState;
 
-/// An entry in full.
+/// An entry in full: its id and jurisdiction, every front matter field, and its body.
 #[derive(Debug, Serialize)]
 pub struct EntryJson {
     /// `jurisdiction/slug`
@@ -25,22 +25,9 @@ pub struct EntryJson {
     pub slug: String,
     /// Its jurisdiction.
     pub jurisdiction: JurisdictionRef,
-    /// Title.
-    pub title: String,
-    /// Summary.
-    pub summary: String,
-    /// Kind.
-    pub kind: Kind,
-    /// Topic slugs.
-    pub topics: Vec<String>,
-    /// Date.
-    pub date: Option<NaiveDate>,
-    /// Status.
-    pub status: Option<Status>,
-    /// Related entry ids.
-    pub related: Vec<String>,
-    /// Sources with their quotes.
-    pub sources: Vec<Source>,
+    /// The front matter: title, summary, kind, topics, date, status, related, sources.
+    #[serde(flatten)]
+    pub meta: EntryMeta,
     /// The body as written.
     pub body_markdown: String,
     /// The body rendered and sanitized.
@@ -84,14 +71,7 @@ pub fn entry_json(entry: &Entry, jurisdiction: JurisdictionRef) -> EntryJson {
         url: entry.id.url_path(),
         slug: entry.id.slug.to_string(),
         jurisdiction,
-        title: entry.meta.title.clone(),
-        summary: entry.meta.summary.clone(),
-        kind: entry.meta.kind,
-        topics: entry.meta.topics.iter().map(ToString::to_string).collect(),
-        date: entry.meta.date,
-        status: entry.meta.status,
-        related: entry.meta.related.iter().map(ToString::to_string).collect(),
-        sources: entry.meta.sources.clone(),
+        meta: entry.meta.clone(),
         body_markdown: entry.body_markdown.clone(),
         body_html: render_html(&entry.body_markdown),
         origin: entry.origin,

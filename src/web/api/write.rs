@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::entries::{EntryJson, entry_json_of};
-use crate::playbook::entry_input::{EntryInput, FieldErrors};
+use crate::playbook::entry::EntryInput;
 use crate::store::RevisionInfo;
 use crate::web::auth::ApiUser;
 use crate::web::error::{ApiError, AppError};
@@ -37,11 +37,7 @@ fn read_body(body: Result<Bytes, BytesRejection>) -> Result<(EntryInput, String)
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_owned();
-    let input: EntryInput = serde_json::from_value(value).map_err(|e| {
-        let mut fields = FieldErrors::default();
-        fields.add("body", e.to_string());
-        AppError::Unprocessable(fields)
-    })?;
+    let input = EntryInput::from_json(&value).map_err(AppError::Unprocessable)?;
     Ok((input, message))
 }
 

@@ -2,22 +2,25 @@
 //! `/entries/{jurisdiction}/{slug}/edit`, with a server-side preview, field-level errors that
 //! keep the input, and retire/restore.
 
+use std::collections::BTreeMap;
+
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::Value;
 
 use super::entry::parse_id;
 use super::render;
-use crate::playbook::entry_input::{EntryInput, FieldErrors, JurisdictionInput, SourceInput};
+use crate::playbook::entry::{EntryInput, FieldErrors, SourceFields};
 use crate::playbook::markdown::render_html;
 use crate::playbook::{EntryId, Kind, Status};
 use crate::store::Role;
 use crate::web::assets::Layout;
 use crate::web::auth::{RequireSession, SessionInfo, check_csrf};
 use crate::web::error::{AppError, PageError};
-use crate::web::form::{FormData, split_list};
+use crate::web::form::FormData;
 use crate::web::state::AppState;
 
 /// An `<option>` of a select.
@@ -31,10 +34,7 @@ struct SelectOption {
 struct SourceRow {
     index: usize,
     number: usize,
-    input: SourceInput,
-    title_error: Option<String>,
-    date_error: Option<String>,
-    url_error: Option<String>,
+    input: SourceFields,
 }
 
 #[derive(Template)]
@@ -48,8 +48,6 @@ struct EditorPage {
     show_jurisdiction: bool,
     jurisdiction: String,
     input: EntryInput,
-    topics_text: String,
-    related_text: String,
     sources: Vec<SourceRow>,
     kinds: Vec<SelectOption>,
     statuses: Vec<SelectOption>,
@@ -65,6 +63,10 @@ struct EditorPage {
 impl EditorPage {
     fn error(&self, field: &str) -> Option<&str> {
         self.errors.get(field)
+    }
+
+    fn source_error(&self, index: &usize, field: &str) -> Option<&str> {
+        self.errors.get(&format!("sources[{index}].{field}"))
     }
 }
 
@@ -84,35 +86,26 @@ struct FormState {
 
 fn editor_page(session: &SessionInfo, target: &Target, form: FormState) -> EditorPage {
     let input = form.input;
-    let mut source_inputs: Vec<SourceInput> = input
+    let mut source_inputs: Vec<SourceFields> = input
+        .fields
         .sources
         .iter()
         .filter(|s| !s.is_blank())
         .cloned()
         .collect();
     // Always offer an empty group, so a source can be added without JavaScript.
-    source_inputs.push(SourceInput::default());
+    source_inputs.push(SourceFields::default());
     if source_inputs.len() < 2 {
-        source_inputs.push(SourceInput::default());
+        source_inputs.push(SourceFields::default());
     }
     let errors = form.errors;
     let sources = source_inputs
         .into_iter()
         .enumerate()
-        .map(|(index, input)| {
-            let error = |name: &str| {
-                errors
-                    .get(&format!("sources[{index}].{name}"))
-                    .map(str::to_owned)
-            };
-            SourceRow {
-                index,
-                number: index + 1,
-                title_error: error("title"),
-                date_error: error("date"),
-                url_error: error("url"),
-                input,
-            }
+        .map(|(index, input)| SourceRow {
+            index,
+            number: index + 1,
+            input,
         })
         .collect();
     let kinds = Kind::ALL
@@ -120,10 +113,10 @@ fn editor_page(session: &SessionInfo, target: &Target, form: FormState) -> Edito
         .map(|k| SelectOption {
             value: k.as_str(),
             label: k.label(),
-            selected: input.kind == k.as_str(),
+            selected: input.fields.kind.as_deref() == Some(k.as_str()),
         })
         .collect();
-    let current_status = input.status.clone().unwrap_or_default();
+    let current_status = input.fields.status.clone().unwrap_or_default();
     let mut statuses = vec![SelectOption {
         value: "",
         label: "(none)",
@@ -146,7 +139,10 @@ fn editor_page(session: &SessionInfo, target: &Target, form: FormState) -> Edito
             let path = id.url_path();
             let is_admin = session.user.role == Role::Admin;
             (
-                format!("Edit: {}", input.title),
+                format!(
+                    "Edit: {}",
+                    input.fields.title.as_deref().unwrap_or_default()
+                ),
                 format!("{path}/edit"),
                 Some(path.clone()),
                 (!retired).then(|| format!("{path}/retire")),
@@ -166,8 +162,6 @@ fn editor_page(session: &SessionInfo, target: &Target, form: FormState) -> Edito
         is_new: matches!(target, Target::New),
         show_jurisdiction: matches!(target, Target::New) && session.user.role == Role::Admin,
         jurisdiction,
-        topics_text: input.topics.join(", "),
-        related_text: input.related.join("\n"),
         sources,
         kinds,
         statuses,
@@ -182,39 +176,39 @@ fn editor_page(session: &SessionInfo, target: &Target, form: FormState) -> Edito
     }
 }
 
-/// Reads the editor form into an `EntryInput`.
-fn read_form(form: &FormData, target: &Target) -> EntryInput {
-    let mut sources = Vec::new();
-    for index in 0..=crate::playbook::entry_input::MAX_SOURCES {
-        let field = |name: &str| form.optional(&format!("source_{name}_{index}"));
-        let source = SourceInput {
-            title: field("title").unwrap_or_default(),
-            publisher: field("publisher"),
-            date: field("date"),
-            url: field("url"),
-            quote: field("quote"),
-        };
-        if !source.is_blank() {
-            sources.push(source);
+/// Reads the editor form into an `EntryInput`. Each field is named as in front matter and
+/// JSON; a source's fields are `source_<field>_<n>`. Blank fields count as absent.
+fn read_form(form: &FormData, target: &Target) -> Result<EntryInput, FieldErrors> {
+    let mut object = serde_json::Map::new();
+    let mut sources: BTreeMap<usize, serde_json::Map<String, Value>> = BTreeMap::new();
+    for (name, value) in form.fields() {
+        if value.trim().is_empty() {
+            continue;
+        }
+        let source_field = name.strip_prefix("source_").and_then(|rest| {
+            let (field, index) = rest.rsplit_once('_')?;
+            Some((field, index.parse::<usize>().ok()?))
+        });
+        match source_field {
+            Some((field, index)) => {
+                sources
+                    .entry(index)
+                    .or_default()
+                    .insert(field.to_owned(), Value::from(value));
+            }
+            None => {
+                object.insert(name.to_owned(), Value::from(value));
+            }
         }
     }
-    let slug = match target {
-        Target::New => form.get("slug").trim().to_owned(),
-        Target::Edit { id, .. } => id.slug.to_string(),
-    };
-    EntryInput {
-        slug,
-        jurisdiction: form.optional("jurisdiction").map(JurisdictionInput::Slug),
-        title: form.get("title").to_owned(),
-        summary: form.get("summary").to_owned(),
-        kind: form.get("kind").to_owned(),
-        topics: split_list(form.get("topics")),
-        date: form.optional("date"),
-        status: form.optional("status"),
-        related: split_list(form.get("related")),
-        sources,
-        body_markdown: form.get("body_markdown").replace("\r\n", "\n"),
+    object.insert(
+        "sources".into(),
+        Value::Array(sources.into_values().map(Value::Object).collect()),
+    );
+    if let Target::Edit { id, .. } = target {
+        object.insert("slug".into(), Value::from(id.slug.as_str()));
     }
+    EntryInput::from_json(&Value::Object(object))
 }
 
 fn respond(status: StatusCode, page: &EditorPage) -> Result<Response, PageError> {
@@ -280,7 +274,7 @@ pub async fn edit_form(
 ) -> Result<Response, PageError> {
     let (id, found) = editable(&state, &session, &jurisdiction, &slug).await?;
     let form = FormState {
-        input: EntryInput::from_entry(&id.slug, &found.entry.meta, &found.entry.body_markdown),
+        input: EntryInput::of_entry(&id.slug, &found.entry.meta, &found.entry.body_markdown),
         message: String::new(),
         errors: FieldErrors::default(),
         form_error: None,
@@ -326,8 +320,23 @@ async fn submit(
 ) -> Result<Response, PageError> {
     let form = FormData::parse(&body);
     check_csrf(&session.csrf_token, form.get("csrf_token"))?;
-    let input = read_form(&form, &target);
     let message = change_message(&form);
+    let input = match read_form(&form, &target) {
+        Ok(input) => input,
+        Err(errors) => {
+            let page = FormState {
+                input: EntryInput::default(),
+                message,
+                errors,
+                form_error: Some("The entry was not saved: the form could not be read.".into()),
+                preview_html: None,
+            };
+            return respond(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &editor_page(&session, &target, page),
+            );
+        }
+    };
     let mut state_of_form = FormState {
         input: input.clone(),
         message: message.clone(),
@@ -337,8 +346,8 @@ async fn submit(
     };
     if form.get("action") == "preview" {
         state_of_form.preview_html = Some(render_html(&input.body_markdown));
-        if let Err(errors) = input.validate() {
-            state_of_form.errors = errors;
+        if let Err(problems) = input.parse() {
+            state_of_form.errors = problems.into();
         }
         return respond(
             StatusCode::OK,

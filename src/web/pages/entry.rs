@@ -7,9 +7,8 @@ use axum::response::Html;
 
 use super::{Link, render, topic_label};
 use crate::catalog::CatalogEntry;
-use crate::playbook::entry_input::SourceInput;
 use crate::playbook::markdown::{has_task_list, render_html};
-use crate::playbook::{EntryId, Kind, Origin, Slug, Status};
+use crate::playbook::{EntryId, EntryMeta, Kind, Origin, Slug, Status};
 use crate::store::User;
 use crate::web::assets::Layout;
 use crate::web::auth::MaybeSession;
@@ -23,17 +22,14 @@ const RELATED_BY_CONTENT: usize = 5;
 #[template(path = "entry.html")]
 struct EntryPage {
     layout: Layout,
-    title: String,
-    summary: String,
+    meta: EntryMeta,
     kind: Link,
     status: Option<&'static str>,
     is_template: bool,
     is_checklist: bool,
-    date: Option<String>,
     topics: Vec<Link>,
     jurisdiction: Link,
     body_html: String,
-    sources: Vec<SourceInput>,
     related: Vec<Link>,
     permalink: String,
     origin: &'static str,
@@ -96,7 +92,7 @@ pub async fn entry(
             },
             |j| Link::new(format!("/jurisdictions/{}", j.slug), j.display_name()),
         );
-    let related_ids = meta.related.clone();
+    let related_ids = meta.related().to_vec();
     let this_id = entry.id.clone();
     let related = state
         .with_catalog(move |catalog| {
@@ -104,7 +100,10 @@ pub async fn entry(
             let mut links = Vec::new();
             for id in &related_ids {
                 if let Some(r) = catalog.entry(id)?.filter(|r| !r.retired) {
-                    links.push(Link::new(r.entry.id.url_path(), r.entry.meta.title.clone()));
+                    links.push(Link::new(
+                        r.entry.id.url_path(),
+                        r.entry.meta.title().to_owned(),
+                    ));
                 }
             }
             for alike in catalog.index().related(&this_id, RELATED_BY_CONTENT)? {
@@ -120,22 +119,19 @@ pub async fn entry(
         .await?;
     let may_edit = viewer.is_some_and(|u| state.catalog.may_edit(u, &entry.id));
     let page = EntryPage {
-        layout: Layout::new(meta.title.clone()),
-        title: meta.title.clone(),
-        summary: meta.summary.clone(),
-        kind: Link::new(format!("/kinds/{}", meta.kind), meta.kind.label()),
-        status: meta.status.map(Status::label),
-        is_template: meta.status == Some(Status::Template),
-        is_checklist: meta.kind == Kind::Checklist || has_task_list(&entry.body_markdown),
-        date: meta.date.map(|d| d.format("%Y-%m-%d").to_string()),
+        layout: Layout::new(meta.title().to_owned()),
+        meta: meta.clone(),
+        kind: Link::new(format!("/kinds/{}", meta.kind()), meta.kind().label()),
+        status: meta.status().map(Status::label),
+        is_template: meta.status() == Some(Status::Template),
+        is_checklist: meta.kind() == Kind::Checklist || has_task_list(&entry.body_markdown),
         topics: meta
-            .topics
+            .topics()
             .iter()
             .map(|t| Link::new(format!("/topics/{t}"), topic_label(t.as_str())))
             .collect(),
         jurisdiction: jurisdiction_link,
         body_html: render_html(&entry.body_markdown),
-        sources: meta.sources.iter().map(SourceInput::from).collect(),
         related,
         permalink: format!("{}{}", state.config.public_url(), entry.id.url_path()),
         origin: match entry.origin {

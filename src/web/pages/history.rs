@@ -64,8 +64,8 @@ pub async fn history(
         .with_catalog(move |catalog| catalog.revisions(&id))
         .await?;
     render(&HistoryPage {
-        layout: Layout::new(format!("History: {}", found.entry.meta.title)),
-        title: found.entry.meta.title.clone(),
+        layout: Layout::new(format!("History: {}", found.entry.meta.title())),
+        title: found.entry.meta.title().to_owned(),
         entry_href: base.clone(),
         revisions: revisions
             .iter()
@@ -143,12 +143,12 @@ pub async fn revision(
         .collect();
     let base = id.url_path();
     render(&RevisionPage {
-        layout: Layout::new(format!("Revision {number}: {}", current.entry.meta.title)),
-        title: current.entry.meta.title.clone(),
+        layout: Layout::new(format!("Revision {number}: {}", current.entry.meta.title())),
+        title: current.entry.meta.title().to_owned(),
         revision: row(&base, &current.info),
         history_href: format!("{base}/history"),
         body_html: render_html(&current.entry.body_markdown),
-        summary: current.entry.meta.summary.clone(),
+        summary: current.entry.meta.summary().to_owned(),
         diff,
         previous: previous.map(|p| p.info.number),
     })

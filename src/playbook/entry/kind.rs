@@ -1,11 +1,8 @@
-//! A playbook entry: its validated front matter (`EntryMeta`) and its Markdown body.
+//! The closed vocabularies of an entry: what kind of move it is and where it stands.
 
 use std::fmt;
 
-use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-
-use super::slug::{EntryId, Slug};
 
 /// What sort of move an entry describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -138,74 +135,14 @@ impl Status {
     }
 }
 
-/// A document an entry rests on, with the passage quoted from it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Source {
-    /// The document's title.
-    pub title: String,
-    /// Who published it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub publisher: Option<String>,
-    /// When it was published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<NaiveDate>,
-    /// Where to read it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// The passage the entry rests on, word for word.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quote: Option<String>,
+impl From<Kind> for &'static str {
+    fn from(kind: Kind) -> Self {
+        kind.as_str()
+    }
 }
 
-/// An entry's validated front matter.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EntryMeta {
-    /// The entry's title.
-    pub title: String,
-    /// One or two plain sentences.
-    pub summary: String,
-    /// What sort of move it is.
-    pub kind: Kind,
-    /// Topic slugs.
-    pub topics: Vec<Slug>,
-    /// When it was adopted or happened.
-    pub date: Option<NaiveDate>,
-    /// Where it stands.
-    pub status: Option<Status>,
-    /// Ids of related entries.
-    pub related: Vec<EntryId>,
-    /// Documents it rests on.
-    pub sources: Vec<Source>,
-}
-
-/// Where an entry comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Origin {
-    /// A file under `playbook/`, changed through the repository.
-    Curated,
-    /// Added by a city through the app.
-    Contributed,
-}
-
-/// A playbook entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    /// `jurisdiction/slug`.
-    pub id: EntryId,
-    /// The front matter.
-    pub meta: EntryMeta,
-    /// The Markdown body, as written.
-    pub body_markdown: String,
-    /// Where the entry comes from.
-    pub origin: Origin,
-    /// When it last changed: the file's modification time, or the revision's time.
-    pub updated: Option<DateTime<Utc>>,
-}
-
-impl Entry {
-    /// The entry's jurisdiction slug.
-    pub fn jurisdiction(&self) -> &Slug {
-        &self.id.jurisdiction
+impl From<Status> for &'static str {
+    fn from(status: Status) -> Self {
+        status.as_str()
     }
 }

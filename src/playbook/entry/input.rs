@@ -1,0 +1,218 @@
+//! An entry as a city submits it, through the API's JSON or the editor's form: its slug, its
+//! jurisdiction (admins may name one), its front matter fields and its body.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::fields::{EntryFields, SourceFields, field_names};
+use super::meta::{EntryMeta, plain_line_breaks};
+use super::problem::{Broken, FieldErrors, FieldPath, FieldProblems};
+use crate::playbook::Slug;
+
+/// The largest body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 100 * 1024;
+
+/// A jurisdiction named in input: a slug, or the object the API returns (its `slug` is used).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum JurisdictionInput {
+    /// `"minneapolis-mn"`
+    Slug(String),
+    /// `{"slug": "minneapolis-mn", ...}`
+    Object {
+        /// The slug.
+        slug: String,
+    },
+}
+
+impl JurisdictionInput {
+    /// The slug as given.
+    pub fn slug(&self) -> &str {
+        match self {
+            JurisdictionInput::Slug(slug) | JurisdictionInput::Object { slug } => slug,
+        }
+    }
+}
+
+/// An entry as submitted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntryInput {
+    /// The slug within the jurisdiction.
+    pub slug: String,
+    /// The jurisdiction (only admins may name one other than their own).
+    pub jurisdiction: Option<JurisdictionInput>,
+    /// The front matter fields.
+    pub fields: EntryFields,
+    /// The Markdown body.
+    pub body_markdown: String,
+}
+
+/// A submitted entry that passed every rule that needs nothing but itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidEntry {
+    /// The slug.
+    pub slug: Slug,
+    /// The jurisdiction named, if any.
+    pub jurisdiction: Option<Slug>,
+    /// The front matter.
+    pub meta: EntryMeta,
+    /// The body, line breaks made plain.
+    pub body_markdown: String,
+}
+
+/// The parts of the input that are not front matter.
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    jurisdiction: Option<JurisdictionInput>,
+    #[serde(default)]
+    body_markdown: String,
+}
+
+/// `object` with only the keys of `names`.
+fn narrowed(object: &Map<String, Value>, names: &[&str]) -> Map<String, Value> {
+    object
+        .iter()
+        .filter(|(key, _)| names.contains(&key.as_str()))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect()
+}
+
+impl EntryInput {
+    /// Reads a JSON object. Fields it does not know (`id`, `body_html`, …) are ignored, so
+    /// an entry as the API returns it can be sent back; a known field of the wrong type is a
+    /// problem with the body as a whole.
+    pub fn from_json(value: &Value) -> Result<EntryInput, FieldErrors> {
+        let wrong = |message: String| {
+            let mut errors = FieldErrors::default();
+            errors.add("body", message);
+            errors
+        };
+        let Some(object) = value.as_object() else {
+            return Err(wrong("the body must be a JSON object".into()));
+        };
+        let envelope: Envelope = serde_json::from_value(Value::Object(object.clone()))
+            .map_err(|e| wrong(e.to_string()))?;
+        let mut fields = narrowed(object, field_names::<EntryFields>());
+        if let Some(Value::Array(sources)) = fields.get_mut("sources") {
+            for source in sources.iter_mut() {
+                if let Value::Object(source_fields) = source {
+                    *source_fields = narrowed(source_fields, field_names::<SourceFields>());
+                }
+            }
+        }
+        let fields: EntryFields =
+            serde_json::from_value(Value::Object(fields)).map_err(|e| wrong(e.to_string()))?;
+        Ok(EntryInput {
+            slug: envelope.slug,
+            jurisdiction: envelope.jurisdiction,
+            fields,
+            body_markdown: envelope.body_markdown,
+        })
+    }
+
+    /// Checks every rule that needs only the input, reporting every problem at once.
+    pub fn parse(&self) -> Result<ValidEntry, FieldProblems> {
+        let mut problems = FieldProblems::default();
+        let slug = Slug::parse(self.slug.trim())
+            .map_err(|why| problems.add(FieldPath::field("slug"), Broken::NotASlug(why)))
+            .ok();
+        let jurisdiction = match &self.jurisdiction {
+            Some(named) => Slug::parse(named.slug().trim())
+                .map_err(|why| {
+                    problems.add(FieldPath::field("jurisdiction"), Broken::NotASlug(why))
+                })
+                .ok(),
+            None => None,
+        };
+        let meta = EntryMeta::parse(&self.fields)
+            .map_err(|more| problems.extend(more))
+            .ok();
+        let body_path = FieldPath::field("body_markdown");
+        if self.body_markdown.len() > MAX_BODY_BYTES {
+            problems.add(
+                body_path,
+                Broken::TooLarge {
+                    max_kib: MAX_BODY_BYTES / 1024,
+                },
+            );
+        } else if self.body_markdown.contains('\0') {
+            problems.add(body_path, Broken::NulCharacter);
+        }
+        let body_markdown = plain_line_breaks(&self.body_markdown).trim().to_owned();
+        problems.or_ok(|| {
+            Some(ValidEntry {
+                slug: slug?,
+                jurisdiction,
+                meta: meta?,
+                body_markdown,
+            })
+        })
+    }
+
+    /// The input that would recreate an existing entry (for edit forms).
+    pub fn of_entry(slug: &Slug, meta: &EntryMeta, body_markdown: &str) -> Self {
+        EntryInput {
+            slug: slug.to_string(),
+            jurisdiction: None,
+            fields: EntryFields::from(meta),
+            body_markdown: body_markdown.to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn valid() -> Value {
+        json!({
+            "slug": "sanctuary-resolution",
+            "title": "Sanctuary resolution",
+            "summary": "The council restated its policy.",
+            "kind": "ordinance",
+            "body_markdown": "Body",
+        })
+    }
+
+    #[test]
+    fn a_complete_entry_is_valid_and_unknown_fields_are_ignored() {
+        let mut value = valid();
+        value["id"] = json!("x/y");
+        value["sources"] = json!([{"title": "Memo", "publisher": "City", "extra": 1}]);
+        let entry = EntryInput::from_json(&value)
+            .expect("reads")
+            .parse()
+            .expect("valid");
+        assert_eq!(entry.slug.as_str(), "sanctuary-resolution");
+        assert_eq!(entry.meta.sources()[0].publisher.as_deref(), Some("City"));
+    }
+
+    #[test]
+    fn every_bad_field_is_reported() {
+        let mut value = valid();
+        value["slug"] = json!("Bad Slug");
+        value["title"] = json!(" ");
+        value["date"] = json!("27/01/2026");
+        value["body_markdown"] = json!("a\0b");
+        let errors = EntryInput::from_json(&value)
+            .expect("reads")
+            .parse()
+            .expect_err("invalid")
+            .by_field();
+        for field in ["slug", "title", "date", "body_markdown"] {
+            assert!(errors.get(field).is_some(), "{field}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn a_field_of_the_wrong_type_is_a_problem_with_the_body() {
+        let mut value = valid();
+        value["title"] = json!(5);
+        let errors = EntryInput::from_json(&value).expect_err("wrong type");
+        assert!(errors.get("body").is_some(), "{errors:?}");
+    }
+}
