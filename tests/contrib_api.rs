@@ -8,7 +8,7 @@ mod contrib_support;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use city_playbook::playbook::EntryId;
-use city_playbook::store::{RevisionAction, Store};
+use city_playbook::store::{EntryStore, RevisionAction};
 use contrib_support::*;
 use serde_json::{Value, json};
 

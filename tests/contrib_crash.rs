@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use axum::http::StatusCode;
 use city_playbook::playbook::EntryInput;
 use city_playbook::playbook::{EntryId, Slug};
-use city_playbook::store::{NewRevision, RevisionAction, Role, SqliteStore, Store};
+use city_playbook::store::{EntryStore, NewRevision, RevisionAction, Role, SqliteStore};
 use contrib_support::*;
 use serde_json::Value;
 use tempfile::TempDir;

@@ -12,6 +12,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use super::Curated;
 use super::stamp::StampRecord;
@@ -23,6 +24,7 @@ use crate::playbook::{
     read_jurisdiction_file, read_synonyms_file, scan_playbook,
 };
 use crate::search::{OpenOutcome, SearchIndex};
+use crate::store::EntryStore;
 
 /// Which way start-up went.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +53,7 @@ impl Catalog {
     pub fn start(
         playbook_dir: &Path,
         data_dir: &Path,
+        store: Arc<dyn EntryStore>,
     ) -> Result<(Catalog, StartOutcome), StartError> {
         let started = std::time::Instant::now();
         let mut scan = match scan_playbook(playbook_dir) {
@@ -66,7 +69,7 @@ impl Catalog {
             }
         };
         if let Some(scan) = &mut scan {
-            match Self::start_fast(playbook_dir, data_dir, scan) {
+            match Self::start_fast(playbook_dir, data_dir, &store, scan) {
                 Ok(Some(catalog)) => {
                     let elapsed_ms = started.elapsed().as_millis() as u64;
                     tracing::debug!(elapsed_ms, "opened the catalog the fast way");
@@ -78,7 +81,7 @@ impl Catalog {
                 }
             }
         }
-        Self::start_full(playbook_dir, data_dir, scan)
+        Self::start_full(playbook_dir, data_dir, store, scan)
     }
 
     /// The fast path; None when the full path is needed. Takes the scan's entries only
@@ -86,6 +89,7 @@ impl Catalog {
     fn start_fast(
         playbook_dir: &Path,
         data_dir: &Path,
+        store: &Arc<dyn EntryStore>,
         scan: &mut PlaybookScan,
     ) -> Result<Option<Catalog>, CatalogError> {
         let Some(record) = StampRecord::read(data_dir) else {
@@ -105,8 +109,7 @@ impl Catalog {
         };
         let entries = std::mem::take(&mut scan.entries);
         let curated = Curated::new(playbook_dir, jurisdictions, synonyms, entries);
-        let store = Self::open_store(data_dir, &curated)?;
-        Ok(Some(Self::assemble(curated, store, index)?))
+        Ok(Some(Self::assemble(curated, Arc::clone(store), index)?))
     }
 
     /// The full path: read and validate every file, keeping no entry contents; reuse the
@@ -115,6 +118,7 @@ impl Catalog {
     fn start_full(
         playbook_dir: &Path,
         data_dir: &Path,
+        store: Arc<dyn EntryStore>,
         scan: Option<PlaybookScan>,
     ) -> Result<(Catalog, StartOutcome), StartError> {
         let checked = check_playbook(playbook_dir);
@@ -131,7 +135,6 @@ impl Catalog {
                     checked.synonyms,
                     checked.entries,
                 );
-                let store = Self::open_store(data_dir, &curated)?;
                 let catalog = Self::assemble(curated, store, index)?;
                 (catalog, checked.fingerprint, OpenOutcome::Reused)
             }
@@ -145,6 +148,7 @@ impl Catalog {
                     playbook_dir,
                     &loaded.playbook,
                     data_dir,
+                    store,
                     &checked.entries,
                 )?;
                 (catalog, loaded.playbook.fingerprint, outcome)

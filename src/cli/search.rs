@@ -7,6 +7,7 @@ use std::time::Instant;
 use crate::catalog::{Catalog, StampRecord, StartError};
 use crate::playbook::{Playbook, Problem, load_playbook, scan_playbook};
 use crate::search::{SearchIndex, SearchRequest, SearchResponse};
+use crate::store::Stores;
 
 fn print_problems(problems: &[Problem]) {
     for problem in problems {
@@ -32,7 +33,14 @@ pub fn run_search(
     request: &SearchRequest,
     json: bool,
 ) -> ExitCode {
-    let catalog = match Catalog::start(playbook_dir, data_dir) {
+    let stores = match Stores::open_sqlite(data_dir) {
+        Ok(stores) => stores,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let catalog = match Catalog::start(playbook_dir, data_dir, stores.entries) {
         Ok((catalog, _)) => catalog,
         Err(StartError::Playbook(problems)) => {
             print_problems(&problems);
@@ -44,7 +52,7 @@ pub fn run_search(
         }
     };
     let started = Instant::now();
-    let results = match catalog.index().search(request) {
+    let results = match catalog.search(request) {
         Ok(results) => results,
         Err(e) => {
             eprintln!("error: {e}");
@@ -86,19 +94,19 @@ pub fn run_reindex(playbook_dir: &Path, data_dir: &Path) -> ExitCode {
         .and_then(|index| {
             drop(index);
             // Contributed entries live in the store: apply them to the fresh index.
-            Catalog::open(playbook_dir, &playbook, data_dir)
+            let stores = Stores::open_sqlite(data_dir)?;
+            Catalog::open(playbook_dir, &playbook, data_dir, stores.entries)
         });
     match rebuilt {
         Ok((catalog, _)) => {
             if let Some(scan) = &scan {
                 StampRecord::save_after_full_load(data_dir, scan, &playbook.fingerprint);
             }
-            let index = catalog.index();
             println!(
                 "indexed {} entries in {:.2}s into {}",
-                index.num_entries(),
+                catalog.num_entries(),
                 started.elapsed().as_secs_f64(),
-                index.path().display()
+                catalog.index_path().display()
             );
             ExitCode::SUCCESS
         }

@@ -5,18 +5,19 @@ use std::fs;
 use std::path::Path;
 
 use super::Dirs;
+use crate::accounts::Accounts;
 use crate::catalog::{Catalog, CatalogError};
 use crate::playbook::entry::{EntryInput, JurisdictionInput};
 use crate::playbook::load::JURISDICTION_INDEX;
 use crate::playbook::write::{entry_file, jurisdiction_file};
 use crate::playbook::{Playbook, load_playbook};
 
-/// The catalog over `playbook`, read from the playbook folder of `dirs`.
-fn open_catalog(dirs: &Dirs, playbook: &Playbook) -> Result<Catalog, String> {
-    super::accounts::open_store(dirs)?;
-    let (catalog, _) =
-        Catalog::open(&dirs.playbook_dir, playbook, &dirs.data_dir).map_err(|e| e.to_string())?;
-    Ok(catalog)
+/// The catalog over `playbook`, read from the playbook folder of `dirs`, and the accounts.
+fn open_catalog(dirs: &Dirs, playbook: &Playbook) -> Result<(Catalog, Accounts), String> {
+    let stores = super::accounts::open_store(dirs)?;
+    let (catalog, _) = Catalog::open(&dirs.playbook_dir, playbook, &dirs.data_dir, stores.entries)
+        .map_err(|e| e.to_string())?;
+    Ok((catalog, Accounts::new(stores.accounts)))
 }
 
 fn write(path: &Path, text: &str) -> Result<(), String> {
@@ -31,7 +32,7 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 pub fn export(dirs: &Dirs, out: &Path) -> Result<String, String> {
     // The catalog reads curated entries on demand; an export wants them all at once.
     let loaded = load_playbook(&dirs.playbook_dir);
-    let catalog = open_catalog(dirs, &loaded.playbook)?;
+    let (catalog, _) = open_catalog(dirs, &loaded.playbook)?;
     let playbook = &loaded.playbook;
     for j in playbook.jurisdictions.values() {
         write(
@@ -101,10 +102,9 @@ pub fn import(dirs: &Dirs, dir: &Path, email: &str) -> Result<String, String> {
             list.join("\n")
         ));
     }
-    let catalog = open_catalog(dirs, &load_playbook(&dirs.playbook_dir).playbook)?;
-    let user = catalog
-        .store()
-        .user_by_email(email.trim())
+    let (catalog, accounts) = open_catalog(dirs, &load_playbook(&dirs.playbook_dir).playbook)?;
+    let user = accounts
+        .user_by_email(email)
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("no user {email}"))?;
     let mut created = std::collections::BTreeSet::new();
@@ -139,8 +139,7 @@ pub fn import(dirs: &Dirs, dir: &Path, email: &str) -> Result<String, String> {
             && let Some(j) = loaded.playbook.jurisdictions.get(&id.jurisdiction)
         {
             catalog
-                .store()
-                .add_jurisdiction(j)
+                .add_jurisdiction(j, Some(user.id))
                 .map_err(|e| e.to_string())?;
         }
         let mut input = input_of(entry);

@@ -1,9 +1,12 @@
-//! The contributions store: jurisdictions, accounts, API tokens, sessions, entries with every
-//! revision, and an audit log. SQLite is the embedded default; the `Store` trait keeps room
-//! for a PostgreSQL backend.
+//! The contributions store, seen as two services: `EntryStore` (jurisdictions, entries and
+//! every revision) for the catalog, and `AccountStore` (accounts, sessions, API tokens and the
+//! audit log) for the accounts service. SQLite, one file under the data dir, implements both.
 
 pub mod migrations;
 pub mod sqlite;
+
+use std::path::Path;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -200,19 +203,40 @@ pub enum StoreError {
     Corrupt(String),
 }
 
-/// The store's operations.
-pub trait Store: Send + Sync {
+/// Jurisdictions, contributed entries and their revisions: what the catalog keeps.
+pub trait EntryStore: Send + Sync {
     /// Adds or updates jurisdictions that come from the playbook folder.
     fn sync_curated_jurisdictions(&self, jurisdictions: &[&Jurisdiction])
     -> Result<(), StoreError>;
-    /// Adds a jurisdiction; `Conflict` if the slug exists.
-    fn add_jurisdiction(&self, jurisdiction: &Jurisdiction) -> Result<(), StoreError>;
+    /// Adds a jurisdiction, recording who did (`Conflict` if the slug exists).
+    fn add_jurisdiction(
+        &self,
+        jurisdiction: &Jurisdiction,
+        actor: Option<UserId>,
+    ) -> Result<(), StoreError>;
     /// A jurisdiction by slug.
     fn jurisdiction(&self, slug: &str) -> Result<Option<Jurisdiction>, StoreError>;
     /// Every jurisdiction.
     fn jurisdictions(&self) -> Result<Vec<Jurisdiction>, StoreError>;
 
-    /// Adds a user; `Conflict` if the email is taken.
+    /// Writes a revision, the entry's new state and an audit record in one durable
+    /// transaction.
+    fn save_revision(&self, change: NewRevision<'_>) -> Result<ContributedEntry, StoreError>;
+    /// A contributed entry, retired or not.
+    fn entry(&self, id: &EntryId) -> Result<Option<ContributedEntry>, StoreError>;
+    /// Every contributed entry.
+    fn entries(&self) -> Result<Vec<ContributedEntry>, StoreError>;
+    /// Entries changed by revisions after `revision`.
+    fn entries_changed_after(&self, revision: u64) -> Result<Vec<ContributedEntry>, StoreError>;
+    /// An entry's revisions, oldest first.
+    fn revisions(&self, id: &EntryId) -> Result<Vec<RevisionInfo>, StoreError>;
+    /// One revision with its content.
+    fn revision(&self, id: &EntryId, number: u32) -> Result<Option<Revision>, StoreError>;
+}
+
+/// Accounts, browser sessions, API tokens and the audit log: what the accounts service keeps.
+pub trait AccountStore: Send + Sync {
+    /// Adds a user of an existing jurisdiction; `Conflict` if the email is taken.
     fn add_user(
         &self,
         email: &str,
@@ -222,7 +246,7 @@ pub trait Store: Send + Sync {
     ) -> Result<UserId, StoreError>;
     /// A user by email (case-insensitive).
     fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError>;
-    /// Replaces a user's password hash.
+    /// Replaces a user's password hash and ends every session of theirs.
     fn set_password(
         &self,
         user: UserId,
@@ -258,19 +282,26 @@ pub trait Store: Send + Sync {
     /// Ends a session.
     fn remove_session(&self, token_hash: &str) -> Result<(), StoreError>;
 
-    /// Writes a revision and the entry's new state in one durable transaction.
-    fn save_revision(&self, change: NewRevision<'_>) -> Result<ContributedEntry, StoreError>;
-    /// A contributed entry, retired or not.
-    fn entry(&self, id: &EntryId) -> Result<Option<ContributedEntry>, StoreError>;
-    /// Every contributed entry.
-    fn entries(&self) -> Result<Vec<ContributedEntry>, StoreError>;
-    /// Entries changed by revisions after `revision`.
-    fn entries_changed_after(&self, revision: u64) -> Result<Vec<ContributedEntry>, StoreError>;
-    /// An entry's revisions, oldest first.
-    fn revisions(&self, id: &EntryId) -> Result<Vec<RevisionInfo>, StoreError>;
-    /// One revision with its content.
-    fn revision(&self, id: &EntryId, number: u32) -> Result<Option<Revision>, StoreError>;
-
     /// Appends to the audit log.
     fn audit(&self, actor: Option<UserId>, action: &str, detail: &str) -> Result<(), StoreError>;
+}
+
+/// Both services of one store.
+#[derive(Clone)]
+pub struct Stores {
+    /// Jurisdictions, entries and revisions.
+    pub entries: Arc<dyn EntryStore>,
+    /// Accounts, sessions, tokens and the audit log.
+    pub accounts: Arc<dyn AccountStore>,
+}
+
+impl Stores {
+    /// The SQLite store under `data_dir` (created if needed), as both services.
+    pub fn open_sqlite(data_dir: &Path) -> Result<Stores, StoreError> {
+        let store = Arc::new(SqliteStore::open(data_dir)?);
+        Ok(Stores {
+            entries: store.clone(),
+            accounts: store,
+        })
+    }
 }

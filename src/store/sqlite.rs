@@ -9,8 +9,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::migrations::MIGRATIONS;
 use super::{
-    ContributedEntry, NewRevision, Revision, RevisionAction, RevisionInfo, Role, Session, Store,
-    StoreError, TokenInfo, User, UserId,
+    AccountStore, ContributedEntry, EntryStore, NewRevision, Revision, RevisionAction,
+    RevisionInfo, Role, Session, StoreError, TokenInfo, User, UserId,
 };
 use crate::playbook::front_matter::{SplitFile, parse_entry_meta};
 use crate::playbook::write::front_matter_toml;
@@ -19,7 +19,7 @@ use crate::playbook::{Entry, EntryId, Jurisdiction, Level, Origin, Slug};
 /// The database file under the data dir.
 pub const DATABASE_FILE: &str = "playbook.sqlite3";
 
-/// The SQLite implementation of `Store`.
+/// The SQLite implementation of `EntryStore` and `AccountStore`.
 pub struct SqliteStore {
     conn: Mutex<Connection>,
 }
@@ -231,7 +231,7 @@ fn contributed(
     Ok(out)
 }
 
-impl Store for SqliteStore {
+impl EntryStore for SqliteStore {
     fn sync_curated_jurisdictions(
         &self,
         jurisdictions: &[&Jurisdiction],
@@ -250,11 +250,14 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn add_jurisdiction(&self, j: &Jurisdiction) -> Result<(), StoreError> {
-        let inserted = self.conn().execute(
+    fn add_jurisdiction(&self, j: &Jurisdiction, actor: Option<UserId>) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let at = now();
+        let inserted = tx.execute(
             "INSERT INTO jurisdictions (slug, name, state, level, body_markdown, curated, created_at) \
              VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6) ON CONFLICT(slug) DO NOTHING",
-            params![j.slug.as_str(), j.name, j.state, j.level.as_str(), j.body_markdown, now()],
+            params![j.slug.as_str(), j.name, j.state, j.level.as_str(), j.body_markdown, at],
         )?;
         if inserted == 0 {
             return Err(StoreError::Conflict(format!(
@@ -262,6 +265,11 @@ impl Store for SqliteStore {
                 j.slug
             )));
         }
+        tx.execute(
+            "INSERT INTO audit_log (at, actor_id, action, detail) VALUES (?1, ?2, ?3, ?4)",
+            params![at, actor, "jurisdiction.add", j.slug.as_str()],
+        )?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -286,6 +294,132 @@ impl Store for SqliteStore {
         rows.map(|r| into_jurisdiction(r?)).collect()
     }
 
+    fn save_revision(&self, change: NewRevision<'_>) -> Result<ContributedEntry, StoreError> {
+        let id = change.id.to_string();
+        let front_matter = front_matter_toml(change.meta);
+        let at = now();
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let existing: Option<i64> = tx
+            .query_row(
+                "SELECT current_revision FROM entries WHERE id = ?1",
+                [&id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match (change.action, existing) {
+            (RevisionAction::Create, Some(_)) => {
+                return Err(StoreError::Conflict(format!("the id {id} is taken")));
+            }
+            (RevisionAction::Create, None) => {
+                tx.execute(
+                    "INSERT INTO entries (id, jurisdiction, slug, current_revision, retired, created_at, updated_at) \
+                     VALUES (?1, ?2, ?3, 0, 0, ?4, ?4)",
+                    params![id, change.id.jurisdiction.as_str(), change.id.slug.as_str(), at],
+                )?;
+            }
+            (_, None) => return Err(StoreError::NotFound(format!("no contributed entry {id}"))),
+            (_, Some(_)) => {}
+        }
+        let number: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(number), 0) + 1 FROM revisions WHERE entry_id = ?1",
+            [&id],
+            |r| r.get(0),
+        )?;
+        tx.execute(
+            "INSERT INTO revisions (entry_id, number, action, front_matter, body_markdown, author_id, message, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![id, number, change.action.as_str(), front_matter, change.body_markdown, change.author, change.message, at],
+        )?;
+        let revision = tx.last_insert_rowid();
+        let retired = match change.action {
+            RevisionAction::Retire => Some(true),
+            RevisionAction::Restore => Some(false),
+            _ => None,
+        };
+        tx.execute(
+            "UPDATE entries SET current_revision = ?1, updated_at = ?2, retired = COALESCE(?3, retired) WHERE id = ?4",
+            params![revision, at, retired, id],
+        )?;
+        tx.execute(
+            "INSERT INTO audit_log (at, actor_id, action, detail) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                at,
+                change.author,
+                format!("entry.{}", change.action.as_str()),
+                format!("{id} revision {number}: {}", change.message)
+            ],
+        )?;
+        let (retired, author): (bool, Option<String>) = tx.query_row(
+            "SELECT e.retired, u.email FROM entries e LEFT JOIN users u ON u.id = ?2 WHERE e.id = ?1",
+            params![id, change.author],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        tx.commit()?;
+        let created_at = time(&at)?;
+        Ok(ContributedEntry {
+            entry: Entry {
+                id: change.id.clone(),
+                meta: change.meta.clone(),
+                body_markdown: change.body_markdown.to_owned(),
+                origin: Origin::Contributed,
+                updated: Some(created_at),
+            },
+            retired,
+            revision: RevisionInfo {
+                id: u64::try_from(revision).map_err(corrupt)?,
+                number: u32::try_from(number).map_err(corrupt)?,
+                action: change.action,
+                author,
+                message: change.message.to_owned(),
+                created_at,
+            },
+        })
+    }
+
+    fn entry(&self, id: &EntryId) -> Result<Option<ContributedEntry>, StoreError> {
+        let id = id.to_string();
+        Ok(contributed(&self.conn(), "WHERE e.id = ?1", &[&id])?
+            .into_iter()
+            .next())
+    }
+
+    fn entries(&self) -> Result<Vec<ContributedEntry>, StoreError> {
+        contributed(&self.conn(), "", &[])
+    }
+
+    fn entries_changed_after(&self, revision: u64) -> Result<Vec<ContributedEntry>, StoreError> {
+        let revision = i64::try_from(revision).unwrap_or(i64::MAX);
+        contributed(&self.conn(), "WHERE e.current_revision > ?1", &[&revision])
+    }
+
+    fn revisions(&self, id: &EntryId) -> Result<Vec<RevisionInfo>, StoreError> {
+        let conn = self.conn();
+        let mut statement = conn.prepare(&format!(
+            "SELECT {REVISION_COLUMNS} FROM revisions r LEFT JOIN users u ON u.id = r.author_id \
+             WHERE r.entry_id = ?1 ORDER BY r.number"
+        ))?;
+        let rows = statement.query_map([id.to_string()], revision_from_row)?;
+        rows.map(|r| r?.info()).collect()
+    }
+
+    fn revision(&self, id: &EntryId, number: u32) -> Result<Option<Revision>, StoreError> {
+        let raw = self
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT {REVISION_COLUMNS} FROM revisions r LEFT JOIN users u ON u.id = r.author_id \
+                     WHERE r.entry_id = ?1 AND r.number = ?2"
+                ),
+                params![id.to_string(), number],
+                revision_from_row,
+            )
+            .optional()?;
+        raw.map(|r| r.revision()).transpose()
+    }
+}
+
+impl AccountStore for SqliteStore {
     fn add_user(
         &self,
         email: &str,
@@ -460,130 +594,6 @@ impl Store for SqliteStore {
         self.conn()
             .execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
         Ok(())
-    }
-
-    fn save_revision(&self, change: NewRevision<'_>) -> Result<ContributedEntry, StoreError> {
-        let id = change.id.to_string();
-        let front_matter = front_matter_toml(change.meta);
-        let at = now();
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let existing: Option<i64> = tx
-            .query_row(
-                "SELECT current_revision FROM entries WHERE id = ?1",
-                [&id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        match (change.action, existing) {
-            (RevisionAction::Create, Some(_)) => {
-                return Err(StoreError::Conflict(format!("the id {id} is taken")));
-            }
-            (RevisionAction::Create, None) => {
-                tx.execute(
-                    "INSERT INTO entries (id, jurisdiction, slug, current_revision, retired, created_at, updated_at) \
-                     VALUES (?1, ?2, ?3, 0, 0, ?4, ?4)",
-                    params![id, change.id.jurisdiction.as_str(), change.id.slug.as_str(), at],
-                )?;
-            }
-            (_, None) => return Err(StoreError::NotFound(format!("no contributed entry {id}"))),
-            (_, Some(_)) => {}
-        }
-        let number: i64 = tx.query_row(
-            "SELECT COALESCE(MAX(number), 0) + 1 FROM revisions WHERE entry_id = ?1",
-            [&id],
-            |r| r.get(0),
-        )?;
-        tx.execute(
-            "INSERT INTO revisions (entry_id, number, action, front_matter, body_markdown, author_id, message, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![id, number, change.action.as_str(), front_matter, change.body_markdown, change.author, change.message, at],
-        )?;
-        let revision = tx.last_insert_rowid();
-        let retired = match change.action {
-            RevisionAction::Retire => Some(true),
-            RevisionAction::Restore => Some(false),
-            _ => None,
-        };
-        tx.execute(
-            "UPDATE entries SET current_revision = ?1, updated_at = ?2, retired = COALESCE(?3, retired) WHERE id = ?4",
-            params![revision, at, retired, id],
-        )?;
-        tx.execute(
-            "INSERT INTO audit_log (at, actor_id, action, detail) VALUES (?1, ?2, ?3, ?4)",
-            params![
-                at,
-                change.author,
-                format!("entry.{}", change.action.as_str()),
-                format!("{id} revision {number}: {}", change.message)
-            ],
-        )?;
-        let (retired, author): (bool, Option<String>) = tx.query_row(
-            "SELECT e.retired, u.email FROM entries e LEFT JOIN users u ON u.id = ?2 WHERE e.id = ?1",
-            params![id, change.author],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        tx.commit()?;
-        let created_at = time(&at)?;
-        Ok(ContributedEntry {
-            entry: Entry {
-                id: change.id.clone(),
-                meta: change.meta.clone(),
-                body_markdown: change.body_markdown.to_owned(),
-                origin: Origin::Contributed,
-                updated: Some(created_at),
-            },
-            retired,
-            revision: RevisionInfo {
-                id: u64::try_from(revision).map_err(corrupt)?,
-                number: u32::try_from(number).map_err(corrupt)?,
-                action: change.action,
-                author,
-                message: change.message.to_owned(),
-                created_at,
-            },
-        })
-    }
-
-    fn entry(&self, id: &EntryId) -> Result<Option<ContributedEntry>, StoreError> {
-        let id = id.to_string();
-        Ok(contributed(&self.conn(), "WHERE e.id = ?1", &[&id])?
-            .into_iter()
-            .next())
-    }
-
-    fn entries(&self) -> Result<Vec<ContributedEntry>, StoreError> {
-        contributed(&self.conn(), "", &[])
-    }
-
-    fn entries_changed_after(&self, revision: u64) -> Result<Vec<ContributedEntry>, StoreError> {
-        let revision = i64::try_from(revision).unwrap_or(i64::MAX);
-        contributed(&self.conn(), "WHERE e.current_revision > ?1", &[&revision])
-    }
-
-    fn revisions(&self, id: &EntryId) -> Result<Vec<RevisionInfo>, StoreError> {
-        let conn = self.conn();
-        let mut statement = conn.prepare(&format!(
-            "SELECT {REVISION_COLUMNS} FROM revisions r LEFT JOIN users u ON u.id = r.author_id \
-             WHERE r.entry_id = ?1 ORDER BY r.number"
-        ))?;
-        let rows = statement.query_map([id.to_string()], revision_from_row)?;
-        rows.map(|r| r?.info()).collect()
-    }
-
-    fn revision(&self, id: &EntryId, number: u32) -> Result<Option<Revision>, StoreError> {
-        let raw = self
-            .conn()
-            .query_row(
-                &format!(
-                    "SELECT {REVISION_COLUMNS} FROM revisions r LEFT JOIN users u ON u.id = r.author_id \
-                     WHERE r.entry_id = ?1 AND r.number = ?2"
-                ),
-                params![id.to_string(), number],
-                revision_from_row,
-            )
-            .optional()?;
-        raw.map(|r| r.revision()).transpose()
     }
 
     fn audit(&self, actor: Option<UserId>, action: &str, detail: &str) -> Result<(), StoreError> {

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::error::{ApiError, AppError, PageError};
 use super::state::AppState;
-use crate::accounts::hash_token;
+use crate::accounts::SignedIn;
 use crate::store::User;
 
 /// The session cookie.
@@ -58,19 +58,8 @@ pub fn check_csrf(expected: &str, submitted: &str) -> Result<(), AppError> {
     }
 }
 
-/// A signed-in browser session.
-#[derive(Debug, Clone)]
-pub struct SessionInfo {
-    /// Who.
-    pub user: User,
-    /// The token every form must carry.
-    pub csrf_token: String,
-    /// The hash of the session cookie (to end the session).
-    pub token_hash: String,
-}
-
 /// The session, if the request has a live one.
-pub struct MaybeSession(pub Option<SessionInfo>);
+pub struct MaybeSession(pub Option<SignedIn>);
 
 impl FromRequestParts<AppState> for MaybeSession {
     type Rejection = PageError;
@@ -82,21 +71,15 @@ impl FromRequestParts<AppState> for MaybeSession {
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Ok(MaybeSession(None));
         };
-        let token_hash = hash_token(&token);
-        let lookup = token_hash.clone();
         let session = state
-            .with_catalog(move |catalog| Ok(catalog.store().session(&lookup)?))
+            .with_accounts(move |accounts| accounts.session(&token))
             .await?;
-        Ok(MaybeSession(session.map(|s| SessionInfo {
-            user: s.user,
-            csrf_token: s.csrf_token,
-            token_hash,
-        })))
+        Ok(MaybeSession(session))
     }
 }
 
 /// A page that needs a signed-in user: others are sent to the sign-in page.
-pub struct RequireSession(pub SessionInfo);
+pub struct RequireSession(pub SignedIn);
 
 /// Sends the browser to sign in, then back.
 pub struct SignInFirst(String);
@@ -150,13 +133,7 @@ impl FromRequestParts<AppState> for ApiUser {
             .to_owned();
         let action = format!("{} {}", parts.method, parts.uri.path());
         let user = state
-            .with_catalog(move |catalog| {
-                let user = catalog.store().user_by_token(&hash_token(&token))?;
-                if let Some(user) = &user {
-                    catalog.store().audit(Some(user.id), "token.use", &action)?;
-                }
-                Ok(user)
-            })
+            .with_accounts(move |accounts| accounts.user_by_token(&token, &action))
             .await?;
         user.map(ApiUser).ok_or_else(unauthorized)
     }

@@ -10,6 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
 
 use super::assets::Layout;
+use crate::accounts::AccountError;
 use crate::catalog::CatalogError;
 use crate::playbook::entry::FieldErrors;
 use crate::search::SearchError;
@@ -109,6 +110,15 @@ impl From<SearchError> for AppError {
     }
 }
 
+impl From<AccountError> for AppError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::Invalid(m) => AppError::BadRequest(m),
+            other => AppError::internal(other.to_string()),
+        }
+    }
+}
+
 impl From<CatalogError> for AppError {
     fn from(e: CatalogError) -> Self {
         match e {
@@ -116,6 +126,7 @@ impl From<CatalogError> for AppError {
             CatalogError::Conflict(m) => AppError::Conflict(m),
             CatalogError::NotFound(m) => AppError::NotFound(m),
             CatalogError::Invalid(fields) => AppError::Unprocessable(fields),
+            CatalogError::Search(e) => e.into(),
             other => AppError::internal(other.to_string()),
         }
     }

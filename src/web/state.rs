@@ -5,10 +5,12 @@ use std::sync::Arc;
 
 use tokio::sync::Semaphore;
 
+use crate::accounts::{AccountError, Accounts};
 use crate::catalog::{Catalog, CatalogError, StartError, StartOutcome};
 use crate::config::Config;
 use crate::playbook::Problem;
 use crate::search::{OpenOutcome, SearchRequest, SearchResults};
+use crate::store::{StoreError, Stores};
 
 use super::error::AppError;
 use super::rate_limit::RateLimiter;
@@ -22,6 +24,9 @@ pub enum StartupError {
     /// The store or index could not be opened.
     #[error(transparent)]
     Catalog(#[from] CatalogError),
+    /// The store could not be opened.
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 impl From<StartError> for StartupError {
@@ -45,8 +50,10 @@ const SEARCH_SLOTS_PER_CORE: usize = 3;
 pub struct Shared {
     /// The configuration.
     pub config: Config,
-    /// Curated and contributed entries, their store and index.
+    /// Curated and contributed entries, their store and index: every entry read and write.
     pub catalog: Catalog,
+    /// Accounts, sessions and API tokens.
+    pub accounts: Accounts,
     /// Sign-in attempts per client.
     pub login_limiter: RateLimiter,
     /// Searches running at once (`SEARCH_SLOTS_PER_CORE` per core); the rest wait their turn
@@ -69,8 +76,10 @@ impl AppState {
     /// Opens the catalog (reading the playbook in full unless its folder is unchanged since
     /// the last full load), the store and the index (building it if needed).
     pub fn load(config: Config) -> Result<AppState, StartupError> {
-        let (catalog, outcome) = Catalog::start(&config.playbook_dir, &config.data_dir)?;
-        let entries = catalog.index().num_entries();
+        let stores = Stores::open_sqlite(&config.data_dir)?;
+        let (catalog, outcome) =
+            Catalog::start(&config.playbook_dir, &config.data_dir, stores.entries)?;
+        let entries = catalog.num_entries();
         match outcome {
             StartOutcome::Fast => tracing::info!(
                 entries,
@@ -88,6 +97,7 @@ impl AppState {
         Ok(AppState(Arc::new(Shared {
             config,
             catalog,
+            accounts: Accounts::new(stores.accounts),
             login_limiter,
             search_slots: Arc::new(Semaphore::new(SEARCH_SLOTS_PER_CORE * cores)),
         })))
@@ -103,7 +113,7 @@ impl AppState {
         // The slot is held by the search itself, so a client leaving early frees it only
         // when the search is done.
         tokio::task::spawn_blocking(move || {
-            let results = state.catalog.index().search(&request);
+            let results = state.catalog.search(&request);
             drop(slot);
             results
         })
@@ -112,19 +122,31 @@ impl AppState {
         .map_err(AppError::from)
     }
 
+    /// Runs accounts work (the store, password hashing) on a blocking thread.
+    pub async fn with_accounts<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Accounts) -> Result<T, AccountError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let accounts = self.accounts.clone();
+        tokio::task::spawn_blocking(move || work(&accounts))
+            .await
+            .map_err(|e| AppError::internal(format!("accounts task failed: {e}")))?
+            .map_err(AppError::from)
+    }
+
     /// Runs catalog work (store and index I/O) on a blocking thread.
     pub async fn with_catalog<T: Send + 'static>(
         &self,
         work: impl FnOnce(&Catalog) -> Result<T, CatalogError> + Send + 'static,
     ) -> Result<T, AppError> {
         let state = self.clone();
-        let before = self.catalog.index().generation();
+        let before = self.catalog.index_generation();
         let done = tokio::task::spawn_blocking(move || work(&state.catalog))
             .await
             .map_err(|e| AppError::internal(format!("catalog task failed: {e}")))?
             .map_err(AppError::from);
         // A write made new segments: read their tables now rather than in the next search.
-        if self.catalog.index().generation() != before {
+        if self.catalog.index_generation() != before {
             self.warm_index_in_background();
         }
         done
@@ -135,7 +157,7 @@ impl AppState {
     pub fn warm_index_in_background(&self) {
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
-            if let Err(e) = state.catalog.index().warm() {
+            if let Err(e) = state.catalog.warm_index() {
                 tracing::warn!(error = %e, "could not read the search tables ahead");
             }
         });

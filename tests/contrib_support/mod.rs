@@ -15,10 +15,10 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use city_playbook::accounts::{hash_password, hash_token, new_api_token, random_hex};
+use city_playbook::accounts::secrets::{hash_password, hash_token, new_api_token, random_hex};
 use city_playbook::config::Config;
 use city_playbook::playbook::{Jurisdiction, Level, Slug, load_playbook};
-use city_playbook::store::{Role, SqliteStore, Store, UserId};
+use city_playbook::store::{AccountStore, EntryStore, Role, SqliteStore, UserId};
 use http_body_util::BodyExt;
 use scraper::{Html, Selector};
 use serde_json::{Value, json};
@@ -131,13 +131,16 @@ impl DataDir {
             .sync_curated_jurisdictions(&curated)
             .expect("curated jurisdictions");
         store
-            .add_jurisdiction(&Jurisdiction {
-                slug: slug(CITY_B),
-                name: "Riverton".into(),
-                state: Some("OR".into()),
-                level: Level::City,
-                body_markdown: String::new(),
-            })
+            .add_jurisdiction(
+                &Jurisdiction {
+                    slug: slug(CITY_B),
+                    name: "Riverton".into(),
+                    state: Some("OR".into()),
+                    level: Level::City,
+                    body_markdown: String::new(),
+                },
+                None,
+            )
             .expect("city B is added");
         DataDir { dir, store }
     }

@@ -6,11 +6,12 @@ use axum::extract::{Path, RawQuery, State};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::catalog::EntryView;
 use crate::playbook::markdown::render_html;
 use crate::playbook::{Entry, EntryMeta, Kind, Origin, Status};
 use crate::search::{Hit, JurisdictionRef};
 use crate::web::error::{ApiError, AppError};
-use crate::web::pages::entry::find_entry;
+use crate::web::pages::entry::parse_id;
 use crate::web::params::SearchParams;
 use crate::web::state::AppState;
 
@@ -45,23 +46,18 @@ pub async fn entry(
 ) -> Result<Json<EntryJson>, ApiError> {
     let Path((jurisdiction, slug)) =
         path.map_err(|_| AppError::NotFound("There is no entry at this address.".into()))?;
-    let found = find_entry(&state, &jurisdiction, &slug, None).await?;
-    Ok(Json(entry_json_of(&state, &found.entry, found.retired)?))
+    let id = parse_id(&jurisdiction, &slug)?;
+    let found = state
+        .with_catalog(move |catalog| catalog.entry_for(None, &id))
+        .await?;
+    Ok(Json(entry_json_of(&found)))
 }
 
-/// The JSON of an entry, with its jurisdiction looked up.
-pub fn entry_json_of(
-    state: &AppState,
-    entry: &Entry,
-    retired: bool,
-) -> Result<EntryJson, AppError> {
-    let jurisdiction = state
-        .catalog
-        .jurisdiction(entry.jurisdiction().as_str())?
-        .ok_or_else(|| AppError::internal(format!("entry {} has no jurisdiction", entry.id)))?;
-    let mut json = entry_json(entry, JurisdictionRef::from(&jurisdiction));
-    json.retired = retired;
-    Ok(json)
+/// The JSON of an entry as readers see it.
+pub fn entry_json_of(view: &EntryView) -> EntryJson {
+    let mut json = entry_json(&view.entry, JurisdictionRef::from(&view.jurisdiction));
+    json.retired = view.retired;
+    json
 }
 
 /// The JSON of an entry.

@@ -31,12 +31,12 @@ pub async fn suggest(
     // microseconds: given here, as a hop to the blocking pool would cost more than the work
     // (measured at 16 connections: 10 to 45% more requests per second). Building the tables
     // (after start-up or a write) takes milliseconds, so that runs off the async threads.
-    let suggestions = match state.catalog.index().suggest_if_ready(&query) {
+    let suggestions = match state.catalog.suggest_if_ready(&query) {
         Some(ready) => ready?,
         None => {
             let typed = query.clone();
             let task_state = state.clone();
-            tokio::task::spawn_blocking(move || task_state.catalog.index().suggest(&typed))
+            tokio::task::spawn_blocking(move || task_state.catalog.suggest(&typed))
                 .await
                 .map_err(|e| AppError::internal(e.to_string()))??
         }

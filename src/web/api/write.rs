@@ -51,7 +51,7 @@ pub async fn create(
     let saved = state
         .with_catalog(move |catalog| catalog.create(&user, &input, &message))
         .await?;
-    let json = entry_json_of(&state, &saved.entry, saved.retired)?;
+    let json = entry_json_of(&saved);
     let location = format!("/api{}", saved.entry.id.url_path());
     Ok((
         StatusCode::CREATED,
@@ -73,7 +73,7 @@ pub async fn update(
     let saved = state
         .with_catalog(move |catalog| catalog.update(&user, &id, &input, &message))
         .await?;
-    Ok(Json(entry_json_of(&state, &saved.entry, saved.retired)?))
+    Ok(Json(entry_json_of(&saved)))
 }
 
 /// `DELETE /api/entries/{jurisdiction}/{slug}`: retires the entry (its history is kept).
@@ -88,7 +88,7 @@ pub async fn retire(
             catalog.set_retired(&user, &id, true, "retired through the API")
         })
         .await?;
-    Ok(Json(entry_json_of(&state, &saved.entry, saved.retired)?))
+    Ok(Json(entry_json_of(&saved)))
 }
 
 /// An entry's revisions.
@@ -107,14 +107,11 @@ pub async fn revisions(
 ) -> Result<Json<RevisionList>, ApiError> {
     let id = parse_id(&jurisdiction, &slug)?;
     let lookup = id.clone();
-    let (found, revisions) = state
-        .with_catalog(move |catalog| Ok((catalog.entry(&lookup)?, catalog.revisions(&lookup)?)))
+    let (_, revisions) = state
+        .with_catalog(move |catalog| catalog.revisions_for(None, &lookup))
         .await?;
-    match found {
-        Some(entry) if !entry.retired => Ok(Json(RevisionList {
-            id: id.to_string(),
-            revisions,
-        })),
-        _ => Err(AppError::NotFound("There is no entry at this address.".into()).into()),
-    }
+    Ok(Json(RevisionList {
+        id: id.to_string(),
+        revisions,
+    }))
 }

@@ -5,19 +5,16 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
-use chrono::Utc;
 use serde::Deserialize;
 
 use super::render;
-use crate::accounts::{
-    check_new_password, dummy_hash, hash_password, hash_token, new_api_token, random_hex,
-    verify_password,
-};
+use crate::accounts::SignedIn;
+use crate::accounts::secrets::random_hex;
 use crate::store::{TokenInfo, User};
 use crate::web::assets::Layout;
 use crate::web::auth::{
-    ClientIp, LOGIN_CSRF_COOKIE, MaybeSession, RequireSession, SESSION_COOKIE, SessionInfo,
-    check_csrf, cookie, set_cookie,
+    ClientIp, LOGIN_CSRF_COOKIE, MaybeSession, RequireSession, SESSION_COOKIE, check_csrf, cookie,
+    set_cookie,
 };
 use crate::web::error::{AppError, PageError};
 use crate::web::form::{FormData, safe_next};
@@ -100,25 +97,11 @@ pub async fn login(
     }
     let email = form.get("email").trim().to_owned();
     let password = form.get("password").to_owned();
-    let lookup = email.clone();
+    let (lookup, from) = (email.clone(), client.to_string());
     let user = state
-        .with_catalog(move |catalog| Ok(catalog.store().user_by_email(&lookup)?))
+        .with_accounts(move |accounts| accounts.sign_in(&lookup, &password, &from))
         .await?;
-    // Verify against a dummy hash for unknown emails, so both failures look and take the same.
-    let hash = user
-        .as_ref()
-        .map_or(dummy_hash(), |u| u.password_hash.as_str())
-        .to_owned();
-    let verified = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
-        .await
-        .map_err(|e| AppError::internal(e.to_string()))?;
-    let Some(user) = user.filter(|_| verified) else {
-        let detail = format!("{email} from {client}");
-        state
-            .with_catalog(move |catalog| {
-                Ok(catalog.store().audit(None, "signin.failure", &detail)?)
-            })
-            .await?;
+    let Some(user) = user else {
         return login_page(
             StatusCode::UNAUTHORIZED,
             form.get("next"),
@@ -153,24 +136,10 @@ async fn start_session(
     user: &User,
     client: &str,
 ) -> Result<axum::http::HeaderValue, AppError> {
-    let token = random_hex(32).map_err(|e| AppError::internal(e.to_string()))?;
-    let csrf = random_hex(32).map_err(|e| AppError::internal(e.to_string()))?;
     let hours = state.config.session_hours.max(1);
-    let expires = Utc::now() + chrono::Duration::hours(hours);
-    let (token_hash, user_id, detail) = (
-        hash_token(&token),
-        user.id,
-        format!("{} from {client}", user.email),
-    );
-    state
-        .with_catalog(move |catalog| {
-            catalog
-                .store()
-                .add_session(&token_hash, user_id, &csrf, expires)?;
-            Ok(catalog
-                .store()
-                .audit(Some(user_id), "signin.success", &detail)?)
-        })
+    let (user, client) = (user.clone(), client.to_owned());
+    let token = state
+        .with_accounts(move |accounts| accounts.start_session(&user, hours, &client))
         .await?;
     Ok(set_cookie(
         SESSION_COOKIE,
@@ -191,9 +160,8 @@ pub async fn logout(
             &session.csrf_token,
             FormData::parse(&body).get("csrf_token"),
         )?;
-        let token_hash = session.token_hash.clone();
         state
-            .with_catalog(move |catalog| Ok(catalog.store().remove_session(&token_hash)?))
+            .with_accounts(move |accounts| accounts.end_session(&session))
             .await?;
     }
     let clear = set_cookie(SESSION_COOKIE, "", 0, state.config.cookies_secure());
@@ -243,7 +211,7 @@ impl From<TokenInfo> for TokenRow {
 
 async fn account_page(
     state: &AppState,
-    session: &SessionInfo,
+    session: &SignedIn,
     status: StatusCode,
     notice: Option<String>,
     new_token: Option<String>,
@@ -252,11 +220,12 @@ async fn account_page(
     let user = session.user.clone();
     let user_id = user.id;
     let tokens = state
-        .with_catalog(move |catalog| Ok(catalog.store().tokens(user_id)?))
+        .with_accounts(move |accounts| accounts.tokens(user_id))
         .await?;
+    let slug = user.jurisdiction.clone();
     let jurisdiction = state
-        .catalog
-        .jurisdiction(user.jurisdiction.as_str())?
+        .with_catalog(move |catalog| catalog.jurisdiction(slug.as_str()))
+        .await?
         .map_or_else(|| user.jurisdiction.to_string(), |j| j.display_name());
     let page = AccountPage {
         layout: Layout::new("Your account"),
@@ -292,40 +261,25 @@ pub async fn change_password(
     let form = FormData::parse(&body);
     check_csrf(&session.csrf_token, form.get("csrf_token"))?;
     let (current, new, confirm) = (
-        form.get("current_password"),
-        form.get("new_password"),
-        form.get("confirm_password"),
+        form.get("current_password").to_owned(),
+        form.get("new_password").to_owned(),
+        form.get("confirm_password").to_owned(),
     );
-    let problem = if !verify_password(&session.user.password_hash, current) {
-        Some("Your current password is not right.".to_owned())
-    } else if new != confirm {
-        Some("The new password and its confirmation differ.".to_owned())
-    } else {
-        check_new_password(new)
-            .err()
-            .map(|m| format!("Choose a better password: {m}."))
-    };
-    if let Some(problem) = problem {
+    let user = session.user.clone();
+    let changed = state
+        .with_accounts(move |accounts| accounts.change_password(&user, &current, &new, &confirm))
+        .await?;
+    if let Err(refusal) = changed {
         return account_page(
             &state,
             &session,
             StatusCode::UNPROCESSABLE_ENTITY,
             None,
             None,
-            Some(problem),
+            Some(refusal.message()),
         )
         .await;
     }
-    let hash = hash_password(new).map_err(|e| AppError::internal(e.to_string()))?;
-    let user_id = session.user.id;
-    state
-        .with_catalog(move |catalog| {
-            catalog.store().set_password(user_id, &hash, false)?;
-            Ok(catalog
-                .store()
-                .audit(Some(user_id), "password.change", "")?)
-        })
-        .await?;
     // Changing the password ends every session, this one too: start a fresh one.
     let mut user = session.user.clone();
     user.must_change_password = false;
@@ -341,21 +295,10 @@ pub async fn create_token(
 ) -> Result<Response, PageError> {
     let form = FormData::parse(&body);
     check_csrf(&session.csrf_token, form.get("csrf_token"))?;
-    let label: String = form.get("label").trim().chars().take(80).collect();
-    let label = if label.is_empty() {
-        "API token".to_owned()
-    } else {
-        label
-    };
-    let (token, prefix, hash) = new_api_token().map_err(|e| AppError::internal(e.to_string()))?;
+    let label = form.get("label").to_owned();
     let user_id = session.user.id;
-    state
-        .with_catalog(move |catalog| {
-            catalog.store().add_token(user_id, &label, &prefix, &hash)?;
-            Ok(catalog
-                .store()
-                .audit(Some(user_id), "token.create", &prefix)?)
-        })
+    let token = state
+        .with_accounts(move |accounts| accounts.create_token(user_id, &label))
         .await?;
     let notice =
         Some("Your new API token is below. Copy it now: it will not be shown again.".to_owned());
@@ -375,17 +318,7 @@ pub async fn revoke_token(
     )?;
     let user_id = session.user.id;
     state
-        .with_catalog(move |catalog| {
-            if catalog
-                .store()
-                .revoke_token(Some(user_id), &id.to_string())?
-            {
-                catalog
-                    .store()
-                    .audit(Some(user_id), "token.revoke", &id.to_string())?;
-            }
-            Ok(())
-        })
+        .with_accounts(move |accounts| accounts.revoke_token(Some(user_id), &id.to_string()))
         .await?;
     Ok(Redirect::to("/account").into_response())
 }

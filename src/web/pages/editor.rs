@@ -13,12 +13,14 @@ use serde_json::Value;
 
 use super::entry::parse_id;
 use super::render;
+use crate::accounts::SignedIn;
+use crate::catalog::EntryView;
 use crate::playbook::entry::{EntryInput, FieldErrors, SourceFields};
 use crate::playbook::markdown::render_html;
 use crate::playbook::{EntryId, Kind, Status};
 use crate::store::Role;
 use crate::web::assets::Layout;
-use crate::web::auth::{RequireSession, SessionInfo, check_csrf};
+use crate::web::auth::{RequireSession, check_csrf};
 use crate::web::error::{AppError, PageError};
 use crate::web::form::FormData;
 use crate::web::state::AppState;
@@ -84,7 +86,7 @@ struct FormState {
     preview_html: Option<String>,
 }
 
-fn editor_page(session: &SessionInfo, target: &Target, form: FormState) -> EditorPage {
+fn editor_page(session: &SignedIn, target: &Target, form: FormState) -> EditorPage {
     let input = form.input;
     let mut source_inputs: Vec<SourceFields> = input
         .fields
@@ -239,30 +241,15 @@ pub async fn create(
 /// Loads the contributed entry `id` for editing by `session`'s user.
 async fn editable(
     state: &AppState,
-    session: &SessionInfo,
+    session: &SignedIn,
     jurisdiction: &str,
     slug: &str,
-) -> Result<(EntryId, crate::catalog::CatalogEntry), PageError> {
+) -> Result<(EntryId, EntryView), PageError> {
     let id = parse_id(jurisdiction, slug)?;
-    let lookup = id.clone();
+    let (user, lookup) = (session.user.clone(), id.clone());
     let found = state
-        .with_catalog(move |catalog| catalog.entry(&lookup))
-        .await?
-        .ok_or_else(|| AppError::NotFound("There is no entry at this address.".into()))?;
-    if found.revision.is_none() {
-        return Err(AppError::Forbidden(
-            "Curated entries are read-only here: they change through the playbook repository."
-                .into(),
-        )
-        .into());
-    }
-    if !session.user.may_edit(&id.jurisdiction) {
-        return Err(AppError::Forbidden(format!(
-            "You may only edit entries of {}.",
-            session.user.jurisdiction
-        ))
-        .into());
-    }
+        .with_catalog(move |catalog| catalog.editable(&user, &lookup))
+        .await?;
     Ok((id, found))
 }
 
@@ -314,7 +301,7 @@ fn change_message(form: &FormData) -> String {
 
 async fn submit(
     state: AppState,
-    session: SessionInfo,
+    session: SignedIn,
     target: Target,
     body: Bytes,
 ) -> Result<Response, PageError> {
@@ -393,7 +380,7 @@ async fn submit(
 
 async fn set_retired(
     state: AppState,
-    session: SessionInfo,
+    session: SignedIn,
     jurisdiction: String,
     slug: String,
     body: Bytes,

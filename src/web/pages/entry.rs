@@ -6,10 +6,8 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 
 use super::{Link, render, topic_label};
-use crate::catalog::CatalogEntry;
 use crate::playbook::markdown::{has_task_list, render_html};
 use crate::playbook::{EntryId, EntryMeta, Kind, Origin, Slug, Status};
-use crate::store::User;
 use crate::web::assets::Layout;
 use crate::web::auth::MaybeSession;
 use crate::web::error::{AppError, PageError};
@@ -52,23 +50,6 @@ pub fn parse_id(jurisdiction: &str, slug: &str) -> Result<EntryId, AppError> {
     ))
 }
 
-/// An entry readers may see: retired entries only for those who may edit them.
-pub async fn find_entry(
-    state: &AppState,
-    jurisdiction: &str,
-    slug: &str,
-    viewer: Option<&User>,
-) -> Result<CatalogEntry, AppError> {
-    let id = parse_id(jurisdiction, slug)?;
-    let lookup = id.clone();
-    let found = state
-        .with_catalog(move |catalog| catalog.entry(&lookup))
-        .await?
-        .ok_or_else(not_found)?;
-    let may_see = !found.retired || viewer.is_some_and(|u| u.may_edit(&id.jurisdiction));
-    if may_see { Ok(found) } else { Err(not_found()) }
-}
-
 /// `GET /entries/{jurisdiction}/{slug}`
 pub async fn entry(
     State(state): State<AppState>,
@@ -76,63 +57,40 @@ pub async fn entry(
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
     let Path((jurisdiction, slug)) = path?;
-    let viewer = session.as_ref().map(|s| &s.user);
-    let found = find_entry(&state, &jurisdiction, &slug, viewer).await?;
-    let entry = &found.entry;
-    let meta = &entry.meta;
-    let jurisdiction_link = state
-        .catalog
-        .jurisdiction(entry.jurisdiction().as_str())?
-        .map_or_else(
-            || {
-                Link::new(
-                    format!("/jurisdictions/{}", entry.jurisdiction()),
-                    entry.jurisdiction().to_string(),
-                )
-            },
-            |j| Link::new(format!("/jurisdictions/{}", j.slug), j.display_name()),
-        );
-    let related_ids = meta.related().to_vec();
-    let this_id = entry.id.clone();
-    let related = state
+    let id = parse_id(&jurisdiction, &slug)?;
+    let viewer = session.map(|s| s.user);
+    let reader = viewer.clone();
+    let (found, related, may_edit) = state
         .with_catalog(move |catalog| {
-            // The entry's own list first, then entries found alike by their content.
-            let mut links = Vec::new();
-            for id in &related_ids {
-                if let Some(r) = catalog.entry(id)?.filter(|r| !r.retired) {
-                    links.push(Link::new(
-                        r.entry.id.url_path(),
-                        r.entry.meta.title().to_owned(),
-                    ));
-                }
-            }
-            for alike in catalog.index().related(&this_id, RELATED_BY_CONTENT)? {
-                if links.len() >= RELATED_BY_CONTENT.max(related_ids.len()) {
-                    break;
-                }
-                if !links.iter().any(|l| l.href == alike.url) {
-                    links.push(Link::new(alike.url, alike.title));
-                }
-            }
-            Ok(links)
+            let found = catalog.entry_for(reader.as_ref(), &id)?;
+            let related = catalog.related_links(&found, RELATED_BY_CONTENT)?;
+            let may_edit = reader.as_ref().is_some_and(|u| catalog.may_edit(u, &id));
+            Ok((found, related, may_edit))
         })
         .await?;
-    let may_edit = viewer.is_some_and(|u| state.catalog.may_edit(u, &entry.id));
+    let entry = &found.entry;
+    let meta = &entry.meta;
     let page = EntryPage {
         layout: Layout::new(meta.title().to_owned()),
         meta: meta.clone(),
         kind: Link::new(format!("/kinds/{}", meta.kind()), meta.kind().label()),
         status: meta.status().map(Status::label),
-        is_template: meta.status() == Some(Status::Template),
+        is_template: meta.is_template(),
         is_checklist: meta.kind() == Kind::Checklist || has_task_list(&entry.body_markdown),
         topics: meta
             .topics()
             .iter()
             .map(|t| Link::new(format!("/topics/{t}"), topic_label(t.as_str())))
             .collect(),
-        jurisdiction: jurisdiction_link,
+        jurisdiction: Link::new(
+            format!("/jurisdictions/{}", found.jurisdiction.slug),
+            found.jurisdiction.display_name(),
+        ),
         body_html: render_html(&entry.body_markdown),
-        related,
+        related: related
+            .into_iter()
+            .map(|r| Link::new(r.id.url_path(), r.title))
+            .collect(),
         permalink: format!("{}{}", state.config.public_url(), entry.id.url_path()),
         origin: match entry.origin {
             Origin::Curated => "Curated: maintained in the playbook repository",

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 use similar::{ChangeTag, TextDiff};
 
-use super::entry::{find_entry, parse_id};
+use super::entry::parse_id;
 use super::render;
 use crate::playbook::markdown::render_html;
 use crate::playbook::write::entry_file;
@@ -51,17 +51,11 @@ pub async fn history(
     MaybeSession(session): MaybeSession,
     Path((jurisdiction, slug)): Path<(String, String)>,
 ) -> Result<Html<String>, PageError> {
-    let found = find_entry(
-        &state,
-        &jurisdiction,
-        &slug,
-        session.as_ref().map(|s| &s.user),
-    )
-    .await?;
-    let id = found.entry.id.clone();
+    let id = parse_id(&jurisdiction, &slug)?;
     let base = id.url_path();
-    let revisions = state
-        .with_catalog(move |catalog| catalog.revisions(&id))
+    let viewer = session.map(|s| s.user);
+    let (found, revisions) = state
+        .with_catalog(move |catalog| catalog.revisions_for(viewer.as_ref(), &id))
         .await?;
     render(&HistoryPage {
         layout: Layout::new(format!("History: {}", found.entry.meta.title())),
@@ -103,26 +97,11 @@ pub async fn revision(
 ) -> Result<Html<String>, PageError> {
     let not_found = || AppError::NotFound("There is no such revision.".into());
     let number: u32 = number.parse().map_err(|_| not_found())?;
-    find_entry(
-        &state,
-        &jurisdiction,
-        &slug,
-        session.as_ref().map(|s| &s.user),
-    )
-    .await?;
     let id = parse_id(&jurisdiction, &slug)?;
-    let lookup = id.clone();
+    let (lookup, viewer) = (id.clone(), session.map(|s| s.user));
     let (current, previous) = state
-        .with_catalog(move |catalog| {
-            let current = catalog.revision(&lookup, number)?;
-            let previous = match number {
-                0 | 1 => None,
-                n => catalog.revision(&lookup, n - 1)?,
-            };
-            Ok((current, previous))
-        })
+        .with_catalog(move |catalog| catalog.revision_for(viewer.as_ref(), &lookup, number))
         .await?;
-    let current = current.ok_or_else(not_found)?;
     let file = |r: &crate::store::Revision| entry_file(&r.entry.meta, &r.entry.body_markdown);
     let new_text = file(&current);
     let old_text = previous.as_ref().map(file).unwrap_or_default();

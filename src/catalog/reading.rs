@@ -1,0 +1,174 @@
+//! Reading entries, and the rules of who may read and edit what: the one place the browser
+//! and the API ask, so they cannot disagree. A retired entry is seen only by those who may
+//! edit it; to anyone else it is not there.
+
+use super::{Catalog, CatalogError};
+use crate::playbook::{Entry, EntryId, Jurisdiction};
+use crate::store::{ContributedEntry, Revision, RevisionInfo, User};
+
+/// An entry as readers see it, wherever it comes from, with its jurisdiction.
+#[derive(Debug, Clone)]
+pub struct EntryView {
+    /// The entry.
+    pub entry: Entry,
+    /// Its jurisdiction.
+    pub jurisdiction: Jurisdiction,
+    /// Whether it is retired (contributed entries only).
+    pub retired: bool,
+    /// Its current revision (contributed entries only).
+    pub revision: Option<RevisionInfo>,
+}
+
+/// An entry one entry's page points to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelatedLink {
+    /// Its id.
+    pub id: EntryId,
+    /// Its title.
+    pub title: String,
+}
+
+fn no_entry() -> CatalogError {
+    CatalogError::NotFound("There is no entry at this address.".into())
+}
+
+impl Catalog {
+    /// An entry by id, retired or not, as the store or its file has it: for the command
+    /// line. Readers go through `entry_for`.
+    pub fn entry(&self, id: &EntryId) -> Result<Option<EntryView>, CatalogError> {
+        let curated = self.curated.read_entry(id).map_err(|problems| {
+            for problem in &problems {
+                tracing::error!(%id, %problem, "a curated entry's file no longer reads");
+            }
+            CatalogError::CuratedUnreadable {
+                id: id.clone(),
+                problem: problems
+                    .first()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+            }
+        })?;
+        let found = match curated {
+            Some(entry) => Some((entry, false, None)),
+            None => self
+                .store
+                .entry(id)?
+                .map(|c| (c.entry, c.retired, Some(c.revision))),
+        };
+        let Some((entry, retired, revision)) = found else {
+            return Ok(None);
+        };
+        let jurisdiction = self
+            .jurisdiction(entry.jurisdiction().as_str())?
+            .ok_or_else(|| CatalogError::NotFound(format!("entry {id} has no jurisdiction")))?;
+        Ok(Some(EntryView {
+            entry,
+            jurisdiction,
+            retired,
+            revision,
+        }))
+    }
+
+    /// The entry `viewer` (None: an anonymous reader) may read; not found when there is
+    /// none, or it is retired and the viewer may not edit it.
+    pub fn entry_for(
+        &self,
+        viewer: Option<&User>,
+        id: &EntryId,
+    ) -> Result<EntryView, CatalogError> {
+        let found = self.entry(id)?.ok_or_else(no_entry)?;
+        let may_see = !found.retired || viewer.is_some_and(|u| u.may_edit(&id.jurisdiction));
+        if may_see { Ok(found) } else { Err(no_entry()) }
+    }
+
+    /// Whether `user` may edit the entry `id` (contributed, of their jurisdiction or admin).
+    pub fn may_edit(&self, user: &User, id: &EntryId) -> bool {
+        !self.is_curated(id) && user.may_edit(&id.jurisdiction)
+    }
+
+    /// The contributed entry `id`, if `user` may change it; why not otherwise.
+    pub fn editable(&self, user: &User, id: &EntryId) -> Result<EntryView, CatalogError> {
+        if self.is_curated(id) {
+            return Err(CatalogError::Forbidden(
+                "Curated entries are read-only here: they change through the playbook repository."
+                    .into(),
+            ));
+        }
+        let found = self.entry(id)?.ok_or_else(no_entry)?;
+        if !user.may_edit(&id.jurisdiction) {
+            return Err(CatalogError::Forbidden(format!(
+                "You may only edit entries of {}.",
+                user.jurisdiction
+            )));
+        }
+        Ok(found)
+    }
+
+    /// The entries an entry's page lists as related: its own list first (live entries only),
+    /// then entries alike in content, up to `by_content` in all (more when its own list is
+    /// longer).
+    pub fn related_links(
+        &self,
+        view: &EntryView,
+        by_content: usize,
+    ) -> Result<Vec<RelatedLink>, CatalogError> {
+        let own = view.entry.meta.related();
+        let mut links = Vec::new();
+        for id in own {
+            if let Some(related) = self.entry(id)?.filter(|r| !r.retired) {
+                links.push(RelatedLink {
+                    id: related.entry.id,
+                    title: related.entry.meta.title().to_owned(),
+                });
+            }
+        }
+        for alike in self.index.related(&view.entry.id, by_content)? {
+            if links.len() >= by_content.max(own.len()) {
+                break;
+            }
+            let Ok(id) = EntryId::parse(&alike.id) else {
+                continue;
+            };
+            if !links.iter().any(|l| l.id == id) {
+                links.push(RelatedLink {
+                    id,
+                    title: alike.title,
+                });
+            }
+        }
+        Ok(links)
+    }
+
+    /// The entry `viewer` may read, with its revisions oldest first (none for curated ones).
+    pub fn revisions_for(
+        &self,
+        viewer: Option<&User>,
+        id: &EntryId,
+    ) -> Result<(EntryView, Vec<RevisionInfo>), CatalogError> {
+        let found = self.entry_for(viewer, id)?;
+        let revisions = self.store.revisions(id)?;
+        Ok((found, revisions))
+    }
+
+    /// Revision `number` of an entry `viewer` may read, with the revision before it.
+    pub fn revision_for(
+        &self,
+        viewer: Option<&User>,
+        id: &EntryId,
+        number: u32,
+    ) -> Result<(Revision, Option<Revision>), CatalogError> {
+        self.entry_for(viewer, id)?;
+        let no_revision = || CatalogError::NotFound("There is no such revision.".into());
+        let current = self.store.revision(id, number)?.ok_or_else(no_revision)?;
+        let previous = match number {
+            0 | 1 => None,
+            n => self.store.revision(id, n - 1)?,
+        };
+        Ok((current, previous))
+    }
+
+    /// Every contributed entry, retired ones included (for export).
+    pub fn contributed_entries(&self) -> Result<Vec<ContributedEntry>, CatalogError> {
+        Ok(self.store.entries()?)
+    }
+}

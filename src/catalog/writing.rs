@@ -1,0 +1,156 @@
+//! Writing contributed entries: every entry rule checked (those needing the rest of the
+//! playbook here), the writer's rights checked, then the store first (durably) and the index
+//! after.
+
+use super::{Catalog, CatalogError, EntryView};
+use crate::playbook::EntryId;
+use crate::playbook::entry::{EntryInput, FieldProblems, ValidEntry};
+use crate::store::{NewRevision, RevisionAction, Role, User};
+
+impl Catalog {
+    /// Checks input by every entry rule, including that related ids name live entries and
+    /// not `id` itself (the entry being saved, when it exists).
+    fn validate(
+        &self,
+        input: &EntryInput,
+        id: Option<&EntryId>,
+    ) -> Result<ValidEntry, CatalogError> {
+        let valid = input
+            .parse()
+            .map_err(|problems| CatalogError::Invalid(problems.into()))?;
+        let mut lookup_failed = None;
+        let problems: FieldProblems = valid.meta.check_related(id, |related| {
+            self.is_curated(related)
+                || match self.store.entry(related) {
+                    Ok(found) => found.is_some_and(|e| !e.retired),
+                    Err(e) => {
+                        lookup_failed = Some(e);
+                        true
+                    }
+                }
+        });
+        if let Some(e) = lookup_failed {
+            return Err(e.into());
+        }
+        if problems.is_empty() {
+            Ok(valid)
+        } else {
+            Err(CatalogError::Invalid(problems.into()))
+        }
+    }
+
+    /// Creates a contributed entry in the user's jurisdiction (admins may name another).
+    pub fn create(
+        &self,
+        user: &User,
+        input: &EntryInput,
+        message: &str,
+    ) -> Result<EntryView, CatalogError> {
+        if let Some(named) = &input.jurisdiction
+            && named.slug() != user.jurisdiction.as_str()
+            && user.role != Role::Admin
+        {
+            return Err(CatalogError::Forbidden(format!(
+                "you may only add entries for {}",
+                user.jurisdiction
+            )));
+        }
+        let valid = self.validate(input, None)?;
+        let jurisdiction = valid
+            .jurisdiction
+            .clone()
+            .unwrap_or_else(|| user.jurisdiction.clone());
+        if self.jurisdiction(jurisdiction.as_str())?.is_none() {
+            return Err(CatalogError::NotFound(format!(
+                "no jurisdiction `{jurisdiction}`"
+            )));
+        }
+        let id = EntryId::new(jurisdiction, valid.slug.clone());
+        if self.is_curated(&id) {
+            return Err(CatalogError::Conflict(format!(
+                "the id {id} is taken by a curated entry"
+            )));
+        }
+        self.write(user, &id, RevisionAction::Create, &valid, message)
+    }
+
+    /// Saves a new revision of a contributed entry.
+    pub fn update(
+        &self,
+        user: &User,
+        id: &EntryId,
+        input: &EntryInput,
+        message: &str,
+    ) -> Result<EntryView, CatalogError> {
+        self.editable(user, id)?;
+        let mut valid = self.validate(input, Some(id))?;
+        // The id is the address: an edit cannot move the entry.
+        valid.slug = id.slug.clone();
+        self.write(user, id, RevisionAction::Edit, &valid, message)
+    }
+
+    /// Retires (hides) or restores an entry, keeping its history. Restoring needs an admin.
+    pub fn set_retired(
+        &self,
+        user: &User,
+        id: &EntryId,
+        retired: bool,
+        message: &str,
+    ) -> Result<EntryView, CatalogError> {
+        let current = self.editable(user, id)?;
+        if !retired && user.role != Role::Admin {
+            return Err(CatalogError::Forbidden(
+                "only an admin can restore a retired entry".into(),
+            ));
+        }
+        let valid = ValidEntry {
+            slug: id.slug.clone(),
+            jurisdiction: None,
+            meta: current.entry.meta,
+            body_markdown: current.entry.body_markdown,
+        };
+        let action = if retired {
+            RevisionAction::Retire
+        } else {
+            RevisionAction::Restore
+        };
+        self.write(user, id, action, &valid, message)
+    }
+
+    fn write(
+        &self,
+        user: &User,
+        id: &EntryId,
+        action: RevisionAction,
+        valid: &ValidEntry,
+        message: &str,
+    ) -> Result<EntryView, CatalogError> {
+        let message = message.trim();
+        let message = if message.is_empty() {
+            action.as_str()
+        } else {
+            message
+        };
+        let saved = self.store.save_revision(NewRevision {
+            id,
+            action,
+            meta: &valid.meta,
+            body_markdown: &valid.body_markdown,
+            author: Some(user.id),
+            message,
+        })?;
+        // The store has it durably; if the index fails now, start-up catches up.
+        if let Err(e) = self.apply_to_index(&saved) {
+            tracing::error!(error = %e, %id, "the index could not follow a saved entry; it will on restart");
+        }
+        let jurisdiction = self
+            .jurisdiction(id.jurisdiction.as_str())?
+            .ok_or_else(|| CatalogError::NotFound(format!("entry {id} has no jurisdiction")))?;
+        Ok(EntryView {
+            entry: saved.entry,
+            jurisdiction,
+            retired: saved.retired,
+            revision: Some(saved.revision),
+        })
+    }
+}
