@@ -30,8 +30,8 @@ fn entry<'a>(playbook: &'a Playbook, text: &str) -> &'a Entry {
 fn searchable_text(entry: &Entry) -> String {
     format!(
         "{}\n{}\n{}",
-        entry.meta.title,
-        entry.meta.summary,
+        entry.meta.title(),
+        entry.meta.summary(),
         plain_text(&entry.body_markdown)
     )
     .to_lowercase()
@@ -41,9 +41,16 @@ fn searchable_text(entry: &Entry) -> String {
 fn all_text(entry: &Entry) -> String {
     let mut text = format!(
         "{}\n{}\n{}",
-        entry.meta.title, entry.meta.summary, entry.body_markdown
+        entry.meta.title(),
+        entry.meta.summary(),
+        entry.body_markdown
     );
-    for quote in entry.meta.sources.iter().filter_map(|s| s.quote.as_deref()) {
+    for quote in entry
+        .meta
+        .sources()
+        .iter()
+        .filter_map(|s| s.quote.as_deref())
+    {
         text.push('\n');
         text.push_str(quote);
     }
@@ -169,10 +176,11 @@ fn the_separation_ordinance_has_no_adoption_date() {
     let playbook = playbook();
     let ordinance = entry(&playbook, "minneapolis-mn/separation-ordinance");
     assert_eq!(
-        ordinance.meta.date, None,
+        ordinance.meta.date(),
+        None,
         "the article gives no adoption date"
     );
-    assert_eq!(ordinance.meta.status, Some(Status::InEffect));
+    assert_eq!(ordinance.meta.status(), Some(Status::InEffect));
     // The body says which date the article does give, and for what.
     assert!(ordinance.body_markdown.contains("gives no date"));
     assert!(ordinance.body_markdown.contains("Jan. 27"));
@@ -183,7 +191,7 @@ fn the_separation_ordinance_has_no_adoption_date() {
         "minneapolis-mn/correct-false-claims-about-city-policy",
     );
     assert_eq!(
-        post.meta.date.map(|d| d.to_string()).as_deref(),
+        post.meta.date().map(|d| d.to_string()).as_deref(),
         Some("2026-01-27")
     );
 }
@@ -192,8 +200,8 @@ fn the_separation_ordinance_has_no_adoption_date() {
 fn the_parking_lot_order_claims_no_date_or_status() {
     let playbook = playbook();
     let order = entry(&playbook, "minneapolis-mn/parking-lot-executive-order");
-    assert_eq!(order.meta.date, None);
-    assert_eq!(order.meta.status, None);
+    assert_eq!(order.meta.date(), None);
+    assert_eq!(order.meta.status(), None);
     // Nor does the README's example front matter, which uses the order's title.
     let readme = crate_file("README.md");
     let start = readme
@@ -226,7 +234,9 @@ fn any_urgent_or_meaningful_way_is_quoted_from_any() {
     for entry in playbook().entries.values() {
         let text = format!(
             "{}\n{}\n{}",
-            entry.meta.title, entry.meta.summary, entry.body_markdown
+            entry.meta.title(),
+            entry.meta.summary(),
+            entry.body_markdown
         );
         for (at, _) in text.match_indices(phrase) {
             seen += 1;
@@ -266,7 +276,7 @@ fn the_white_house_was_in_dialogue_with_walz() {
 fn the_2020_entry_reports_finger_pointing_not_a_cause_or_a_fix() {
     let playbook = playbook();
     let coordination = entry(&playbook, "minnesota/city-state-coordination-after-2020");
-    let title = coordination.meta.title.to_lowercase();
+    let title = coordination.meta.title().to_lowercase();
     assert!(!title.starts_with("fix"), "{title}");
     let text = all_text(coordination);
     assert!(text.contains("pointed fingers at each other for the delay"));
@@ -312,7 +322,7 @@ fn walz_urged_the_guard_to_wear_vests_and_name_tags() {
     assert!(minnesota.body_markdown.contains("urged Guard leadership"));
     assert!(!minnesota.body_markdown.contains("wearing orange vests"));
     let guard = entry(&playbook, "minnesota/guard-visible-identification");
-    assert!(guard.meta.summary.contains("urged Guard leadership"));
+    assert!(guard.meta.summary().contains("urged Guard leadership"));
 }
 
 #[test]
@@ -348,7 +358,7 @@ fn the_sharpened_pairs_do_not_repeat_each_other() {
         let (a, b) = (entry(&playbook, a), entry(&playbook, b));
         let quotes = |e: &Entry| -> BTreeSet<String> {
             e.meta
-                .sources
+                .sources()
                 .iter()
                 .filter_map(|s| s.quote.clone())
                 .collect()
@@ -356,7 +366,7 @@ fn the_sharpened_pairs_do_not_repeat_each_other() {
         let shared: Vec<String> = quotes(a).intersection(&quotes(b)).cloned().collect();
         assert!(shared.is_empty(), "{} and {} share {shared:?}", a.id, b.id);
         assert!(
-            a.meta.date.is_none() || a.meta.date != b.meta.date,
+            a.meta.date().is_none() || a.meta.date() != b.meta.date(),
             "{} and {} have the same date",
             a.id,
             b.id
@@ -376,7 +386,7 @@ fn contradictions_in_the_article_are_stated_not_resolved() {
     assert!(notes.body_markdown.contains("\"met earlier this month\""));
     assert!(notes.body_markdown.contains("last week"));
     let commander = entry(&playbook, "minnesota/change-of-federal-commander");
-    assert_eq!(commander.meta.date, None);
+    assert_eq!(commander.meta.date(), None);
     assert!(commander.body_markdown.contains("Jan. 27"));
     assert!(commander.body_markdown.contains("early February"));
     assert!(commander.body_markdown.contains("two accounts"));
@@ -452,7 +462,7 @@ fn the_administrations_account_is_recorded_as_its_claims() {
         &playbook,
         "minneapolis-mn/administration-account-of-the-ending",
     );
-    assert!(account.meta.summary.contains("does not confirm"));
+    assert!(account.meta.summary().contains("does not confirm"));
     assert!(account.body_markdown.contains("their claims"));
     assert!(
         account
