@@ -7,6 +7,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use subtle::ConstantTimeEq;
 
 use super::error::{ApiError, AppError, PageError};
 use super::state::AppState;
@@ -38,18 +39,10 @@ pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> H
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// Compares two secrets in time independent of where they differ.
-pub fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
-
-/// Checks a submitted CSRF token.
+/// Checks a submitted CSRF token. The comparison takes the same time wherever the two differ
+/// (tokens of different lengths are simply unequal).
 pub fn check_csrf(expected: &str, submitted: &str) -> Result<(), AppError> {
-    if !expected.is_empty() && same_secret(expected, submitted) {
+    if !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(submitted.as_bytes())) {
         Ok(())
     } else {
         Err(AppError::Forbidden(
@@ -164,5 +157,25 @@ impl FromRequestParts<AppState> for ClientIp {
             .get::<ConnectInfo<SocketAddr>>()
             .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
         Ok(ClientIp(peer))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_csrf;
+
+    #[test]
+    fn a_csrf_token_must_match_in_full() {
+        assert!(check_csrf("a1b2c3", "a1b2c3").is_ok());
+        assert!(check_csrf("a1b2c3", "a1b2c4").is_err());
+        assert!(
+            check_csrf("a1b2c3", "a1b2c").is_err(),
+            "a prefix is not the token"
+        );
+        assert!(
+            check_csrf("a1b2c3", "a1b2c3d").is_err(),
+            "nor is a longer one"
+        );
+        assert!(check_csrf("", "").is_err(), "no expected token, no pass");
     }
 }
