@@ -4,14 +4,16 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use subtle::ConstantTimeEq;
 
 use super::error::{ApiError, AppError, PageError};
 use super::state::AppState;
 use crate::accounts::SignedIn;
+use crate::config::Config;
 use crate::store::User;
 
 /// The session cookie.
@@ -19,24 +21,26 @@ pub const SESSION_COOKIE: &str = "cpb_session";
 /// The cookie that carries the sign-in form's CSRF token (there is no session yet).
 pub const LOGIN_CSRF_COOKIE: &str = "cpb_login_csrf";
 
-/// A value of a request cookie.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.to_owned())
+/// The one shape of every cookie the app sets: `Path=/`, `HttpOnly`, `SameSite=Lax`, lasting
+/// `max_age_secs` (0 removes it from the browser), `Secure` when the configuration asks.
+pub fn app_cookie(
+    config: &Config,
+    name: &'static str,
+    value: String,
+    max_age_secs: i64,
+) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::seconds(max_age_secs))
+        .secure(config.cookies_secure())
+        .build()
 }
 
-/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, `Secure` when asked.
-pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    let text =
-        format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}");
-    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+/// The cookie that removes `name` from the browser: empty, with `Max-Age=0`.
+pub fn expired_cookie(config: &Config, name: &'static str) -> Cookie<'static> {
+    app_cookie(config, name, String::new(), 0)
 }
 
 /// Checks a submitted CSRF token. The comparison takes the same time wherever the two differ
@@ -61,7 +65,10 @@ impl FromRequestParts<AppState> for MaybeSession {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+        let Some(token) = CookieJar::from_headers(&parts.headers)
+            .get(SESSION_COOKIE)
+            .map(|cookie| cookie.value().to_owned())
+        else {
             return Ok(MaybeSession(None));
         };
         let session = state
@@ -162,7 +169,30 @@ impl FromRequestParts<AppState> for ClientIp {
 
 #[cfg(test)]
 mod tests {
-    use super::check_csrf;
+    use super::*;
+
+    #[test]
+    fn app_cookies_keep_their_attributes() {
+        let mut config = Config::new("playbook", "data");
+        let text = app_cookie(&config, SESSION_COOKIE, "a1b2".into(), 3600).to_string();
+        let mut parts: Vec<&str> = text.split("; ").collect();
+        parts.sort_unstable();
+        assert_eq!(
+            parts,
+            [
+                "HttpOnly",
+                "Max-Age=3600",
+                "Path=/",
+                "SameSite=Lax",
+                "cpb_session=a1b2"
+            ]
+        );
+        config.secure_cookies = true;
+        let text = expired_cookie(&config, LOGIN_CSRF_COOKIE).to_string();
+        assert!(text.starts_with("cpb_login_csrf=; "), "{text}");
+        assert!(text.contains("; Max-Age=0"), "{text}");
+        assert!(text.contains("; Secure"), "{text}");
+    }
 
     #[test]
     fn a_csrf_token_must_match_in_full() {

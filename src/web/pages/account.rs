@@ -3,8 +3,9 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar};
 use serde::Deserialize;
 
 use super::render;
@@ -13,8 +14,8 @@ use crate::accounts::secrets::random_hex;
 use crate::store::{TokenInfo, User};
 use crate::web::assets::Layout;
 use crate::web::auth::{
-    ClientIp, LOGIN_CSRF_COOKIE, MaybeSession, RequireSession, SESSION_COOKIE, check_csrf, cookie,
-    set_cookie,
+    ClientIp, LOGIN_CSRF_COOKIE, MaybeSession, RequireSession, SESSION_COOKIE, app_cookie,
+    check_csrf, expired_cookie,
 };
 use crate::web::error::{AppError, PageError};
 use crate::web::form::{FormData, safe_next};
@@ -37,11 +38,11 @@ pub struct NextQuery {
 }
 
 fn login_page(
+    state: &AppState,
     status: StatusCode,
     next: &str,
     email: &str,
     error: Option<&'static str>,
-    secure: bool,
 ) -> Result<Response, PageError> {
     let csrf_token = random_hex(32).map_err(|e| AppError::internal(e.to_string()))?;
     let page = LoginPage {
@@ -52,15 +53,8 @@ fn login_page(
         error,
     };
     let html = render(&page)?;
-    Ok((
-        status,
-        [(
-            header::SET_COOKIE,
-            set_cookie(LOGIN_CSRF_COOKIE, &csrf_token, 3600, secure),
-        )],
-        html,
-    )
-        .into_response())
+    let csrf_cookie = app_cookie(&state.config, LOGIN_CSRF_COOKIE, csrf_token, 3600);
+    Ok((status, CookieJar::new().add(csrf_cookie), html).into_response())
 }
 
 /// `GET /login`
@@ -69,26 +63,19 @@ pub async fn login_form(
     Query(query): Query<NextQuery>,
 ) -> Result<Response, PageError> {
     let next = query.next.unwrap_or_default();
-    login_page(
-        StatusCode::OK,
-        &next,
-        "",
-        None,
-        state.config.cookies_secure(),
-    )
+    login_page(&state, StatusCode::OK, &next, "", None)
 }
 
 /// `POST /login`
 pub async fn login(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
-    headers: axum::http::HeaderMap,
+    jar: CookieJar,
     body: Bytes,
 ) -> Result<Response, PageError> {
     let form = FormData::parse(&body);
-    let secure = state.config.cookies_secure();
     check_csrf(
-        &cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default(),
+        jar.get(LOGIN_CSRF_COOKIE).map_or("", Cookie::value),
         form.get("csrf_token"),
     )?;
     if !state.login_limiter.allow(client) {
@@ -103,11 +90,11 @@ pub async fn login(
         .await?;
     let Some(user) = user else {
         return login_page(
+            &state,
             StatusCode::UNAUTHORIZED,
             form.get("next"),
             &email,
             Some("Wrong email or password."),
-            secure,
         );
     };
     let session_cookie = start_session(&state, &user, &client.to_string()).await?;
@@ -116,36 +103,30 @@ pub async fn login(
     } else {
         safe_next(form.get("next"))
     };
-    // Two cookies: `AppendHeaders`, since a plain header array would keep only the last.
-    Ok((
-        AppendHeaders([
-            (header::SET_COOKIE, session_cookie),
-            (
-                header::SET_COOKIE,
-                set_cookie(LOGIN_CSRF_COOKIE, "", 0, secure),
-            ),
-        ]),
-        Redirect::to(&next),
-    )
-        .into_response())
+    // Two cookies, one `Set-Cookie` header each: the session, and the sign-in form's CSRF
+    // cookie removed now that it has served.
+    let cookies = jar
+        .add(session_cookie)
+        .add(expired_cookie(&state.config, LOGIN_CSRF_COOKIE));
+    Ok((cookies, Redirect::to(&next)).into_response())
 }
 
-/// Starts a session for `user` and returns its `Set-Cookie` value.
+/// Starts a session for `user` and returns its cookie.
 async fn start_session(
     state: &AppState,
     user: &User,
     client: &str,
-) -> Result<axum::http::HeaderValue, AppError> {
+) -> Result<Cookie<'static>, AppError> {
     let hours = state.config.session_hours.max(1);
     let (user, client) = (user.clone(), client.to_owned());
     let token = state
         .with_accounts(move |accounts| accounts.start_session(&user, hours, &client))
         .await?;
-    Ok(set_cookie(
+    Ok(app_cookie(
+        &state.config,
         SESSION_COOKIE,
-        &token,
+        token,
         hours * 3600,
-        state.config.cookies_secure(),
     ))
 }
 
@@ -164,8 +145,8 @@ pub async fn logout(
             .with_accounts(move |accounts| accounts.end_session(&session))
             .await?;
     }
-    let clear = set_cookie(SESSION_COOKIE, "", 0, state.config.cookies_secure());
-    Ok(([(header::SET_COOKIE, clear)], Redirect::to("/")).into_response())
+    let cleared = CookieJar::new().add(expired_cookie(&state.config, SESSION_COOKIE));
+    Ok((cleared, Redirect::to("/")).into_response())
 }
 
 #[derive(Template)]
@@ -283,8 +264,12 @@ pub async fn change_password(
     // Changing the password ends every session, this one too: start a fresh one.
     let mut user = session.user.clone();
     user.must_change_password = false;
-    let cookie = start_session(&state, &user, &client.to_string()).await?;
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/account")).into_response())
+    let session_cookie = start_session(&state, &user, &client.to_string()).await?;
+    Ok((
+        CookieJar::new().add(session_cookie),
+        Redirect::to("/account"),
+    )
+        .into_response())
 }
 
 /// `POST /account/tokens`
