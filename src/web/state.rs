@@ -13,7 +13,7 @@ use crate::search::{OpenOutcome, SearchRequest, SearchResults};
 use crate::store::{StoreError, Stores};
 
 use super::error::AppError;
-use super::rate_limit::RateLimiter;
+use super::rate_limit::SignInLimiter;
 
 /// Why the app could not start.
 #[derive(Debug, thiserror::Error)]
@@ -55,7 +55,7 @@ pub struct Shared {
     /// Accounts, sessions and API tokens.
     pub accounts: Accounts,
     /// Sign-in attempts per client.
-    pub login_limiter: RateLimiter,
+    pub login_limiter: SignInLimiter,
     /// Searches running at once (`SEARCH_SLOTS_PER_CORE` per core); the rest wait their turn
     /// in arrival order.
     pub search_slots: Arc<Semaphore>,
@@ -92,7 +92,7 @@ impl AppState {
                 tracing::info!(entries, %reason, "read the playbook and built the search index")
             }
         }
-        let login_limiter = RateLimiter::new(config.login_attempts_per_minute);
+        let login_limiter = SignInLimiter::new(config.login_attempts_per_minute);
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         Ok(AppState(Arc::new(Shared {
             config,
