@@ -1,26 +1,41 @@
-//! The app's configuration: one struct, read from flags or environment variables.
+//! The app's configuration: one struct, read from flags or environment variables; each flag,
+//! its variable and its default are declared once, here, and shared by every subcommand.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::{CommandFactory, FromArgMatches};
+
+/// `--addr`'s default.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+/// `--playbook-dir`'s default.
+pub const DEFAULT_PLAYBOOK_DIR: &str = "playbook";
+/// `--data-dir`'s default.
+pub const DEFAULT_DATA_DIR: &str = "data";
+/// `--request-timeout-secs`'s default.
+pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 10;
+/// `--max-body-bytes`'s default.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 256 * 1024;
+/// `--login-attempts-per-minute`'s default.
+pub const DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE: usize = 10;
+/// `--session-hours`'s default.
+pub const DEFAULT_SESSION_HOURS: i64 = 12;
+
 /// How `playbook serve` runs.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Config {
-    /// Address to listen on.
-    #[arg(long, env = "PLAYBOOK_ADDR", default_value = "127.0.0.1:8080")]
-    pub addr: SocketAddr,
-    /// The playbook folder (curated entries).
-    #[arg(long, env = "PLAYBOOK_DIR", default_value = "playbook")]
-    pub playbook_dir: PathBuf,
-    /// Where the index (and the store) live.
-    #[arg(long, env = "PLAYBOOK_DATA_DIR", default_value = "data")]
-    pub data_dir: PathBuf,
+    /// Where the server listens.
+    #[command(flatten)]
+    pub server: ServerAddr,
+    /// The playbook folder and the data folder.
+    #[command(flatten)]
+    pub dirs: Dirs,
     /// Seconds a request may take before it is answered with 408.
-    #[arg(long, env = "PLAYBOOK_REQUEST_TIMEOUT_SECS", default_value_t = 10)]
+    #[arg(long, env = "PLAYBOOK_REQUEST_TIMEOUT_SECS", default_value_t = DEFAULT_REQUEST_TIMEOUT_SECS)]
     pub request_timeout_secs: u64,
     /// Largest request body accepted, in bytes.
-    #[arg(long, env = "PLAYBOOK_MAX_BODY_BYTES", default_value_t = 256 * 1024)]
+    #[arg(long, env = "PLAYBOOK_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
     /// The public base URL, used in permalinks (defaults to http://ADDR).
     #[arg(long, env = "PLAYBOOK_PUBLIC_URL")]
@@ -32,27 +47,77 @@ pub struct Config {
     #[arg(long, env = "PLAYBOOK_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
     /// Sign-in attempts allowed per client per minute.
-    #[arg(long, env = "PLAYBOOK_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 10)]
+    #[arg(long, env = "PLAYBOOK_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE)]
     pub login_attempts_per_minute: usize,
     /// Hours a browser session lasts.
-    #[arg(long, env = "PLAYBOOK_SESSION_HOURS", default_value_t = 12)]
+    #[arg(long, env = "PLAYBOOK_SESSION_HOURS", default_value_t = DEFAULT_SESSION_HOURS)]
     pub session_hours: i64,
+}
+
+/// The server's address: `serve` listens there and `healthcheck` probes it.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServerAddr {
+    /// Address the server listens on.
+    #[arg(long, env = "PLAYBOOK_ADDR", default_value = DEFAULT_ADDR)]
+    pub addr: SocketAddr,
+}
+
+/// Where the playbook and the app's data live (every subcommand that reads them).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Dirs {
+    /// The playbook folder.
+    #[command(flatten)]
+    pub playbook: PlaybookDir,
+    /// Where the index (and the store) live.
+    #[arg(long, env = "PLAYBOOK_DATA_DIR", default_value = DEFAULT_DATA_DIR)]
+    pub data_dir: PathBuf,
+}
+
+/// The curated playbook folder (alone for `check`, which needs no data folder).
+#[derive(Debug, Clone, clap::Args)]
+pub struct PlaybookDir {
+    /// The playbook folder (curated entries).
+    #[arg(
+        id = "playbook_dir",
+        long = "playbook-dir",
+        value_name = "PLAYBOOK_DIR",
+        env = "PLAYBOOK_DIR",
+        default_value = DEFAULT_PLAYBOOK_DIR
+    )]
+    pub path: PathBuf,
+}
+
+/// `Config` as a command line of its own, so clap itself fills in the defaults.
+#[derive(clap::Parser)]
+#[command(no_binary_name = true)]
+struct DefaultsOnly {
+    #[command(flatten)]
+    config: Config,
+}
+
+impl Default for Config {
+    /// Every setting at the default its flag declares; environment variables are not read.
+    fn default() -> Self {
+        let matches = DefaultsOnly::command()
+            .mut_args(|arg| arg.env(None))
+            .try_get_matches_from(std::iter::empty::<&str>())
+            .and_then(|matches| DefaultsOnly::from_arg_matches(&matches));
+        // Only a default that does not parse as its type can fail here: a bug in this file.
+        matches.expect("every flag's default parses").config
+    }
 }
 
 impl Config {
     /// A configuration for the given folders with every other setting at its default.
     pub fn new(playbook_dir: impl Into<PathBuf>, data_dir: impl Into<PathBuf>) -> Self {
         Config {
-            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            playbook_dir: playbook_dir.into(),
-            data_dir: data_dir.into(),
-            request_timeout_secs: 10,
-            max_body_bytes: 256 * 1024,
-            public_url: None,
-            secure_cookies: false,
-            trust_forwarded_for: false,
-            login_attempts_per_minute: 10,
-            session_hours: 12,
+            dirs: Dirs {
+                playbook: PlaybookDir {
+                    path: playbook_dir.into(),
+                },
+                data_dir: data_dir.into(),
+            },
+            ..Config::default()
         }
     }
 
@@ -74,7 +139,34 @@ impl Config {
     pub fn public_url(&self) -> String {
         match &self.public_url {
             Some(url) => url.trim_end_matches('/').to_owned(),
-            None => format!("http://{}", self.addr),
+            None => format!("http://{}", self.server.addr),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn new_takes_every_default_from_the_flags() {
+        let config = Config::new("cities", "state");
+        assert_eq!(config.dirs.playbook.path, Path::new("cities"));
+        assert_eq!(config.dirs.data_dir, Path::new("state"));
+        assert_eq!(config.server.addr.to_string(), DEFAULT_ADDR);
+        assert_eq!(config.request_timeout_secs, DEFAULT_REQUEST_TIMEOUT_SECS);
+        assert_eq!(config.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
+        assert_eq!(config.public_url, None);
+        assert!(!config.secure_cookies && !config.trust_forwarded_for);
+        assert_eq!(
+            config.login_attempts_per_minute,
+            DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE
+        );
+        assert_eq!(config.session_hours, DEFAULT_SESSION_HOURS);
+        let defaults = Config::default();
+        assert_eq!(defaults.dirs.playbook.path, Path::new(DEFAULT_PLAYBOOK_DIR));
+        assert_eq!(defaults.dirs.data_dir, Path::new(DEFAULT_DATA_DIR));
     }
 }

@@ -2,14 +2,14 @@
 
 use std::process::ExitCode;
 
-use super::Dirs;
 use crate::accounts::Accounts;
+use crate::config::Dirs;
 use crate::playbook::{Jurisdiction, JurisdictionFields, Slug, load_playbook};
 use crate::store::{Role, Stores};
 
 /// Opens the store with the curated jurisdictions in it.
 pub fn open_store(dirs: &Dirs) -> Result<Stores, String> {
-    let loaded = load_playbook(&dirs.playbook_dir);
+    let loaded = load_playbook(&dirs.playbook.path);
     if !loaded.problems.is_empty() {
         return Err(format!(
             "the playbook has problems (run `playbook check`): {}",

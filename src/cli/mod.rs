@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::Config;
+use crate::config::{Config, Dirs, PlaybookDir, ServerAddr};
 use crate::search::SearchRequest;
 
 /// City Playbook: search and serve the playbook of moves cities made under a federal surge.
@@ -25,9 +25,8 @@ pub struct Cli {
 enum Command {
     /// Validate every playbook file and list every problem as path:line: message.
     Check {
-        /// The playbook folder.
-        #[arg(long, env = "PLAYBOOK_DIR", default_value = "playbook")]
-        playbook_dir: PathBuf,
+        #[command(flatten)]
+        playbook: PlaybookDir,
     },
     /// Search the playbook and print ranked results.
     Search {
@@ -59,9 +58,8 @@ enum Command {
     },
     /// Probe a running server's /healthz (for container health checks).
     Healthcheck {
-        /// The server's address.
-        #[arg(long, env = "PLAYBOOK_ADDR", default_value = "127.0.0.1:8080")]
-        addr: std::net::SocketAddr,
+        #[command(flatten)]
+        server: ServerAddr,
     },
     /// Manage jurisdictions that contribute entries.
     Jurisdiction {
@@ -162,22 +160,11 @@ enum TokenCommand {
     },
 }
 
-/// Where the playbook and the app's data live.
-#[derive(Debug, Clone, clap::Args)]
-pub struct Dirs {
-    /// The playbook folder.
-    #[arg(long, env = "PLAYBOOK_DIR", default_value = "playbook")]
-    pub playbook_dir: PathBuf,
-    /// Where the index (and the store) live.
-    #[arg(long, env = "PLAYBOOK_DATA_DIR", default_value = "data")]
-    pub data_dir: PathBuf,
-}
-
 /// Runs the command line; the exit code says whether it succeeded.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { playbook_dir } => check::run(&playbook_dir),
+        Command::Check { playbook } => check::run(&playbook.path),
         Command::Search {
             query,
             kind,
@@ -195,10 +182,10 @@ pub fn main() -> ExitCode {
                 limit,
                 ..SearchRequest::default()
             };
-            search::run_search(&dirs.playbook_dir, &dirs.data_dir, &request, json)
+            search::run_search(&dirs.playbook.path, &dirs.data_dir, &request, json)
         }
         Command::Serve { config } => serve(config),
-        Command::Healthcheck { addr } => match crate::web::serve::healthcheck(addr) {
+        Command::Healthcheck { server } => match crate::web::serve::healthcheck(server.addr) {
             Ok(()) => {
                 println!("ok");
                 ExitCode::SUCCESS
@@ -245,7 +232,7 @@ pub fn main() -> ExitCode {
             as_email,
             dirs,
         } => accounts::finish(transfer::import(&dirs, &dir, &as_email)),
-        Command::Reindex { dirs } => search::run_reindex(&dirs.playbook_dir, &dirs.data_dir),
+        Command::Reindex { dirs } => search::run_reindex(&dirs.playbook.path, &dirs.data_dir),
     }
 }
 
@@ -271,5 +258,17 @@ fn serve(config: Config) -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
     }
 }

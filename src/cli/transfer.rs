@@ -4,9 +4,9 @@
 use std::fs;
 use std::path::Path;
 
-use super::Dirs;
 use crate::accounts::Accounts;
 use crate::catalog::{Catalog, CatalogError};
+use crate::config::Dirs;
 use crate::playbook::entry::{EntryInput, JurisdictionInput};
 use crate::playbook::load::JURISDICTION_INDEX;
 use crate::playbook::write::{entry_file, jurisdiction_file};
@@ -15,8 +15,13 @@ use crate::playbook::{Playbook, load_playbook};
 /// The catalog over `playbook`, read from the playbook folder of `dirs`, and the accounts.
 fn open_catalog(dirs: &Dirs, playbook: &Playbook) -> Result<(Catalog, Accounts), String> {
     let stores = super::accounts::open_store(dirs)?;
-    let (catalog, _) = Catalog::open(&dirs.playbook_dir, playbook, &dirs.data_dir, stores.entries)
-        .map_err(|e| e.to_string())?;
+    let (catalog, _) = Catalog::open(
+        &dirs.playbook.path,
+        playbook,
+        &dirs.data_dir,
+        stores.entries,
+    )
+    .map_err(|e| e.to_string())?;
     Ok((catalog, Accounts::new(stores.accounts)))
 }
 
@@ -31,7 +36,7 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 /// so `playbook check --playbook-dir OUT` passes and the files can go into a pull request.
 pub fn export(dirs: &Dirs, out: &Path) -> Result<String, String> {
     // The catalog reads curated entries on demand; an export wants them all at once.
-    let loaded = load_playbook(&dirs.playbook_dir);
+    let loaded = load_playbook(&dirs.playbook.path);
     let (catalog, _) = open_catalog(dirs, &loaded.playbook)?;
     let playbook = &loaded.playbook;
     for j in playbook.jurisdictions.values() {
@@ -47,7 +52,8 @@ pub fn export(dirs: &Dirs, out: &Path) -> Result<String, String> {
         write(&path, &entry_file(&entry.meta, &entry.body_markdown))?;
     }
     let synonyms = dirs
-        .playbook_dir
+        .playbook
+        .path
         .join(crate::playbook::synonyms::SYNONYMS_FILE);
     if synonyms.is_file() {
         fs::copy(
@@ -102,7 +108,7 @@ pub fn import(dirs: &Dirs, dir: &Path, email: &str) -> Result<String, String> {
             list.join("\n")
         ));
     }
-    let (catalog, accounts) = open_catalog(dirs, &load_playbook(&dirs.playbook_dir).playbook)?;
+    let (catalog, accounts) = open_catalog(dirs, &load_playbook(&dirs.playbook.path).playbook)?;
     let user = accounts
         .user_by_email(email)
         .map_err(|e| e.to_string())?

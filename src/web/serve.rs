@@ -12,7 +12,7 @@ use crate::config::Config;
 
 /// Loads the app and serves it until a shutdown signal.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let addr = config.addr;
+    let addr = config.server.addr;
     let state = tokio::task::spawn_blocking(move || AppState::load(config)).await??;
     let listener = TcpListener::bind(addr).await?;
     state.warm_index_in_background();

@@ -76,9 +76,10 @@ impl AppState {
     /// Opens the catalog (reading the playbook in full unless its folder is unchanged since
     /// the last full load), the store and the index (building it if needed).
     pub fn load(config: Config) -> Result<AppState, StartupError> {
-        let stores = Stores::open_sqlite(&config.data_dir)?;
+        let dirs = &config.dirs;
+        let stores = Stores::open_sqlite(&dirs.data_dir)?;
         let (catalog, outcome) =
-            Catalog::start(&config.playbook_dir, &config.data_dir, stores.entries)?;
+            Catalog::start(&dirs.playbook.path, &dirs.data_dir, stores.entries)?;
         let entries = catalog.num_entries();
         match outcome {
             StartOutcome::Fast => tracing::info!(
