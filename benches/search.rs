@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use city_playbook::playbook::load_playbook;
 use city_playbook::search::analyzer::{STEMMED, stemmed_analyzer};
-use city_playbook::search::{SearchIndex, SearchRequest};
+use city_playbook::search::{Filter, SearchIndex, SearchRequest};
 use criterion::Criterion;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{AllQuery, Query, QueryParser};
@@ -70,11 +70,10 @@ fn target_dir() -> PathBuf {
 }
 
 fn request(query: &BenchQuery) -> SearchRequest {
-    let mut request = SearchRequest::query(query.q.clone());
-    request.kinds.extend(query.kind.clone());
-    request.topics.extend(query.topic.clone());
-    request.jurisdictions.extend(query.jurisdiction.clone());
-    request
+    SearchRequest::query(query.q.clone())
+        .with_filter(Filter::Kind, query.kind.clone())
+        .with_filter(Filter::Topic, query.topic.clone())
+        .with_filter(Filter::Jurisdiction, query.jurisdiction.clone())
 }
 
 /// Generates the corpus and builds its index unless an earlier run did.

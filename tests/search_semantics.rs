@@ -5,7 +5,7 @@ mod common;
 
 use city_playbook::playbook::EntryId;
 use city_playbook::search::{
-    IndexedEntry, SearchError, SearchIndex, SearchRequest, SearchResults, Sort,
+    Filter, IndexedEntry, SearchError, SearchIndex, SearchRequest, SearchResults, Sort,
 };
 use common::{EntryFile, FixturePlaybook, entry, hit_ids, ids, request, run, search_error};
 use tempfile::TempDir;
@@ -547,10 +547,7 @@ fn an_unknown_filter_value_is_a_bad_request() {
     }
     let error = search_error(
         &index,
-        &SearchRequest {
-            kinds: vec!["banana".into()],
-            ..request("harbor")
-        },
+        &request("harbor").with_filter(Filter::Kind, ["banana"]),
     );
     assert!(matches!(error, SearchError::BadParameter(_)), "{error:?}");
 }
@@ -590,12 +587,10 @@ fn request_filters_are_or_within_a_kind_and_across_kinds() {
     let found = |jurisdictions: &[&str], kinds: &[&str], topics: &[&str]| {
         sorted(hit_ids(&run(
             &index,
-            &SearchRequest {
-                jurisdictions: strings(jurisdictions),
-                kinds: strings(kinds),
-                topics: strings(topics),
-                ..request("harbor")
-            },
+            &request("harbor")
+                .with_filter(Filter::Jurisdiction, jurisdictions.iter().copied())
+                .with_filter(Filter::Kind, kinds.iter().copied())
+                .with_filter(Filter::Topic, topics.iter().copied()),
         )))
     };
     assert_eq!(
@@ -621,10 +616,7 @@ fn request_filters_are_or_within_a_kind_and_across_kinds() {
     // A filter typed in the query joins the request's filters of the same kind.
     let both = run(
         &index,
-        &SearchRequest {
-            kinds: strings(&["legal"]),
-            ..request("harbor kind:checklist")
-        },
+        &request("harbor kind:checklist").with_filter(Filter::Kind, ["legal"]),
     );
     assert_eq!(
         sorted(hit_ids(&both)),
@@ -646,11 +638,11 @@ fn facet_counts_cover_every_match_not_just_the_page() {
     assert_eq!(results.total, 5);
     let f = &results.facets;
     assert_eq!(
-        f.jurisdiction,
+        f[Filter::Jurisdiction],
         [("oregon".to_owned(), 2), ("riverton-or".to_owned(), 3)].into()
     );
     assert_eq!(
-        f.kind,
+        f[Filter::Kind],
         [
             ("checklist".to_owned(), 1),
             ("communication".to_owned(), 1),
@@ -661,7 +653,7 @@ fn facet_counts_cover_every_match_not_just_the_page() {
         .into()
     );
     assert_eq!(
-        f.topic,
+        f[Filter::Topic],
         [
             ("harbor".to_owned(), 4),
             ("legal-strategy".to_owned(), 1),
@@ -673,14 +665,11 @@ fn facet_counts_cover_every_match_not_just_the_page() {
     // Counts follow the filters.
     let filtered = run(
         &index,
-        &SearchRequest {
-            jurisdictions: strings(&["oregon"]),
-            ..request("harbor")
-        },
+        &request("harbor").with_filter(Filter::Jurisdiction, ["oregon"]),
     );
     assert_eq!(filtered.total, 2);
     assert_eq!(
-        filtered.facets.jurisdiction,
+        filtered.facets[Filter::Jurisdiction],
         [("oregon".to_owned(), 2)].into()
     );
 }
@@ -785,10 +774,7 @@ fn an_empty_query_browses_everything_newest_first() {
     assert_eq!(
         hit_ids(&run(
             &index,
-            &SearchRequest {
-                kinds: strings(&["training", "legal"]),
-                ..request("")
-            }
+            &request("").with_filter(Filter::Kind, ["training", "legal"])
         )),
         strings(&["oregon/harbor-law", "riverton-or/harbor-drill"]),
         "browsing applies filters"

@@ -5,6 +5,7 @@ use serde::Serialize;
 use tantivy::TantivyDocument;
 use tantivy::schema::{Facet, Value};
 
+use super::filter::Filter;
 use super::schema::{PlaybookFields, UNDATED};
 use crate::playbook::markdown::plain_text;
 use crate::playbook::{Entry, EntryId, Jurisdiction, Kind, Status};
@@ -75,6 +76,18 @@ impl IndexedEntry {
         }
     }
 
+    /// Calls `each` with every value the entry has of every filter, filter by filter: what
+    /// filters match and facets count.
+    pub fn filter_values(&self, mut each: impl FnMut(Filter, &str)) {
+        for filter in Filter::ALL {
+            match filter {
+                Filter::Jurisdiction => each(filter, &self.jurisdiction.slug),
+                Filter::Kind => each(filter, self.kind.as_str()),
+                Filter::Topic => self.topics.iter().for_each(|topic| each(filter, topic)),
+            }
+        }
+    }
+
     /// The tantivy document for this entry.
     pub fn to_document(&self, f: &PlaybookFields) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
@@ -84,13 +97,10 @@ impl IndexedEntry {
         doc.add_text(f.summary, &self.summary);
         doc.add_text(f.body, &self.body_text);
         doc.add_text(f.topics_text, self.topics.join(" "));
-        doc.add_facet(
-            f.facets,
-            Facet::from_path(["jurisdiction", &self.jurisdiction.slug]),
-        );
-        doc.add_facet(f.facets, Facet::from_path(["kind", self.kind.as_str()]));
+        self.filter_values(|filter, value| {
+            doc.add_facet(f.facets, Facet::from_path([filter.as_str(), value]));
+        });
         for topic in &self.topics {
-            doc.add_facet(f.facets, Facet::from_path(["topic", topic.as_str()]));
             doc.add_text(f.topic, topic);
         }
         doc.add_i64(f.date_sort, self.date.map_or(UNDATED, days_since_epoch));

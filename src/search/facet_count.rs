@@ -15,6 +15,7 @@ use tantivy::index::SegmentId;
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentReader};
 
+use super::filter::Filter;
 use super::request::Facets;
 use super::schema::FACETS_FIELD;
 
@@ -56,12 +57,9 @@ impl Collector for FacetCounter {
         }
         let mut merged = Facets::default();
         for segment in segments {
-            for (into, from) in [
-                (&mut merged.jurisdiction, segment.jurisdiction),
-                (&mut merged.kind, segment.kind),
-                (&mut merged.topic, segment.topic),
-            ] {
-                for (value, count) in from {
+            for (filter, counts) in segment {
+                let into = &mut merged[filter];
+                for (value, count) in counts {
                     *into.entry(value).or_default() += count;
                 }
             }
@@ -92,13 +90,6 @@ impl SegmentCollector for SegmentFacetCounter {
         let counts = self.table.count(&self.matched, self.count);
         self.table.named(counts)
     }
-}
-
-#[derive(Debug, Clone, Copy)]
-enum FacetRoot {
-    Jurisdiction,
-    Kind,
-    Topic,
 }
 
 /// The entries of one segment holding one facet value, kept in whichever form is cheapest to
@@ -191,8 +182,8 @@ fn ones_in_range(bits: &[u64], start: usize, end: usize) -> u64 {
 struct SegmentFacets {
     starts: Vec<u32>,
     ords: Vec<u32>,
-    /// The root and value of each ordinal of the segment's facet dictionary.
-    names: Vec<Option<(FacetRoot, String)>>,
+    /// The filter and value of each ordinal of the segment's facet dictionary.
+    names: Vec<Option<(Filter, String)>>,
     /// How many entries of the segment (deleted ones included) hold each ordinal.
     totals: Vec<u64>,
     /// Each named ordinal's entries.
@@ -261,13 +252,8 @@ impl SegmentFacets {
             if count == 0 {
                 continue;
             }
-            if let Some((root, value)) = &self.names[ord] {
-                let counts = match root {
-                    FacetRoot::Jurisdiction => &mut facets.jurisdiction,
-                    FacetRoot::Kind => &mut facets.kind,
-                    FacetRoot::Topic => &mut facets.topic,
-                };
-                counts.insert(value.clone(), count);
+            if let Some((filter, value)) = &self.names[ord] {
+                facets[*filter].insert(value.clone(), count);
             }
         }
         facets
@@ -303,17 +289,10 @@ impl SegmentFacets {
             let mut name = None;
             if dictionary.ord_to_term(ord, &mut bytes)?
                 && let Ok(facet) = Facet::from_encoded(bytes.clone())
+                && let [root, value] = facet.to_path().as_slice()
+                && let Some(filter) = Filter::parse(root)
             {
-                let path = facet.to_path();
-                let root = match path.first().copied() {
-                    Some("jurisdiction") => Some(FacetRoot::Jurisdiction),
-                    Some("kind") => Some(FacetRoot::Kind),
-                    Some("topic") => Some(FacetRoot::Topic),
-                    _ => None,
-                };
-                if let (Some(root), [_, value]) = (root, path.as_slice()) {
-                    name = Some((root, (*value).to_owned()));
-                }
+                name = Some((filter, (*value).to_owned()));
             }
             names.push(name);
         }
@@ -332,7 +311,7 @@ impl SegmentFacets {
     fn from_entries(
         starts: Vec<u32>,
         ords: Vec<u32>,
-        names: Vec<Option<(FacetRoot, String)>>,
+        names: Vec<Option<(Filter, String)>>,
     ) -> SegmentFacets {
         let mut docs_of: Vec<Vec<u32>> = vec![Vec::new(); names.len()];
         for doc in 0..starts.len().saturating_sub(1) {
@@ -387,10 +366,10 @@ mod tests {
             starts.push(ords.len() as u32);
         }
         let mut names: Vec<_> = (0..jurisdictions)
-            .map(|j| Some((FacetRoot::Jurisdiction, format!("j{j}"))))
+            .map(|j| Some((Filter::Jurisdiction, format!("j{j}"))))
             .collect();
-        names.push(Some((FacetRoot::Kind, "k".into())));
-        names.push(Some((FacetRoot::Topic, "t".into())));
+        names.push(Some((Filter::Kind, "k".into())));
+        names.push(Some((Filter::Topic, "t".into())));
         SegmentFacets::from_entries(starts, ords, names)
     }
 

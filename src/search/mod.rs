@@ -4,6 +4,7 @@
 pub mod analyzer;
 pub mod document;
 pub mod facet_count;
+pub mod filter;
 pub mod forward_only;
 pub mod highlight;
 pub mod index;
@@ -21,5 +22,6 @@ pub mod synonyms;
 pub mod typo;
 
 pub use document::{IndexedEntry, JurisdictionRef};
+pub use filter::{ByFilter, Filter, FilterValues};
 pub use index::{IndexError, OpenOutcome, SearchIndex};
 pub use request::{Facets, Hit, SearchError, SearchRequest, SearchResponse, SearchResults, Sort};

@@ -17,14 +17,14 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 
 use super::analyzer::{is_stop_word, terms};
+use super::filter::ByFilter;
 use super::forward_only::ForwardOnly;
 use super::highlight::Highlighter;
-use super::query_text::{FilterField, QueryPart, QueryText};
+use super::query_text::{QueryPart, QueryText};
 use super::request::{MAX_FILTER_VALUES, SearchError, SearchRequest};
 use super::schema::PlaybookFields;
 use super::synonyms::AnalyzedSynonyms;
 use super::typo::{TypoQuery, is_common};
-use crate::playbook::{Kind, Slug};
 
 /// Added to the score of entries that hold every query word; larger than any sum of word
 /// scores a query can reach with `MAX_CLAUSES` clauses.
@@ -418,77 +418,51 @@ impl QueryBuilder<'_> {
         }
     }
 
-    /// One required clause per kind of filter; values within a kind are alternatives.
+    /// One required clause per filter with values; a filter's values are alternatives.
     fn filter_clauses(
         &self,
         text: &QueryText,
         request: &SearchRequest,
     ) -> Result<Vec<Box<dyn Query>>, SearchError> {
-        let mut jurisdictions: BTreeSet<String> = BTreeSet::new();
-        let mut kinds: BTreeSet<String> = BTreeSet::new();
-        let mut topics: BTreeSet<String> = BTreeSet::new();
-        let requested = [
-            (&request.jurisdictions, FilterField::Jurisdiction),
-            (&request.kinds, FilterField::Kind),
-            (&request.topics, FilterField::Topic),
-        ];
-        let from_request = requested
+        let mut wanted: ByFilter<BTreeSet<String>> = ByFilter::default();
+        let from_request = request
+            .filters
             .iter()
-            .flat_map(|(values, field)| values.iter().map(move |v| (*field, v.clone())));
-        for (field, value) in from_request.chain(text.filters.iter().cloned()) {
-            let value = value.trim().to_owned();
+            .flat_map(|(filter, values)| values.iter().map(move |v| (filter, v.as_str())));
+        let from_text = text.filters.iter().map(|(filter, v)| (*filter, v.as_str()));
+        for (filter, value) in from_request.chain(from_text) {
+            let value = value.trim();
             if value.is_empty() {
                 continue;
             }
-            let (set, name) = match field {
-                FilterField::Jurisdiction => (&mut jurisdictions, "jurisdiction"),
-                FilterField::Kind => (&mut kinds, "kind"),
-                FilterField::Topic => (&mut topics, "topic"),
-            };
-            let valid = match field {
-                FilterField::Kind => Kind::parse(&value).is_some(),
-                _ => Slug::parse(&value).is_ok(),
-            };
-            if !valid {
-                let hint = if field == FilterField::Kind {
-                    let all: Vec<_> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-                    format!("use one of {}", all.join(", "))
-                } else {
-                    "use a slug like `minneapolis-mn`".to_owned()
-                };
+            filter.check(value)?;
+            let values = &mut wanted[filter];
+            values.insert(value.to_owned());
+            if values.len() > MAX_FILTER_VALUES {
                 return Err(SearchError::BadParameter(format!(
-                    "unknown {name} `{}`: {hint}",
-                    value.escape_debug()
-                )));
-            }
-            set.insert(value);
-            if set.len() > MAX_FILTER_VALUES {
-                return Err(SearchError::BadParameter(format!(
-                    "at most {MAX_FILTER_VALUES} {name} filters"
+                    "at most {MAX_FILTER_VALUES} {filter} filters"
                 )));
             }
         }
         let facets = self.fields.facets;
-        Ok([
-            ("jurisdiction", jurisdictions),
-            ("kind", kinds),
-            ("topic", topics),
-        ]
-        .into_iter()
-        .filter(|(_, values)| !values.is_empty())
-        .map(|(root, values)| {
-            let any: Vec<(Occur, Box<dyn Query>)> = values
-                .iter()
-                .map(|value| {
-                    let term = Term::from_facet(facets, &Facet::from_path([root, value.as_str()]));
-                    let query: Box<dyn Query> =
-                        Box::new(TermQuery::new(term, IndexRecordOption::Basic));
-                    (Occur::Should, query)
-                })
-                .collect();
-            Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0)) as Box<dyn Query>
-        })
-        .collect())
+        Ok(wanted
+            .iter()
+            .filter(|(_, values)| !values.is_empty())
+            .map(|(filter, values)| {
+                let any: Vec<(Occur, Box<dyn Query>)> = values
+                    .iter()
+                    .map(|value| {
+                        let facet = Facet::from_path([filter.as_str(), value.as_str()]);
+                        let term = Term::from_facet(facets, &facet);
+                        let query: Box<dyn Query> =
+                            Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                        (Occur::Should, query)
+                    })
+                    .collect();
+                Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0))
+                    as Box<dyn Query>
+            })
+            .collect())
     }
 }
 

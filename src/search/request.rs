@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::document::JurisdictionRef;
+use super::filter::{ByFilter, Filter, FilterValues};
 use crate::playbook::{Kind, Status};
 
 /// The longest query accepted, in characters.
@@ -52,12 +53,8 @@ impl Sort {
 pub struct SearchRequest {
     /// What the person typed (may be empty: browse).
     pub query: String,
-    /// Jurisdiction slugs (any of).
-    pub jurisdictions: Vec<String>,
-    /// Kinds (any of).
-    pub kinds: Vec<String>,
-    /// Topic slugs (any of).
-    pub topics: Vec<String>,
+    /// The values of each filter (any of a filter's values).
+    pub filters: FilterValues,
     /// Order.
     pub sort: Sort,
     /// Results per page, 1 to `MAX_LIMIT`.
@@ -70,9 +67,7 @@ impl Default for SearchRequest {
     fn default() -> Self {
         SearchRequest {
             query: String::new(),
-            jurisdictions: Vec::new(),
-            kinds: Vec::new(),
-            topics: Vec::new(),
+            filters: FilterValues::default(),
             sort: Sort::Relevance,
             limit: DEFAULT_LIMIT,
             offset: 0,
@@ -87,6 +82,16 @@ impl SearchRequest {
             query: query.into(),
             ..SearchRequest::default()
         }
+    }
+
+    /// This request, also filtered by `values` of `filter`.
+    pub fn with_filter<V: Into<String>>(
+        mut self,
+        filter: Filter,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.filters[filter].extend(values.into_iter().map(Into::into));
+        self
     }
 }
 
@@ -119,16 +124,8 @@ pub struct Hit {
     pub score: f32,
 }
 
-/// Counts of results per value, for each kind of filter.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Facets {
-    /// Results per jurisdiction slug.
-    pub jurisdiction: BTreeMap<String, u64>,
-    /// Results per kind slug.
-    pub kind: BTreeMap<String, u64>,
-    /// Results per topic slug.
-    pub topic: BTreeMap<String, u64>,
-}
+/// Counts of results per value, for each filter: `facets[Filter::Kind]["checklist"]`.
+pub type Facets = ByFilter<BTreeMap<String, u64>>;
 
 /// A page of results.
 #[derive(Debug, Clone, Serialize)]

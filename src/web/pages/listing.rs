@@ -8,7 +8,7 @@ use axum::response::Html;
 use super::{HitView, Pagination, kind_label, render, topic_label};
 use crate::playbook::markdown::render_html;
 use crate::playbook::{Kind, Slug};
-use crate::search::SearchRequest;
+use crate::search::{Filter, SearchRequest};
 use crate::web::assets::Layout;
 use crate::web::error::{AppError, PageError};
 use crate::web::params::SearchParams;
@@ -54,9 +54,7 @@ async fn list(
     }
     let results = state
         .search(SearchRequest {
-            jurisdictions: listing.filter.jurisdictions.clone(),
-            kinds: listing.filter.kinds.clone(),
-            topics: listing.filter.topics.clone(),
+            filters: listing.filter.filters.clone(),
             limit: PER_PAGE,
             offset,
             ..SearchRequest::default()
@@ -96,10 +94,7 @@ pub async fn jurisdiction(
         eyebrow: "jurisdiction",
         description_html: Some(render_html(&jurisdiction.body_markdown)),
         base_path: format!("/jurisdictions/{slug}"),
-        filter: SearchParams {
-            jurisdictions: vec![slug],
-            ..SearchParams::default()
-        },
+        filter: SearchParams::default().toggled(Filter::Jurisdiction, &slug),
     };
     list(state, listing, raw).await
 }
@@ -117,10 +112,7 @@ pub async fn kind(
         eyebrow: "kind",
         description_html: None,
         base_path: format!("/kinds/{kind}"),
-        filter: SearchParams {
-            kinds: vec![kind.as_str().to_owned()],
-            ..SearchParams::default()
-        },
+        filter: SearchParams::default().toggled(Filter::Kind, kind.as_str()),
     };
     list(state, listing, raw).await
 }
@@ -138,10 +130,7 @@ pub async fn topic(
         eyebrow: "topic",
         description_html: None,
         base_path: format!("/topics/{topic}"),
-        filter: SearchParams {
-            topics: vec![topic.to_string()],
-            ..SearchParams::default()
-        },
+        filter: SearchParams::default().toggled(Filter::Topic, topic.as_str()),
     };
     list(state, listing, raw).await
 }

@@ -13,10 +13,10 @@ use askama::Template;
 use axum::response::Html;
 
 use super::error::PageError;
-use super::params::{FilterName, SearchParams};
+use super::params::SearchParams;
 use super::state::AppState;
 use crate::playbook::Kind;
-use crate::search::{Facets, Hit};
+use crate::search::{Facets, Filter, Hit};
 
 /// Renders a page template.
 pub fn render(page: &impl Template) -> Result<Html<String>, PageError> {
@@ -116,25 +116,26 @@ pub struct FacetGroup {
     pub links: Vec<Link>,
 }
 
+/// A filter's heading over its group of links.
+pub fn filter_heading(filter: Filter) -> &'static str {
+    match filter {
+        Filter::Jurisdiction => "Jurisdiction",
+        Filter::Kind => "Kind",
+        Filter::Topic => "Topic",
+    }
+}
+
 /// Facet counts as groups of links; `link` says where each value leads.
 pub fn facet_groups(
     state: &AppState,
     facets: &Facets,
     max_per_group: usize,
-    mut link: impl FnMut(FilterName, &str) -> (String, bool),
+    mut link: impl FnMut(Filter, &str) -> (String, bool),
 ) -> Vec<FacetGroup> {
-    let groups = [
-        (
-            "Jurisdiction",
-            FilterName::Jurisdiction,
-            &facets.jurisdiction,
-        ),
-        ("Kind", FilterName::Kind, &facets.kind),
-        ("Topic", FilterName::Topic, &facets.topic),
-    ];
-    groups
-        .into_iter()
-        .map(|(heading, filter, counts)| {
+    facets
+        .iter()
+        .map(|(filter, counts)| {
+            let heading = filter_heading(filter);
             // The most frequent values (and every active one): a long tail helps nobody
             // scanning a sidebar, and each label may cost a lookup.
             let mut values: Vec<(&String, u64, String, bool)> = counts
@@ -163,16 +164,16 @@ pub fn facet_groups(
 }
 
 /// The words for a filter value.
-pub fn filter_label(state: &AppState, filter: FilterName, value: &str) -> String {
+pub fn filter_label(state: &AppState, filter: Filter, value: &str) -> String {
     match filter {
-        FilterName::Jurisdiction => state
+        Filter::Jurisdiction => state
             .catalog
             .jurisdiction(value)
             .ok()
             .flatten()
             .map_or_else(|| value.to_owned(), |j| j.display_name()),
-        FilterName::Kind => kind_label(value),
-        FilterName::Topic => topic_label(value),
+        Filter::Kind => kind_label(value),
+        Filter::Topic => topic_label(value),
     }
 }
 
@@ -203,7 +204,7 @@ impl Pagination {
 }
 
 /// Links to `/search` params for each facet value toggled on or off.
-pub fn toggle_link(params: &SearchParams) -> impl FnMut(FilterName, &str) -> (String, bool) + '_ {
+pub fn toggle_link(params: &SearchParams) -> impl FnMut(Filter, &str) -> (String, bool) + '_ {
     move |filter, value| {
         (
             params.toggled(filter, value).search_href(),

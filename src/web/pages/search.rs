@@ -9,7 +9,7 @@ use super::{
 };
 use crate::web::assets::Layout;
 use crate::web::error::PageError;
-use crate::web::params::{FilterName, SearchParams};
+use crate::web::params::SearchParams;
 use crate::web::state::AppState;
 
 /// Results per page.
@@ -45,12 +45,8 @@ pub async fn search(
     let results = state.search(request).await?;
     let facets = facet_groups(&state, &results.facets, FACET_LINKS, toggle_link(&params));
     let mut active_filters = Vec::new();
-    for filter in [
-        FilterName::Jurisdiction,
-        FilterName::Kind,
-        FilterName::Topic,
-    ] {
-        for value in params.values(filter) {
+    for (filter, values) in params.filters.iter() {
+        for value in values {
             active_filters.push(Link {
                 href: params.toggled(filter, value).search_href(),
                 label: format!(
