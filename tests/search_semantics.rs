@@ -7,6 +7,7 @@ use city_playbook::playbook::EntryId;
 use city_playbook::search::{
     Filter, IndexedEntry, SearchError, SearchIndex, SearchRequest, SearchResults, Sort,
 };
+use city_playbook::web::paths;
 use common::{EntryFile, FixturePlaybook, entry, hit_ids, ids, request, run, search_error};
 use tempfile::TempDir;
 
@@ -800,7 +801,7 @@ fn a_hit_carries_the_entry_and_its_jurisdiction() {
     let hit = &results.hits[0];
     assert_eq!(results.query, "ferry");
     assert_eq!(hit.id, "riverton-or/ferry");
-    assert_eq!(hit.url, "/entries/riverton-or/ferry");
+    assert_eq!(paths::entry(&hit.id), "/entries/riverton-or/ferry");
     assert_eq!(hit.title, "Ferry schedule");
     assert_eq!(hit.summary, "When the ferry runs.");
     assert_eq!(hit.kind.as_str(), "practice");

@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use crate::catalog::{Catalog, StampRecord, StartError};
 use crate::playbook::{Playbook, Problem, load_playbook, scan_playbook};
-use crate::search::{SearchIndex, SearchRequest, SearchResponse};
+use crate::search::{SearchIndex, SearchRequest};
+use crate::web::api::search::SearchResponse;
 
 fn print_problems(problems: &[Problem]) {
     for problem in problems {

@@ -363,10 +363,8 @@ impl SearchIndex {
                 .best_passage(stored.text(f.body))
                 .or_else(|| passages.best_passage(summary))
                 .unwrap_or_else(|| plain_passage(summary));
-            let id = stored.text(f.id).to_owned();
             hits.push(Hit {
-                url: format!("/entries/{id}"),
-                id,
+                id: stored.text(f.id).to_owned(),
                 title: stored.text(f.title).to_owned(),
                 jurisdiction: stored.jurisdiction(),
                 kind: Kind::parse(stored.text(f.kind)).unwrap_or(Kind::Guidance),

@@ -24,4 +24,4 @@ pub mod typo;
 pub use document::{IndexedEntry, JurisdictionRef};
 pub use filter::{ByFilter, Filter, FilterValues};
 pub use index::{IndexError, OpenOutcome, SearchIndex};
-pub use request::{Facets, Hit, SearchError, SearchRequest, SearchResponse, SearchResults, Sort};
+pub use request::{Facets, Hit, SearchError, SearchRequest, SearchResults, Sort};

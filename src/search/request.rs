@@ -96,12 +96,10 @@ impl SearchRequest {
 }
 
 /// One result.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Hit {
     /// `jurisdiction/slug`.
     pub id: String,
-    /// The entry's page.
-    pub url: String,
     /// Title.
     pub title: String,
     /// The entry's jurisdiction.
@@ -128,7 +126,7 @@ pub struct Hit {
 pub type Facets = ByFilter<BTreeMap<String, u64>>;
 
 /// A page of results.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SearchResults {
     /// The query text searched for.
     pub query: String,
@@ -168,25 +166,5 @@ impl SearchError {
     /// Whether the request was at fault (a 400), rather than the index (a 500).
     pub fn is_bad_request(&self) -> bool {
         !matches!(self, SearchError::Index(_))
-    }
-}
-
-/// The JSON a search answers with: the results and how long the engine took.
-#[derive(Debug, Clone, Serialize)]
-pub struct SearchResponse {
-    /// The results.
-    #[serde(flatten)]
-    pub results: SearchResults,
-    /// Milliseconds spent searching.
-    pub took_ms: f64,
-}
-
-impl SearchResponse {
-    /// Results with their timing.
-    pub fn new(results: SearchResults, took: std::time::Duration) -> Self {
-        SearchResponse {
-            results,
-            took_ms: (took.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
-        }
     }
 }

@@ -24,7 +24,6 @@
 mod finder;
 mod tables;
 
-use serde::Serialize;
 use tantivy::tokenizer::TextAnalyzer;
 
 use self::finder::Finder;
@@ -40,14 +39,12 @@ pub const MAX_SUGGESTIONS: usize = 8;
 const MAX_WORDS: usize = 16;
 
 /// One suggestion.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Suggestion {
     /// The entry id.
     pub id: String,
     /// Its title.
     pub title: String,
-    /// Its page.
-    pub url: String,
     /// Its jurisdiction's name.
     pub jurisdiction: String,
 }
@@ -95,10 +92,8 @@ impl SearchIndex {
             .into_iter()
             .map(|(s, doc)| {
                 let segment = &table.segments[s];
-                let id = segment.id(doc).to_owned();
                 Suggestion {
-                    url: format!("/entries/{id}"),
-                    id,
+                    id: segment.id(doc).to_owned(),
                     title: segment.title(doc).to_owned(),
                     jurisdiction: segment.jurisdiction_name(doc).to_owned(),
                 }

@@ -1,5 +1,6 @@
 //! Query-string parameters of search pages and the search API, including repeated filters
-//! (`?kind=checklist&kind=guidance`), and the links that add or remove one of them.
+//! (`?kind=checklist&kind=guidance`), and the parameters of the links that add or remove one
+//! of them (`paths::search` writes their URLs).
 
 use crate::search::request::{DEFAULT_LIMIT, MAX_OFFSET};
 use crate::search::{Filter, FilterValues, SearchRequest, Sort};
@@ -157,36 +158,12 @@ impl SearchParams {
             ..self.clone()
         }
     }
-
-    /// The `/search` URL for these parameters.
-    pub fn search_href(&self) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        if !self.q.is_empty() {
-            query.append_pair("q", &self.q);
-        }
-        for (filter, values) in self.filters.iter() {
-            for value in values {
-                query.append_pair(filter.as_str(), value);
-            }
-        }
-        if !self.sort.is_empty() {
-            query.append_pair("sort", &self.sort);
-        }
-        if let Some(page) = &self.page {
-            query.append_pair("page", page);
-        }
-        let query = query.finish();
-        if query.is_empty() {
-            "/search".to_owned()
-        } else {
-            format!("/search?{query}")
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::web::paths;
 
     #[test]
     fn repeated_filters_are_kept_and_toggled() {
@@ -194,9 +171,9 @@ mod tests {
             .expect("parses");
         assert_eq!(params.filters[Filter::Kind], vec!["checklist", "practice"]);
         let removed = params.toggled(Filter::Kind, "checklist");
-        assert_eq!(removed.search_href(), "/search?q=guard&kind=practice");
+        assert_eq!(paths::search(&removed), "/search?q=guard&kind=practice");
         let added = params.toggled(Filter::Topic, "policing");
-        assert!(added.search_href().ends_with("&topic=policing"));
+        assert!(paths::search(&added).ends_with("&topic=policing"));
     }
 
     #[test]

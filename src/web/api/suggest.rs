@@ -9,6 +9,7 @@ use serde_json::json;
 use crate::search::suggest::Suggestion;
 use crate::web::error::{ApiError, AppError};
 use crate::web::form::FormData;
+use crate::web::paths;
 use crate::web::state::AppState;
 
 /// The suggestions for a query.
@@ -17,7 +18,31 @@ pub struct SuggestResponse {
     /// What was typed.
     pub query: String,
     /// Titles, best first.
-    pub suggestions: Vec<Suggestion>,
+    pub suggestions: Vec<SuggestionJson>,
+}
+
+/// One suggestion as JSON.
+#[derive(Serialize)]
+pub struct SuggestionJson {
+    /// The entry id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its page.
+    pub url: String,
+    /// Its jurisdiction's name.
+    pub jurisdiction: String,
+}
+
+impl From<Suggestion> for SuggestionJson {
+    fn from(suggestion: Suggestion) -> Self {
+        SuggestionJson {
+            url: paths::entry(&suggestion.id),
+            id: suggestion.id,
+            title: suggestion.title,
+            jurisdiction: suggestion.jurisdiction,
+        }
+    }
 }
 
 /// `GET /api/suggest?q=[&format=opensearch]`
@@ -46,5 +71,6 @@ pub async fn suggest(
         let titles: Vec<&str> = suggestions.iter().map(|s| s.title.as_str()).collect();
         return Ok(Json(json!([query, titles])).into_response());
     }
+    let suggestions = suggestions.into_iter().map(SuggestionJson::from).collect();
     Ok(Json(SuggestResponse { query, suggestions }).into_response())
 }

@@ -111,8 +111,9 @@ pub async fn entry(
                 if links.len() >= RELATED_BY_CONTENT.max(related_ids.len()) {
                     break;
                 }
-                if !links.iter().any(|l| l.href == alike.url) {
-                    links.push(Link::new(alike.url, alike.title));
+                let href = crate::web::paths::entry(&alike.id);
+                if !links.iter().any(|l| l.href == href) {
+                    links.push(Link::new(href, alike.title));
                 }
             }
             Ok(links)

@@ -5,10 +5,10 @@ use axum::extract::State;
 use axum::response::Html;
 
 use super::{FacetGroup, HitView, facet_groups, render};
-use crate::search::Filter;
 use crate::search::SearchRequest;
 use crate::web::assets::Layout;
 use crate::web::error::PageError;
+use crate::web::paths;
 use crate::web::state::AppState;
 
 /// Browse links per group on the home page.
@@ -35,12 +35,7 @@ pub async fn home(State(state): State<AppState>) -> Result<Html<String>, PageErr
         })
         .await?;
     let browse = facet_groups(&state, &results.facets, BROWSE_LINKS, |filter, value| {
-        let base = match filter {
-            Filter::Jurisdiction => "jurisdictions",
-            Filter::Kind => "kinds",
-            Filter::Topic => "topics",
-        };
-        (format!("/{base}/{value}"), false)
+        (paths::listing(filter, value), false)
     });
     render(&HomePage {
         layout: Layout::new("Search the playbook").without_header_search(),

@@ -14,6 +14,7 @@ use axum::response::Html;
 
 use super::error::PageError;
 use super::params::SearchParams;
+use super::paths;
 use super::state::AppState;
 use crate::playbook::Kind;
 use crate::search::{Facets, Filter, Hit};
@@ -88,19 +89,19 @@ impl HitView {
     /// The view of a search hit.
     pub fn new(hit: &Hit) -> Self {
         HitView {
-            href: hit.url.clone(),
+            href: paths::entry(&hit.id),
             title: hit.title.clone(),
             jurisdiction: Link::new(
-                format!("/jurisdictions/{}", hit.jurisdiction.slug),
+                paths::jurisdiction(&hit.jurisdiction.slug),
                 hit.jurisdiction.name.clone(),
             ),
-            kind: Link::new(format!("/kinds/{}", hit.kind.as_str()), hit.kind.label()),
+            kind: Link::new(paths::kind(hit.kind), hit.kind.label()),
             date: hit.date.map(|d| d.format("%Y-%m-%d").to_string()),
             snippet: hit.snippet.clone(),
             topics: hit
                 .topics
                 .iter()
-                .map(|t| Link::new(format!("/topics/{t}"), topic_label(t)))
+                .map(|t| Link::new(paths::topic(t), topic_label(t)))
                 .collect(),
             is_template: hit.status == Some(crate::playbook::Status::Template),
         }
@@ -203,11 +204,11 @@ impl Pagination {
     }
 }
 
-/// Links to `/search` params for each facet value toggled on or off.
+/// Links to the search page with each facet value toggled on or off.
 pub fn toggle_link(params: &SearchParams) -> impl FnMut(Filter, &str) -> (String, bool) + '_ {
     move |filter, value| {
         (
-            params.toggled(filter, value).search_href(),
+            paths::search(&params.toggled(filter, value)),
             params.has(filter, value),
         )
     }

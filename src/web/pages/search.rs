@@ -10,6 +10,7 @@ use super::{
 use crate::web::assets::Layout;
 use crate::web::error::PageError;
 use crate::web::params::SearchParams;
+use crate::web::paths;
 use crate::web::state::AppState;
 
 /// Results per page.
@@ -48,7 +49,7 @@ pub async fn search(
     for (filter, values) in params.filters.iter() {
         for value in values {
             active_filters.push(Link {
-                href: params.toggled(filter, value).search_href(),
+                href: paths::search(&params.toggled(filter, value)),
                 label: format!(
                     "{}: {}",
                     filter.as_str(),
@@ -60,33 +61,32 @@ pub async fn search(
         }
     }
     let clear_filters = (!active_filters.is_empty()).then(|| {
-        SearchParams {
+        paths::search(&SearchParams {
             q: params.q.clone(),
             ..SearchParams::default()
-        }
-        .search_href()
+        })
     });
     let sorted_by_date = params.sort == "date";
     let sort_links = vec![
         Link {
             active: !sorted_by_date,
-            ..Link::new(params.sorted_by("relevance").search_href(), "Best match")
+            ..Link::new(paths::search(&params.sorted_by("relevance")), "Best match")
         },
         Link {
             active: sorted_by_date,
-            ..Link::new(params.sorted_by("date").search_href(), "Newest")
+            ..Link::new(paths::search(&params.sorted_by("date")), "Newest")
         },
     ];
     let page = params.page_number()?;
     let pagination = Pagination::new(page, PER_PAGE, results.total, |p| {
-        params.on_page(p).search_href()
+        paths::search(&params.on_page(p))
     });
     let browse = state
         .catalog
         .curated()
         .jurisdictions()
         .values()
-        .map(|j| Link::new(format!("/jurisdictions/{}", j.slug), j.display_name()))
+        .map(|j| Link::new(paths::jurisdiction(&j.slug), j.display_name()))
         .collect();
     let title = if params.q.trim().is_empty() {
         "All entries".to_owned()
