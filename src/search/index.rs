@@ -13,10 +13,11 @@ use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
 };
 
+use super::all_words_first::ALL_WORDS_BONUS;
 use super::analyzer::{PLAIN, STEMMED, indexing_analyzer, plain_analyzer, stemmed_analyzer};
 use super::document::{IndexedEntry, StoredEntry};
 use super::facet_count::FacetCounter;
-use super::query_builder::{ALL_WORDS_BONUS, QueryBuilder, QueryMode};
+use super::query_builder::{QueryBuilder, QueryMode};
 use super::query_text::QueryText;
 use super::request::{
     Facets, Hit, MAX_LIMIT, MAX_OFFSET, SearchError, SearchRequest, SearchResults, Sort,

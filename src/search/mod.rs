@@ -1,6 +1,7 @@
 //! The search engine: a Tantivy index of the playbook behind a small API shared by the web
 //! layer and the command line.
 
+mod all_words_first;
 pub mod analyzer;
 pub mod document;
 pub mod facet_count;
