@@ -5,10 +5,11 @@
 //! facets are decoded once into tables (`SegmentFacets`): every entry's values, and every
 //! value's entries. A search notes its matches in a bitset, then counts whichever way is
 //! cheaper: entry by entry (few matches, or few entries left out), or value by value (a
-//! value's entries as runs, a bitset or a list, intersected with the matches).
+//! value's entries as runs, a bitset or a list, intersected with the matches). The tables are
+//! kept by the index they belong to (`FacetTables`).
 
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
@@ -19,17 +20,57 @@ use super::filter::Filter;
 use super::request::Facets;
 use super::schema::FACETS_FIELD;
 
-/// Counts every match's jurisdiction, kind and topics (see the module).
-pub struct FacetCounter;
+/// Each segment's decoded tables, by segment id, for one index. Cleared when it grows past
+/// `FACET_CACHE_MAX_DOCS` entries in all, which only a long run of small commits (each makes a
+/// segment, merges retire them) reaches.
+#[derive(Default)]
+pub struct FacetTables {
+    segments: Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>,
+}
 
-impl FacetCounter {
+/// How many entries (summed over segments) `FacetTables` holds tables of, at most.
+const FACET_CACHE_MAX_DOCS: usize = 4_000_000;
+
+impl FacetTables {
     /// Decodes the tables of a segment ahead of the first search that needs them.
-    pub fn warm(segment: &SegmentReader) -> tantivy::Result<()> {
-        SegmentFacets::of(segment).map(drop)
+    pub fn warm(&self, segment: &SegmentReader) -> tantivy::Result<()> {
+        self.of(segment).map(drop)
+    }
+
+    /// A collector counting facets with these tables.
+    pub fn counter(&self) -> FacetCounter<'_> {
+        FacetCounter { tables: self }
+    }
+
+    /// The segment's tables, decoded on first use.
+    fn of(&self, segment: &SegmentReader) -> tantivy::Result<Arc<SegmentFacets>> {
+        let id = segment.segment_id();
+        let cached = self
+            .segments
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&id)
+            .cloned();
+        if let Some(table) = cached {
+            return Ok(table);
+        }
+        let table = Arc::new(SegmentFacets::decode(segment)?);
+        let mut cache = self.segments.lock().unwrap_or_else(|e| e.into_inner());
+        let cached_docs: usize = cache.values().map(|t| t.starts.len()).sum();
+        if cached_docs + table.starts.len() > FACET_CACHE_MAX_DOCS {
+            cache.clear();
+        }
+        cache.insert(id, Arc::clone(&table));
+        Ok(table)
     }
 }
 
-impl Collector for FacetCounter {
+/// Counts every match's jurisdiction, kind and topics (see the module).
+pub struct FacetCounter<'a> {
+    tables: &'a FacetTables,
+}
+
+impl Collector for FacetCounter<'_> {
     type Fruit = Facets;
     type Child = SegmentFacetCounter;
 
@@ -38,7 +79,7 @@ impl Collector for FacetCounter {
         _segment_local_id: u32,
         segment: &SegmentReader,
     ) -> tantivy::Result<SegmentFacetCounter> {
-        let table = SegmentFacets::of(segment)?;
+        let table = self.tables.of(segment)?;
         let words = table.max_doc().div_ceil(64);
         Ok(SegmentFacetCounter {
             table,
@@ -192,13 +233,6 @@ struct SegmentFacets {
     by_value_cost: usize,
 }
 
-/// Decoded segments by id; cleared when it grows past this many entries in all, which only
-/// a long run of small commits (each makes a segment, merges retire them) reaches.
-const FACET_CACHE_MAX_DOCS: usize = 4_000_000;
-
-static FACET_CACHE: LazyLock<Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
-
 impl SegmentFacets {
     fn max_doc(&self) -> usize {
         self.starts.len() - 1
@@ -257,26 +291,6 @@ impl SegmentFacets {
             }
         }
         facets
-    }
-
-    fn of(segment: &SegmentReader) -> tantivy::Result<Arc<SegmentFacets>> {
-        let id = segment.segment_id();
-        let cached = FACET_CACHE
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&id)
-            .cloned();
-        if let Some(table) = cached {
-            return Ok(table);
-        }
-        let table = Arc::new(Self::decode(segment)?);
-        let mut cache = FACET_CACHE.lock().unwrap_or_else(|e| e.into_inner());
-        let cached_docs: usize = cache.values().map(|t| t.starts.len()).sum();
-        if cached_docs + table.starts.len() > FACET_CACHE_MAX_DOCS {
-            cache.clear();
-        }
-        cache.insert(id, Arc::clone(&table));
-        Ok(table)
     }
 
     fn decode(segment: &SegmentReader) -> tantivy::Result<SegmentFacets> {

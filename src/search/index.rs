@@ -3,7 +3,8 @@
 //! Opening, rebuilding and updating it is `lifecycle`; searching it is `searching`, `related`
 //! and `suggest`. One writer per process (created on the first write, so read-only processes
 //! never take the lock), one long-lived reader reloaded after every commit, a fresh searcher
-//! per query.
+//! per query. What is decoded once per segment for speed (facet tables, suggestion tables) is
+//! owned here, so it lives and dies with the index.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -11,9 +12,11 @@ use std::sync::Mutex;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter};
 
+use super::facet_count::FacetTables;
 use super::schema::PlaybookFields;
 use super::snippet::WordTerms;
 use super::storage::CommitPayload;
+use super::suggest::SuggestTables;
 use super::synonyms::AnalyzedSynonyms;
 use crate::playbook::EntryId;
 
@@ -52,6 +55,10 @@ pub struct SearchIndex {
     pub(super) plain: TextAnalyzer,
     /// Snippets' memo of each word's stemmed term.
     pub(super) word_terms: WordTerms,
+    /// Each segment's facet tables, for facet counts.
+    pub(super) facet_tables: FacetTables,
+    /// The title-word tables suggestions are answered from.
+    pub(super) suggest_tables: SuggestTables,
     /// The folder of the live generation.
     pub(super) path: PathBuf,
 }

@@ -11,10 +11,12 @@ use tantivy::{Index, IndexWriter, ReloadPolicy, Term};
 
 use super::analyzer::{PLAIN, STEMMED, indexing_analyzer, plain_analyzer, stemmed_analyzer};
 use super::document::IndexedEntry;
+use super::facet_count::FacetTables;
 use super::index::{IndexError, SearchIndex};
 use super::schema::{PlaybookFields, SCHEMA_VERSION};
 use super::snippet::WordTerms;
 use super::storage::{CommitPayload, IndexLocation};
+use super::suggest::SuggestTables;
 use super::synonyms::AnalyzedSynonyms;
 use crate::playbook::{EntryId, Playbook, Synonyms};
 
@@ -167,6 +169,8 @@ impl SearchIndex {
             stemmed: stemmed_analyzer(),
             plain: plain_analyzer(),
             word_terms: WordTerms::default(),
+            facet_tables: FacetTables::default(),
+            suggest_tables: SuggestTables::default(),
             path,
         })
     }

@@ -6,7 +6,6 @@ use tantivy::{DocAddress, Order, TantivyDocument};
 
 use super::all_words_first::ALL_WORDS_BONUS;
 use super::document::StoredEntry;
-use super::facet_count::FacetCounter;
 use super::index::SearchIndex;
 use super::query_builder::{QueryBuilder, QueryMode};
 use super::query_text::QueryText;
@@ -24,7 +23,7 @@ impl SearchIndex {
     pub fn warm(&self) -> Result<(), SearchError> {
         let searcher = self.reader.searcher();
         for segment in searcher.segment_readers() {
-            FacetCounter::warm(segment)?;
+            self.facet_tables.warm(segment)?;
         }
         self.suggest("")?;
         Ok(())
@@ -52,7 +51,7 @@ impl SearchIndex {
             searcher: &searcher,
         };
         let built = builder.build(&text, request)?;
-        let facet_collector = FacetCounter;
+        let facet_collector = self.facet_tables.counter();
         let page = TopDocs::with_limit(request.limit).and_offset(request.offset);
         let sort_field = match request.sort {
             Sort::Updated => Some(UPDATED_SORT_FIELD),

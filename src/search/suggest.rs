@@ -27,7 +27,7 @@ mod tables;
 use tantivy::tokenizer::TextAnalyzer;
 
 use self::finder::Finder;
-use self::tables::IndexTable;
+pub use self::tables::SuggestTables;
 use super::analyzer::{is_stop_word, terms};
 use super::index::SearchIndex;
 use super::request::{MAX_QUERY_CHARS, SearchError};
@@ -78,9 +78,9 @@ impl SearchIndex {
             });
         }
         let searcher = self.reader.searcher();
-        let table = match IndexTable::cached(&searcher, self.path()) {
+        let table = match self.suggest_tables.cached(&searcher) {
             Some(table) => table,
-            None if build => IndexTable::of(&searcher, self.path(), &self.fields)?,
+            None if build => self.suggest_tables.of(&searcher, &self.fields)?,
             None => return Ok(None),
         };
         let mut plain = self.plain.clone();
