@@ -675,6 +675,36 @@ fn facet_counts_cover_every_match_not_just_the_page() {
     );
 }
 
+#[test]
+fn facet_values_come_with_the_names_pages_show() {
+    let (_f, _d, index) = filter_fixture();
+    let results = run(&index, &request("harbor"));
+    let names = &results.facet_names;
+    assert_eq!(
+        names.get(Filter::Jurisdiction, "riverton-or"),
+        Some("Riverton, OR"),
+        "a city shows its state"
+    );
+    assert_eq!(names.get(Filter::Jurisdiction, "oregon"), Some("Oregon"));
+    assert_eq!(names.get(Filter::Jurisdiction, "nowhere"), None);
+    assert_eq!(
+        names.get(Filter::Kind, "checklist"),
+        None,
+        "kinds and topics are named by the pages"
+    );
+    // Every jurisdiction the index holds is named, matched or not.
+    let filtered = run(
+        &index,
+        &request("harbor").with_filter(Filter::Jurisdiction, ["oregon"]),
+    );
+    assert_eq!(
+        filtered
+            .facet_names
+            .get(Filter::Jurisdiction, "riverton-or"),
+        Some("Riverton, OR")
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Pages and order.
 

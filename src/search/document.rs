@@ -7,8 +7,9 @@ use tantivy::schema::{Facet, Value};
 
 use super::filter::Filter;
 use super::schema::{PlaybookFields, UNDATED};
+use crate::playbook::jurisdiction::display_name;
 use crate::playbook::markdown::plain_text;
-use crate::playbook::{Entry, EntryId, Jurisdiction, Kind, Status};
+use crate::playbook::{Entry, EntryId, Jurisdiction, Kind, Level, Status};
 
 /// A jurisdiction as it appears in search results.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -21,6 +22,17 @@ pub struct JurisdictionRef {
     pub state: Option<String>,
     /// `city`, `county` or `state`.
     pub level: String,
+}
+
+impl JurisdictionRef {
+    /// The name people read, like `Minneapolis, MN`: the same rule as
+    /// `Jurisdiction::display_name`.
+    pub fn display_name(&self) -> String {
+        match Level::parse(&self.level) {
+            Some(level) => display_name(&self.name, self.state.as_deref(), level),
+            None => self.name.clone(),
+        }
+    }
 }
 
 impl From<&Jurisdiction> for JurisdictionRef {

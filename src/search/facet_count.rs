@@ -7,6 +7,10 @@
 //! cheaper: entry by entry (few matches, or few entries left out), or value by value (a
 //! value's entries as runs, a bitset or a list, intersected with the matches). The tables are
 //! kept by the index they belong to (`FacetTables`).
+//!
+//! The tables also hold what pages show for a value instead of its slug: each jurisdiction's
+//! display name, read once per segment from the stored fields of an entry holding it, and
+//! handed out with the counts (`FacetNames`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -14,11 +18,12 @@ use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
 use tantivy::schema::Facet;
-use tantivy::{DocId, Score, SegmentReader};
+use tantivy::{DocId, Score, SegmentReader, TantivyDocument};
 
+use super::document::StoredEntry;
 use super::filter::Filter;
 use super::request::Facets;
-use super::schema::FACETS_FIELD;
+use super::schema::{FACETS_FIELD, PlaybookFields};
 
 /// Each segment's decoded tables, by segment id, for one index. Cleared when it grows past
 /// `FACET_CACHE_MAX_DOCS` entries in all, which only a long run of small commits (each makes a
@@ -32,18 +37,26 @@ pub struct FacetTables {
 const FACET_CACHE_MAX_DOCS: usize = 4_000_000;
 
 impl FacetTables {
-    /// Decodes the tables of a segment ahead of the first search that needs them.
-    pub fn warm(&self, segment: &SegmentReader) -> tantivy::Result<()> {
-        self.of(segment).map(drop)
+    /// Decodes the tables of a segment (of an index with `fields`) ahead of the first search
+    /// that needs them.
+    pub fn warm(&self, segment: &SegmentReader, fields: &PlaybookFields) -> tantivy::Result<()> {
+        self.of(segment, fields).map(drop)
     }
 
-    /// A collector counting facets with these tables.
-    pub fn counter(&self) -> FacetCounter<'_> {
-        FacetCounter { tables: self }
+    /// A collector counting facets with these tables, of an index with `fields`.
+    pub fn counter<'a>(&'a self, fields: &'a PlaybookFields) -> FacetCounter<'a> {
+        FacetCounter {
+            tables: self,
+            fields,
+        }
     }
 
     /// The segment's tables, decoded on first use.
-    fn of(&self, segment: &SegmentReader) -> tantivy::Result<Arc<SegmentFacets>> {
+    fn of(
+        &self,
+        segment: &SegmentReader,
+        fields: &PlaybookFields,
+    ) -> tantivy::Result<Arc<SegmentFacets>> {
         let id = segment.segment_id();
         let cached = self
             .segments
@@ -54,7 +67,7 @@ impl FacetTables {
         if let Some(table) = cached {
             return Ok(table);
         }
-        let table = Arc::new(SegmentFacets::decode(segment)?);
+        let table = Arc::new(SegmentFacets::decode(segment, fields)?);
         let mut cache = self.segments.lock().unwrap_or_else(|e| e.into_inner());
         let cached_docs: usize = cache.values().map(|t| t.starts.len()).sum();
         if cached_docs + table.starts.len() > FACET_CACHE_MAX_DOCS {
@@ -65,13 +78,46 @@ impl FacetTables {
     }
 }
 
-/// Counts every match's jurisdiction, kind and topics (see the module).
+/// What pages show for facet values instead of the value itself: each jurisdiction's display
+/// name (`Minneapolis, MN`, from the name, state and level the index stores with its entries).
+/// Comes with a search's counts, for every value of the segments searched, at the cost of a
+/// reference per segment; not part of the API's JSON.
+#[derive(Clone, Default)]
+pub struct FacetNames {
+    segments: Vec<Arc<SegmentFacets>>,
+}
+
+impl FacetNames {
+    /// The name of `value` of `filter`, if it has one other than itself and some entry of the
+    /// index holds it.
+    pub fn get(&self, filter: Filter, value: &str) -> Option<&str> {
+        match filter {
+            Filter::Jurisdiction => self
+                .segments
+                .iter()
+                .find_map(|table| table.jurisdiction_name(value)),
+            Filter::Kind | Filter::Topic => None,
+        }
+    }
+}
+
+impl std::fmt::Debug for FacetNames {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FacetNames")
+            .field("segments", &self.segments.len())
+            .finish()
+    }
+}
+
+/// Counts every match's jurisdiction, kind and topics (see the module), and hands out the
+/// names of their values.
 pub struct FacetCounter<'a> {
     tables: &'a FacetTables,
+    fields: &'a PlaybookFields,
 }
 
 impl Collector for FacetCounter<'_> {
-    type Fruit = Facets;
+    type Fruit = (Facets, FacetNames);
     type Child = SegmentFacetCounter;
 
     fn for_segment(
@@ -79,7 +125,7 @@ impl Collector for FacetCounter<'_> {
         _segment_local_id: u32,
         segment: &SegmentReader,
     ) -> tantivy::Result<SegmentFacetCounter> {
-        let table = self.tables.of(segment)?;
+        let table = self.tables.of(segment, self.fields)?;
         let words = table.max_doc().div_ceil(64);
         Ok(SegmentFacetCounter {
             table,
@@ -92,20 +138,32 @@ impl Collector for FacetCounter<'_> {
         false
     }
 
-    fn merge_fruits(&self, mut segments: Vec<Facets>) -> tantivy::Result<Facets> {
-        if segments.len() == 1 {
-            return Ok(segments.pop().unwrap_or_default());
+    fn merge_fruits(
+        &self,
+        mut segments: Vec<(Facets, Arc<SegmentFacets>)>,
+    ) -> tantivy::Result<(Facets, FacetNames)> {
+        if segments.len() == 1
+            && let Some((facets, table)) = segments.pop()
+        {
+            let names = FacetNames {
+                segments: vec![table],
+            };
+            return Ok((facets, names));
         }
         let mut merged = Facets::default();
-        for segment in segments {
+        let mut names = FacetNames {
+            segments: Vec::with_capacity(segments.len()),
+        };
+        for (segment, table) in segments {
             for (filter, counts) in segment {
                 let into = &mut merged[filter];
                 for (value, count) in counts {
                     *into.entry(value).or_default() += count;
                 }
             }
+            names.segments.push(table);
         }
-        Ok(merged)
+        Ok((merged, names))
     }
 }
 
@@ -118,7 +176,7 @@ pub struct SegmentFacetCounter {
 }
 
 impl SegmentCollector for SegmentFacetCounter {
-    type Fruit = Facets;
+    type Fruit = (Facets, Arc<SegmentFacets>);
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         if let Some(word) = self.matched.get_mut(doc as usize / 64) {
@@ -127,9 +185,9 @@ impl SegmentCollector for SegmentFacetCounter {
         }
     }
 
-    fn harvest(self) -> Facets {
+    fn harvest(self) -> (Facets, Arc<SegmentFacets>) {
         let counts = self.table.count(&self.matched, self.count);
-        self.table.named(counts)
+        (self.table.named(counts), self.table)
     }
 }
 
@@ -219,8 +277,8 @@ fn ones_in_range(bits: &[u64], start: usize, end: usize) -> u64 {
 }
 
 /// Every entry's facet ordinals in one segment (entry `d`'s are `ords[starts[d]..starts[d +
-/// 1]]`), and every ordinal's entries.
-struct SegmentFacets {
+/// 1]]`), every ordinal's entries, and the display names of its jurisdictions.
+pub struct SegmentFacets {
     starts: Vec<u32>,
     ords: Vec<u32>,
     /// The filter and value of each ordinal of the segment's facet dictionary.
@@ -231,6 +289,8 @@ struct SegmentFacets {
     by_value: Vec<(u32, ValueEntries)>,
     /// What counting value by value reads, in words or entries.
     by_value_cost: usize,
+    /// (slug, display name) of each jurisdiction of the segment, by slug.
+    jurisdiction_names: Vec<(String, String)>,
 }
 
 impl SegmentFacets {
@@ -293,7 +353,16 @@ impl SegmentFacets {
         facets
     }
 
-    fn decode(segment: &SegmentReader) -> tantivy::Result<SegmentFacets> {
+    /// The display name of jurisdiction `slug`, if the segment holds it.
+    fn jurisdiction_name(&self, slug: &str) -> Option<&str> {
+        let at = self
+            .jurisdiction_names
+            .binary_search_by(|(held, _)| held.as_str().cmp(slug))
+            .ok()?;
+        Some(self.jurisdiction_names[at].1.as_str())
+    }
+
+    fn decode(segment: &SegmentReader, fields: &PlaybookFields) -> tantivy::Result<SegmentFacets> {
         let reader = segment.facet_reader(FACETS_FIELD)?;
         let dictionary = reader.facet_dict();
         let mut names = Vec::with_capacity(dictionary.num_terms());
@@ -318,7 +387,42 @@ impl SegmentFacets {
             ords.extend(reader.facet_ords(doc).map(|ord| ord as u32));
             starts.push(ords.len() as u32);
         }
-        Ok(Self::from_entries(starts, ords, names))
+        let mut table = Self::from_entries(starts, ords, names);
+        table.jurisdiction_names = table.read_jurisdiction_names(segment, fields)?;
+        Ok(table)
+    }
+
+    /// Each jurisdiction's display name, from the stored fields of one entry holding it (a
+    /// live one if there is any): one document read per jurisdiction of the segment.
+    fn read_jurisdiction_names(
+        &self,
+        segment: &SegmentReader,
+        fields: &PlaybookFields,
+    ) -> tantivy::Result<Vec<(String, String)>> {
+        // Per ordinal: an entry holding it, and whether that entry is live.
+        let mut holders: Vec<Option<(DocId, bool)>> = vec![None; self.names.len()];
+        let alive = segment.alive_bitset();
+        for doc in 0..self.max_doc() as DocId {
+            let live = alive.is_none_or(|bits| bits.is_alive(doc));
+            for &ord in self.ords_of(doc as usize) {
+                let ord = ord as usize;
+                let is_jurisdiction = matches!(self.names[ord], Some((Filter::Jurisdiction, _)));
+                if is_jurisdiction && holders[ord].is_none_or(|(_, held_live)| live && !held_live) {
+                    holders[ord] = Some((doc, live));
+                }
+            }
+        }
+        let store = segment.get_store_reader(1)?;
+        let mut names = Vec::new();
+        for (held, name) in holders.iter().zip(&self.names) {
+            if let (Some((doc, _)), Some((Filter::Jurisdiction, slug))) = (held, name) {
+                let stored: TantivyDocument = store.get(*doc)?;
+                let jurisdiction = StoredEntry::new(&stored, fields).jurisdiction();
+                names.push((slug.clone(), jurisdiction.display_name()));
+            }
+        }
+        names.sort_unstable();
+        Ok(names)
     }
 
     /// The tables from every entry's ordinals (`starts`, `ords`) and the ordinals' names.
@@ -353,6 +457,7 @@ impl SegmentFacets {
             totals,
             by_value,
             by_value_cost,
+            jurisdiction_names: Vec::new(),
         }
     }
 }

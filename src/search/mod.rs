@@ -25,6 +25,7 @@ pub mod synonyms;
 pub mod typo;
 
 pub use document::{IndexedEntry, JurisdictionRef};
+pub use facet_count::FacetNames;
 pub use filter::{ByFilter, Filter, FilterValues};
 pub use index::{IndexError, SearchIndex};
 pub use lifecycle::OpenOutcome;

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::document::JurisdictionRef;
+use super::facet_count::FacetNames;
 use super::filter::{ByFilter, Filter, FilterValues};
 use crate::playbook::{Kind, Status};
 
@@ -140,6 +141,8 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// Counts over every match, not just this page.
     pub facets: Facets,
+    /// What pages show for facet values instead of the value (jurisdictions' display names).
+    pub facet_names: FacetNames,
 }
 
 /// Why a search failed.

@@ -9,9 +9,7 @@ use super::document::StoredEntry;
 use super::index::SearchIndex;
 use super::query_builder::{QueryBuilder, QueryMode};
 use super::query_text::QueryText;
-use super::request::{
-    Facets, Hit, MAX_LIMIT, MAX_OFFSET, SearchError, SearchRequest, SearchResults, Sort,
-};
+use super::request::{Hit, MAX_LIMIT, MAX_OFFSET, SearchError, SearchRequest, SearchResults, Sort};
 use super::schema::{DATE_SORT_FIELD, UPDATED_SORT_FIELD};
 use super::snippet::{PassageFinder, plain_passage};
 use crate::playbook::{Kind, Status};
@@ -23,7 +21,7 @@ impl SearchIndex {
     pub fn warm(&self) -> Result<(), SearchError> {
         let searcher = self.reader.searcher();
         for segment in searcher.segment_readers() {
-            self.facet_tables.warm(segment)?;
+            self.facet_tables.warm(segment, &self.fields)?;
         }
         self.suggest("")?;
         Ok(())
@@ -51,7 +49,7 @@ impl SearchIndex {
             searcher: &searcher,
         };
         let built = builder.build(&text, request)?;
-        let facet_collector = self.facet_tables.counter();
+        let facet_collector = self.facet_tables.counter(&self.fields);
         let page = TopDocs::with_limit(request.limit).and_offset(request.offset);
         let sort_field = match request.sort {
             Sort::Updated => Some(UPDATED_SORT_FIELD),
@@ -59,7 +57,7 @@ impl SearchIndex {
             Sort::Relevance if built.mode == QueryMode::Browse => Some(DATE_SORT_FIELD),
             Sort::Relevance => None,
         };
-        let (ranked, total, facets): (Vec<(f32, DocAddress)>, usize, Facets) =
+        let (ranked, total, (facets, facet_names)): (Vec<(f32, DocAddress)>, usize, _) =
             if let Some(field) = sort_field {
                 let top = page.order_by_fast_field::<i64>(field, Order::Desc);
                 let (docs, total, facets) =
@@ -112,6 +110,7 @@ impl SearchIndex {
             limit: request.limit,
             hits,
             facets,
+            facet_names,
         })
     }
 }

@@ -15,9 +15,8 @@ use axum::response::Html;
 use super::error::PageError;
 use super::params::SearchParams;
 use super::paths;
-use super::state::AppState;
 use crate::playbook::Kind;
-use crate::search::{Facets, Filter, Hit};
+use crate::search::{FacetNames, Facets, Filter, Hit};
 
 /// Renders a page template.
 pub fn render(page: &impl Template) -> Result<Html<String>, PageError> {
@@ -126,53 +125,76 @@ pub fn filter_heading(filter: Filter) -> &'static str {
     }
 }
 
-/// Facet counts as groups of links; `link` says where each value leads.
+/// Where the links of facet groups lead.
+#[derive(Debug, Clone, Copy)]
+pub enum FacetLinks<'a> {
+    /// Each value's listing page (`/kinds/checklist`); none is active.
+    Listings,
+    /// These search parameters with the value's filter toggled on or off; active if on.
+    Toggles(&'a SearchParams),
+}
+
+impl FacetLinks<'_> {
+    fn href(self, filter: Filter, value: &str) -> String {
+        match self {
+            FacetLinks::Listings => paths::listing(filter, value),
+            FacetLinks::Toggles(params) => paths::search(&params.toggled(filter, value)),
+        }
+    }
+
+    fn active(self, filter: Filter, value: &str) -> bool {
+        match self {
+            FacetLinks::Listings => false,
+            FacetLinks::Toggles(params) => params.has(filter, value),
+        }
+    }
+}
+
+/// Facet counts as groups of links, labelled with `names`: the `max_per_group` most frequent
+/// values of each filter, and every active one.
 pub fn facet_groups(
-    state: &AppState,
     facets: &Facets,
+    names: &FacetNames,
     max_per_group: usize,
-    mut link: impl FnMut(Filter, &str) -> (String, bool),
+    links: FacetLinks<'_>,
 ) -> Vec<FacetGroup> {
     facets
         .iter()
         .map(|(filter, counts)| {
-            let heading = filter_heading(filter);
-            // The most frequent values (and every active one): a long tail helps nobody
-            // scanning a sidebar, and each label may cost a lookup.
-            let mut values: Vec<(&String, u64, String, bool)> = counts
+            // A long tail helps nobody scanning a sidebar; links are made for the values shown.
+            let mut values: Vec<(&String, u64)> = counts
                 .iter()
-                .map(|(value, count)| {
-                    let (href, active) = link(filter, value);
-                    (value, *count, href, active)
-                })
+                .map(|(value, count)| (value, *count))
                 .collect();
             values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
             let links = values
                 .into_iter()
                 .enumerate()
-                .filter(|(rank, (_, _, _, active))| *rank < max_per_group || *active)
-                .map(|(_, (value, count, href, active))| Link {
-                    href,
-                    label: filter_label(state, filter, value),
+                .map(|(rank, (value, count))| (rank, value, count, links.active(filter, value)))
+                .filter(|&(rank, _, _, active)| rank < max_per_group || active)
+                .map(|(_, value, count, active)| Link {
+                    href: links.href(filter, value),
+                    label: filter_label(names, filter, value),
                     count: Some(count),
                     active,
                 })
                 .collect();
-            FacetGroup { heading, links }
+            FacetGroup {
+                heading: filter_heading(filter),
+                links,
+            }
         })
         .filter(|g| !g.links.is_empty())
         .collect()
 }
 
-/// The words for a filter value.
-pub fn filter_label(state: &AppState, filter: Filter, value: &str) -> String {
+/// The words for a filter value: a jurisdiction's display name (from `names`, else its slug),
+/// a kind's label, a topic's slug as words.
+pub fn filter_label(names: &FacetNames, filter: Filter, value: &str) -> String {
     match filter {
-        Filter::Jurisdiction => state
-            .catalog
-            .jurisdiction(value)
-            .ok()
-            .flatten()
-            .map_or_else(|| value.to_owned(), |j| j.display_name()),
+        Filter::Jurisdiction => names
+            .get(filter, value)
+            .map_or_else(|| value.to_owned(), str::to_owned),
         Filter::Kind => kind_label(value),
         Filter::Topic => topic_label(value),
     }
@@ -201,15 +223,5 @@ impl Pagination {
             prev: (page > 1).then(|| href(page - 1)),
             next: (page < pages).then(|| href(page + 1)),
         }
-    }
-}
-
-/// Links to the search page with each facet value toggled on or off.
-pub fn toggle_link(params: &SearchParams) -> impl FnMut(Filter, &str) -> (String, bool) + '_ {
-    move |filter, value| {
-        (
-            paths::search(&params.toggled(filter, value)),
-            params.has(filter, value),
-        )
     }
 }

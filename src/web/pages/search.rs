@@ -5,8 +5,9 @@ use axum::extract::{RawQuery, State};
 use axum::response::Html;
 
 use super::{
-    FacetGroup, HitView, Link, Pagination, facet_groups, filter_label, render, toggle_link,
+    FacetGroup, FacetLinks, HitView, Link, Pagination, facet_groups, filter_label, render,
 };
+use crate::search::{FacetNames, Filter};
 use crate::web::assets::Layout;
 use crate::web::error::PageError;
 use crate::web::params::SearchParams;
@@ -44,7 +45,12 @@ pub async fn search(
     let request = params.page_request(PER_PAGE)?;
     let offset = request.offset;
     let results = state.search(request).await?;
-    let facets = facet_groups(&state, &results.facets, FACET_LINKS, toggle_link(&params));
+    let facets = facet_groups(
+        &results.facets,
+        &results.facet_names,
+        FACET_LINKS,
+        FacetLinks::Toggles(&params),
+    );
     let mut active_filters = Vec::new();
     for (filter, values) in params.filters.iter() {
         for value in values {
@@ -53,7 +59,7 @@ pub async fn search(
                 label: format!(
                     "{}: {}",
                     filter.as_str(),
-                    filter_label(&state, filter, value)
+                    active_filter_label(&state, &results.facet_names, filter, value)
                 ),
                 count: None,
                 active: true,
@@ -113,4 +119,21 @@ pub async fn search(
         pagination,
         browse,
     })
+}
+
+/// The words for an active filter's value. A jurisdiction no entry of the index holds (a
+/// city's, before its first entry) has no name among the search's: that one is looked up.
+fn active_filter_label(
+    state: &AppState,
+    names: &FacetNames,
+    filter: Filter,
+    value: &str,
+) -> String {
+    if filter == Filter::Jurisdiction
+        && names.get(filter, value).is_none()
+        && let Ok(Some(jurisdiction)) = state.catalog.jurisdiction(value)
+    {
+        return jurisdiction.display_name();
+    }
+    filter_label(names, filter, value)
 }
