@@ -30,3 +30,4 @@ pub use filter::{ByFilter, Filter, FilterValues};
 pub use index::{IndexError, SearchIndex};
 pub use lifecycle::OpenOutcome;
 pub use request::{Facets, Hit, SearchError, SearchRequest, SearchResults, Sort};
+pub use snippet::Snippet;

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::document::JurisdictionRef;
 use super::facet_count::FacetNames;
 use super::filter::{ByFilter, Filter, FilterValues};
+use super::snippet::Snippet;
 use crate::playbook::{Kind, Status};
 
 /// The longest query accepted, in characters.
@@ -117,8 +118,8 @@ pub struct Hit {
     pub status: Option<Status>,
     /// When it last changed, if known.
     pub updated: Option<chrono::DateTime<chrono::Utc>>,
-    /// HTML: the best passage, escaped, with matched words in `<mark>`.
-    pub snippet: String,
+    /// The passage that best shows why it matched, with the matched words marked.
+    pub snippet: Snippet,
     /// Relevance score (0 when browsing).
     pub score: f32,
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::playbook::{Kind, Status};
-use crate::search::{Facets, Hit, JurisdictionRef, SearchResults};
+use crate::search::{Facets, Hit, JurisdictionRef, SearchResults, Snippet};
 use crate::web::error::ApiError;
 use crate::web::params::SearchParams;
 use crate::web::paths;
@@ -76,8 +76,37 @@ impl From<Hit> for HitJson {
             date: hit.date,
             status: hit.status,
             updated: hit.updated,
-            snippet: hit.snippet,
+            snippet: snippet_html(&hit.snippet),
             score: hit.score,
+        }
+    }
+}
+
+/// A snippet as the API's HTML: the text escaped, each matched word in `<mark>`.
+pub fn snippet_html(snippet: &Snippet) -> String {
+    let mut html = String::with_capacity(snippet.text().len() + 13 * snippet.marks().len() + 16);
+    for (text, marked) in snippet.parts() {
+        if marked {
+            html.push_str("<mark>");
+            push_escaped(text, &mut html);
+            html.push_str("</mark>");
+        } else {
+            push_escaped(text, &mut html);
+        }
+    }
+    html
+}
+
+/// Appends `text` HTML-escaped.
+fn push_escaped(text: &str, html: &mut String) {
+    for c in text.chars() {
+        match c {
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            '&' => html.push_str("&amp;"),
+            '"' => html.push_str("&quot;"),
+            '\'' => html.push_str("&#x27;"),
+            _ => html.push(c),
         }
     }
 }
@@ -106,4 +135,28 @@ pub async fn search(
     let request = SearchParams::parse(raw.as_deref())?.api_request()?;
     let results = state.search(request).await?;
     Ok(Json(SearchResponse::new(results, started.elapsed())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_are_escaped_inside_and_around_marks() {
+        let text = "a <b> & \"q\" 'x' <guard&co> end".to_owned();
+        let mark = text.find("<guard").expect("mark");
+        let snippet = Snippet::new(text, vec![0..1, mark..mark + 10]);
+        assert_eq!(
+            snippet_html(&snippet),
+            "<mark>a</mark> &lt;b&gt; &amp; &quot;q&quot; &#x27;x&#x27; \
+             <mark>&lt;guard&amp;co&gt;</mark> end"
+        );
+    }
+
+    #[test]
+    fn a_snippet_without_marks_is_its_escaped_text() {
+        let snippet = Snippet::new("…Tom & Jerry…".into(), Vec::new());
+        assert_eq!(snippet_html(&snippet), "…Tom &amp; Jerry…");
+        assert_eq!(snippet_html(&Snippet::default()), "");
+    }
 }

@@ -43,6 +43,6 @@ pub async fn home(State(state): State<AppState>) -> Result<Html<String>, PageErr
         layout: Layout::new("Search the playbook").without_header_search(),
         total: results.total,
         browse,
-        newest: results.hits.iter().map(HitView::new).collect(),
+        newest: results.hits.into_iter().map(HitView::new).collect(),
     })
 }

@@ -74,7 +74,7 @@ async fn list(
         eyebrow,
         description_html: listing.description_html,
         total: results.total,
-        hits: results.hits.iter().map(HitView::new).collect(),
+        hits: results.hits.into_iter().map(HitView::new).collect(),
         pagination: Pagination::new(page, PER_PAGE, results.total, |p| {
             paths::listing_page(filter, value, p)
         }),

@@ -16,7 +16,7 @@ use super::error::PageError;
 use super::params::SearchParams;
 use super::paths;
 use crate::playbook::Kind;
-use crate::search::{FacetNames, Facets, Filter, Hit};
+use crate::search::{FacetNames, Facets, Filter, Hit, Snippet};
 
 /// Renders a page template.
 pub fn render(page: &impl Template) -> Result<Html<String>, PageError> {
@@ -76,8 +76,9 @@ pub struct HitView {
     pub kind: Link,
     /// Date, `YYYY-MM-DD`.
     pub date: Option<String>,
-    /// Safe HTML snippet.
-    pub snippet: String,
+    /// The passage shown, its matched words marked (the template escapes it and writes the
+    /// marks as `<mark>`).
+    pub snippet: Snippet,
     /// Topic links.
     pub topics: Vec<Link>,
     /// Whether it is a template to adapt.
@@ -86,17 +87,17 @@ pub struct HitView {
 
 impl HitView {
     /// The view of a search hit.
-    pub fn new(hit: &Hit) -> Self {
+    pub fn new(hit: Hit) -> Self {
         HitView {
             href: paths::entry(&hit.id),
-            title: hit.title.clone(),
+            title: hit.title,
             jurisdiction: Link::new(
                 paths::jurisdiction(&hit.jurisdiction.slug),
-                hit.jurisdiction.name.clone(),
+                hit.jurisdiction.name,
             ),
             kind: Link::new(paths::kind(hit.kind), hit.kind.label()),
             date: hit.date.map(|d| d.format("%Y-%m-%d").to_string()),
-            snippet: hit.snippet.clone(),
+            snippet: hit.snippet,
             topics: hit
                 .topics
                 .iter()

@@ -111,7 +111,7 @@ pub async fn search(
             offset + 1
         },
         last_shown: offset + results.hits.len(),
-        hits: results.hits.iter().map(HitView::new).collect(),
+        hits: results.hits.into_iter().map(HitView::new).collect(),
         facets,
         active_filters,
         clear_filters,
