@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use city_playbook::playbook::front_matter::split_front_matter;
 use city_playbook::playbook::write::entry_file;
 use city_playbook::playbook::{EntryId, EntryMeta, Kind, Slug, Source, Status};
-use city_playbook::search::analyzer::is_stop_word;
+use city_playbook::search::is_stop_word;
 
 /// The first line of the README written into a generated corpus; also how a folder is
 /// recognised as one this generator may overwrite.

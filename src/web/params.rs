@@ -2,8 +2,7 @@
 //! (`?kind=checklist&kind=guidance`), and the parameters of the links that add or remove one
 //! of them (`paths::search` writes their URLs).
 
-use crate::search::request::{DEFAULT_LIMIT, MAX_OFFSET};
-use crate::search::{Filter, FilterValues, SearchRequest, Sort};
+use crate::search::{DEFAULT_LIMIT, Filter, FilterValues, MAX_OFFSET, SearchRequest, Sort};
 
 use super::error::AppError;
 

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::search::suggest::Suggestion;
+use crate::search::Suggestion;
 use crate::web::error::{ApiError, AppError};
 use crate::web::form::FormData;
 use crate::web::paths;

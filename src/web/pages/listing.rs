@@ -8,7 +8,7 @@ use axum::response::Html;
 use super::{HitView, Pagination, kind_label, render, topic_label};
 use crate::playbook::markdown::render_html;
 use crate::playbook::{Kind, Slug};
-use crate::search::{Filter, SearchRequest};
+use crate::search::{Filter, MAX_OFFSET, SearchRequest};
 use crate::web::assets::Layout;
 use crate::web::error::{AppError, PageError};
 use crate::web::params::SearchParams;
@@ -50,7 +50,7 @@ async fn list(
 ) -> Result<Html<String>, PageError> {
     let page = SearchParams::parse(raw.as_deref())?.page_number()?;
     let offset = (page - 1) * PER_PAGE;
-    if offset > crate::search::request::MAX_OFFSET {
+    if offset > MAX_OFFSET {
         return Err(AppError::BadRequest("that page is too far".into()).into());
     }
     let (filter, value) = (listing.filter, listing.value.as_str());
