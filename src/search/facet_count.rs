@@ -1,12 +1,12 @@
 //! Facet counts of a search: how many matches each jurisdiction, kind and topic holds.
 //!
-//! tantivy's `FacetCollector` decodes the facet column for each matching entry, which at
-//! 100,000 matches was most of a search's cost. Segments never change, so each segment's
-//! facets are decoded once into tables (`SegmentFacets`): every entry's values, and every
-//! value's entries. A search notes its matches in a bitset, then counts whichever way is
-//! cheaper: entry by entry (few matches, or few entries left out), or value by value (a
-//! value's entries as runs, a bitset or a list, intersected with the matches). The tables are
-//! kept by the index they belong to (`FacetTables`).
+//! tantivy's `FacetCollector` decodes the facet column for each matching entry, which with
+//! many matches was most of a search's cost (see the floor in BENCHMARKS.md). Segments never
+//! change, so each segment's facets are decoded once into tables (`SegmentFacets`): every
+//! entry's values, and every value's entries. A search notes its matches in a bitset, then
+//! counts whichever way is cheaper: entry by entry (few matches, or few entries left out), or
+//! value by value (a value's entries as runs, a bitset or a list, intersected with the
+//! matches). The tables are kept by the index they belong to (`FacetTables`).
 //!
 //! The tables also hold what pages show for a value instead of its slug: each jurisdiction's
 //! display name, read once per segment from the stored fields of an entry holding it, and

@@ -12,7 +12,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use super::request::SearchError;
 use crate::playbook::{Kind, Slug};
 
-/// A kind of filter.
+/// A filter: what a search can be narrowed by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Filter {
     /// The entry's jurisdiction, by slug (`minneapolis-mn`).

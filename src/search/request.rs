@@ -19,7 +19,7 @@ pub const DEFAULT_LIMIT: usize = 10;
 pub const MAX_LIMIT: usize = 100;
 /// The furthest a page may start.
 pub const MAX_OFFSET: usize = 10_000;
-/// The most filter values of one kind a request may carry.
+/// The most values of one filter a request may carry.
 pub const MAX_FILTER_VALUES: usize = 20;
 
 /// How results are ordered.
@@ -36,7 +36,7 @@ pub enum Sort {
 }
 
 impl Sort {
-    /// Parses `relevance` or `date`.
+    /// Parses a `sort` parameter: `relevance` (or nothing), `date` or `updated`.
     pub fn parse(text: &str) -> Result<Sort, SearchError> {
         match text {
             "" | "relevance" => Ok(Sort::Relevance),

@@ -4,7 +4,7 @@
 //! Every word before the last must be in the title (from five letters a typo is forgiven,
 //! from nine two), stop words aside; the last word is a prefix of a title word (from four
 //! letters with one typo forgiven), or a whole word when a space follows it. As in search, a
-//! typo keeps the first letter (see `typos`).
+//! typo keeps the first letter (see `typo`).
 //!
 //! Ranking, strongest rule first:
 //! 1. titles holding every word before the last as typed, above those holding a typo of one;
@@ -52,9 +52,9 @@ pub struct Suggestion {
 impl SearchIndex {
     /// Titles matching what has been typed; the last word may be unfinished.
     ///
-    /// Tens of microseconds at 100,000 entries, except the first call after start-up or a
-    /// write: that one reads the new segments' title words, which takes milliseconds (see
-    /// `suggest_if_ready`; `suggest("")` does only that).
+    /// Cheap once the index's tables are built; the first call after start-up or a write
+    /// builds them from the new segments' title words, which costs more (see
+    /// `suggest_if_ready`; `suggest("")` does only that; figures in BENCHMARKS.md, change 10).
     pub fn suggest(&self, typed: &str) -> Result<Vec<Suggestion>, SearchError> {
         self.suggest_in_tables(typed, true)
             .map(Option::unwrap_or_default)

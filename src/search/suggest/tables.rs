@@ -13,10 +13,8 @@
 //! most frequent first, so the best completions of a prefix are read in order without looking
 //! at the others.
 //!
-//! Both are kept by the index they belong to (`SuggestTables`).
-//!
-//! At 100,000 entries the tables take about 20 MB; reading a 70,000-entry segment takes about
-//! 100 ms and merging the tables after a write about 20 ms.
+//! Both are kept by the index they belong to (`SuggestTables`). Their size, and the time to
+//! read a segment's and to merge them, are in BENCHMARKS.md (change 10, "Suggestions").
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};

@@ -52,10 +52,10 @@ pub async fn suggest(
 ) -> Result<Response, ApiError> {
     let params = FormData::parse(raw.as_deref().unwrap_or("").as_bytes());
     let query = params.get("q").to_owned();
-    // Once the index's suggestion tables are built an answer is bounded and takes
-    // microseconds: given here, as a hop to the blocking pool would cost more than the work
-    // (measured at 16 connections: 10 to 45% more requests per second). Building the tables
-    // (after start-up or a write) takes milliseconds, so that runs off the async threads.
+    // Once the index's suggestion tables are built an answer is bounded and cheap: given
+    // here, as a hop to the blocking pool would cost more than the work. Building the tables
+    // (after start-up or a write) costs more, so that runs off the async threads. The
+    // figures are in BENCHMARKS.md (change 10, "Suggestions").
     let suggestions = match state.catalog.index().suggest_if_ready(&query) {
         Some(ready) => ready?,
         None => {
