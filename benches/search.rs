@@ -27,8 +27,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use city_playbook::playbook::load_playbook;
-use city_playbook::search::analyzer::{STEMMED, stemmed_analyzer};
-use city_playbook::search::{SearchIndex, SearchRequest};
+use city_playbook::search::{Filter, SearchIndex, SearchRequest, register_query_analyzer};
 use criterion::Criterion;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{AllQuery, Query, QueryParser};
@@ -70,11 +69,10 @@ fn target_dir() -> PathBuf {
 }
 
 fn request(query: &BenchQuery) -> SearchRequest {
-    let mut request = SearchRequest::query(query.q.clone());
-    request.kinds.extend(query.kind.clone());
-    request.topics.extend(query.topic.clone());
-    request.jurisdictions.extend(query.jurisdiction.clone());
-    request
+    SearchRequest::query(query.q.clone())
+        .with_filter(Filter::Kind, query.kind.clone())
+        .with_filter(Filter::Topic, query.topic.clone())
+        .with_filter(Filter::Jurisdiction, query.jurisdiction.clone())
 }
 
 /// Generates the corpus and builds its index unless an earlier run did.
@@ -310,7 +308,7 @@ type FloorVariant = (&'static str, fn(&Searcher, &dyn Query));
 /// too; and with the ten stored documents read. Filters are left out.
 fn floor_report(setup: &Setup, rounds: usize) -> serde_json::Value {
     let index = tantivy::Index::open_in_dir(setup.index.path()).expect("open the index");
-    index.tokenizers().register(STEMMED, stemmed_analyzer());
+    register_query_analyzer(&index);
     let schema = index.schema();
     let fields = ["title", "topics_text", "summary", "body"]
         .iter()

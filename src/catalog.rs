@@ -220,17 +220,14 @@ impl Catalog {
     pub fn suggest_if_ready(
         &self,
         typed: &str,
-    ) -> Option<Result<Vec<crate::search::suggest::Suggestion>, CatalogError>> {
+    ) -> Option<Result<Vec<crate::search::Suggestion>, CatalogError>> {
         self.index
             .suggest_if_ready(typed)
             .map(|result| result.map_err(CatalogError::from))
     }
 
     /// Search-as-you-type suggestions for `typed`.
-    pub fn suggest(
-        &self,
-        typed: &str,
-    ) -> Result<Vec<crate::search::suggest::Suggestion>, CatalogError> {
+    pub fn suggest(&self, typed: &str) -> Result<Vec<crate::search::Suggestion>, CatalogError> {
         Ok(self.index.suggest(typed)?)
     }
 }

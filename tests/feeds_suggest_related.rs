@@ -10,8 +10,8 @@ use std::path::Path;
 use axum::http::StatusCode;
 use chrono::DateTime;
 use city_playbook::playbook::{EntryId, Playbook};
-use city_playbook::search::suggest::MAX_SUGGESTIONS;
-use city_playbook::search::{IndexedEntry, SearchIndex};
+use city_playbook::search::{IndexedEntry, MAX_SUGGESTIONS, SearchIndex};
+use city_playbook::web::paths;
 use common::{FixturePlaybook, index_of, load_valid, real_playbook_dir};
 use serde_json::Value;
 use tempfile::TempDir;
@@ -401,7 +401,7 @@ fn suggestions_follow_every_write_at_once() {
     assert_eq!(suggested(&index, "parking lo"), testville(&["zephyr-lot"]));
     let first = &index.suggest("zephyr p").expect("suggest")[0];
     assert_eq!(first.title, "Zephyr parking lot");
-    assert_eq!(first.url, "/entries/testville/zephyr-lot");
+    assert_eq!(paths::entry(&first.id), "/entries/testville/zephyr-lot");
     assert_eq!(first.jurisdiction, "Testville");
 
     // Renamed: found by its new title only.

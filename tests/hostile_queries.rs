@@ -5,7 +5,7 @@ mod common;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use city_playbook::search::{SearchError, SearchIndex, SearchRequest, Sort};
+use city_playbook::search::{Filter, SearchError, SearchIndex, SearchRequest, Sort};
 use common::{ids, request, search_error};
 
 /// The real playbook, indexed.
@@ -48,10 +48,9 @@ fn variants(queries: &[String]) -> Vec<SearchRequest> {
                     ..request(q)
                 },
                 SearchRequest {
-                    kinds: vec!["checklist".into(), "guidance".into()],
                     limit: 100,
                     offset: 1,
-                    ..request(q)
+                    ..request(q).with_filter(Filter::Kind, ["checklist", "guidance"])
                 },
             ]
         })

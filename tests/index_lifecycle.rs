@@ -10,7 +10,7 @@ use std::process::Command;
 
 use city_playbook::playbook::{EntryId, Playbook};
 use city_playbook::search::{
-    Facets, IndexedEntry, OpenOutcome, SearchIndex, SearchRequest, SearchResults,
+    Facets, Filter, IndexedEntry, OpenOutcome, SearchIndex, SearchRequest, SearchResults,
 };
 use common::{FixturePlaybook, entry, ids};
 use tempfile::TempDir;
@@ -450,13 +450,14 @@ fn the_reindex_command_refuses_a_broken_playbook_and_keeps_the_live_index() {
 fn counted_from_hits(results: &SearchResults) -> Facets {
     let mut facets = Facets::default();
     for hit in &results.hits {
-        *facets
-            .jurisdiction
+        *facets[Filter::Jurisdiction]
             .entry(hit.jurisdiction.slug.clone())
             .or_default() += 1;
-        *facets.kind.entry(hit.kind.as_str().to_owned()).or_default() += 1;
+        *facets[Filter::Kind]
+            .entry(hit.kind.as_str().to_owned())
+            .or_default() += 1;
         for topic in &hit.topics {
-            *facets.topic.entry(topic.clone()).or_default() += 1;
+            *facets[Filter::Topic].entry(topic.clone()).or_default() += 1;
         }
     }
     facets

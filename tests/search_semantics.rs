@@ -5,8 +5,10 @@ mod common;
 
 use city_playbook::playbook::EntryId;
 use city_playbook::search::{
-    IndexedEntry, SearchError, SearchIndex, SearchRequest, SearchResults, Sort,
+    Filter, IndexedEntry, SearchError, SearchIndex, SearchRequest, SearchResults, Sort,
 };
+use city_playbook::web::api::search::snippet_html;
+use city_playbook::web::paths;
 use common::{EntryFile, FixturePlaybook, entry, hit_ids, ids, request, run, search_error};
 use tempfile::TempDir;
 
@@ -278,13 +280,10 @@ fn a_single_word_finds_its_multi_word_synonym_as_a_phrase() {
         "the exact word first, then the synonym phrase; words apart are no synonym match"
     );
     let results = run(&index, &request("sanctuary"));
-    let synonym_hit = &results.hits[1];
+    let synonym_snippet = snippet_html(&results.hits[1].snippet);
     assert!(
-        synonym_hit
-            .snippet
-            .contains("<mark>separation</mark> <mark>ordinance</mark>"),
-        "synonym matches are marked: {}",
-        synonym_hit.snippet
+        synonym_snippet.contains("<mark>separation</mark> <mark>ordinance</mark>"),
+        "synonym matches are marked: {synonym_snippet}"
     );
 }
 
@@ -547,10 +546,7 @@ fn an_unknown_filter_value_is_a_bad_request() {
     }
     let error = search_error(
         &index,
-        &SearchRequest {
-            kinds: vec!["banana".into()],
-            ..request("harbor")
-        },
+        &request("harbor").with_filter(Filter::Kind, ["banana"]),
     );
     assert!(matches!(error, SearchError::BadParameter(_)), "{error:?}");
 }
@@ -590,12 +586,10 @@ fn request_filters_are_or_within_a_kind_and_across_kinds() {
     let found = |jurisdictions: &[&str], kinds: &[&str], topics: &[&str]| {
         sorted(hit_ids(&run(
             &index,
-            &SearchRequest {
-                jurisdictions: strings(jurisdictions),
-                kinds: strings(kinds),
-                topics: strings(topics),
-                ..request("harbor")
-            },
+            &request("harbor")
+                .with_filter(Filter::Jurisdiction, jurisdictions.iter().copied())
+                .with_filter(Filter::Kind, kinds.iter().copied())
+                .with_filter(Filter::Topic, topics.iter().copied()),
         )))
     };
     assert_eq!(
@@ -621,10 +615,7 @@ fn request_filters_are_or_within_a_kind_and_across_kinds() {
     // A filter typed in the query joins the request's filters of the same kind.
     let both = run(
         &index,
-        &SearchRequest {
-            kinds: strings(&["legal"]),
-            ..request("harbor kind:checklist")
-        },
+        &request("harbor kind:checklist").with_filter(Filter::Kind, ["legal"]),
     );
     assert_eq!(
         sorted(hit_ids(&both)),
@@ -646,11 +637,11 @@ fn facet_counts_cover_every_match_not_just_the_page() {
     assert_eq!(results.total, 5);
     let f = &results.facets;
     assert_eq!(
-        f.jurisdiction,
+        f[Filter::Jurisdiction],
         [("oregon".to_owned(), 2), ("riverton-or".to_owned(), 3)].into()
     );
     assert_eq!(
-        f.kind,
+        f[Filter::Kind],
         [
             ("checklist".to_owned(), 1),
             ("communication".to_owned(), 1),
@@ -661,7 +652,7 @@ fn facet_counts_cover_every_match_not_just_the_page() {
         .into()
     );
     assert_eq!(
-        f.topic,
+        f[Filter::Topic],
         [
             ("harbor".to_owned(), 4),
             ("legal-strategy".to_owned(), 1),
@@ -673,15 +664,42 @@ fn facet_counts_cover_every_match_not_just_the_page() {
     // Counts follow the filters.
     let filtered = run(
         &index,
-        &SearchRequest {
-            jurisdictions: strings(&["oregon"]),
-            ..request("harbor")
-        },
+        &request("harbor").with_filter(Filter::Jurisdiction, ["oregon"]),
     );
     assert_eq!(filtered.total, 2);
     assert_eq!(
-        filtered.facets.jurisdiction,
+        filtered.facets[Filter::Jurisdiction],
         [("oregon".to_owned(), 2)].into()
+    );
+}
+
+#[test]
+fn facet_values_come_with_the_names_pages_show() {
+    let (_f, _d, index) = filter_fixture();
+    let results = run(&index, &request("harbor"));
+    let names = &results.facet_names;
+    assert_eq!(
+        names.get(Filter::Jurisdiction, "riverton-or"),
+        Some("Riverton, OR"),
+        "a city shows its state"
+    );
+    assert_eq!(names.get(Filter::Jurisdiction, "oregon"), Some("Oregon"));
+    assert_eq!(names.get(Filter::Jurisdiction, "nowhere"), None);
+    assert_eq!(
+        names.get(Filter::Kind, "checklist"),
+        None,
+        "kinds and topics are named by the pages"
+    );
+    // Every jurisdiction the index holds is named, matched or not.
+    let filtered = run(
+        &index,
+        &request("harbor").with_filter(Filter::Jurisdiction, ["oregon"]),
+    );
+    assert_eq!(
+        filtered
+            .facet_names
+            .get(Filter::Jurisdiction, "riverton-or"),
+        Some("Riverton, OR")
     );
 }
 
@@ -785,10 +803,7 @@ fn an_empty_query_browses_everything_newest_first() {
     assert_eq!(
         hit_ids(&run(
             &index,
-            &SearchRequest {
-                kinds: strings(&["training", "legal"]),
-                ..request("")
-            }
+            &request("").with_filter(Filter::Kind, ["training", "legal"])
         )),
         strings(&["oregon/harbor-law", "riverton-or/harbor-drill"]),
         "browsing applies filters"
@@ -814,7 +829,7 @@ fn a_hit_carries_the_entry_and_its_jurisdiction() {
     let hit = &results.hits[0];
     assert_eq!(results.query, "ferry");
     assert_eq!(hit.id, "riverton-or/ferry");
-    assert_eq!(hit.url, "/entries/riverton-or/ferry");
+    assert_eq!(paths::entry(&hit.id), "/entries/riverton-or/ferry");
     assert_eq!(hit.title, "Ferry schedule");
     assert_eq!(hit.summary, "When the ferry runs.");
     assert_eq!(hit.kind.as_str(), "practice");
@@ -832,8 +847,9 @@ fn a_hit_carries_the_entry_and_its_jurisdiction() {
     assert!(hit.score < 10_000.0, "the all-words bonus is not shown");
 }
 
-fn snippet(results: &SearchResults) -> &str {
-    &results.hits.first().expect("a hit").snippet
+/// The first hit's snippet as the API's HTML.
+fn snippet(results: &SearchResults) -> String {
+    snippet_html(&results.hits.first().expect("a hit").snippet)
 }
 
 #[test]

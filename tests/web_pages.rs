@@ -209,6 +209,40 @@ async fn a_facet_link_adds_a_filter_that_its_chip_removes() {
 }
 
 #[tokio::test]
+async fn jurisdiction_facets_and_chips_show_display_names() {
+    let app = TestApp::new();
+    let page = app.page("/search?q=guard").await;
+    let labels: Vec<(String, String)> = facet_links(&page)
+        .into_iter()
+        .filter(|(href, _, _)| href.contains("jurisdiction="))
+        .map(|(href, label, _)| (href, label))
+        .collect();
+    assert!(
+        labels.iter().any(
+            |(href, label)| href.ends_with("jurisdiction=minneapolis-mn")
+                && label == "Minneapolis, MN"
+        ),
+        "{labels:?}"
+    );
+    assert!(
+        labels.iter().any(|(_, label)| label == "Minnesota"),
+        "{labels:?}"
+    );
+    // The chip names the jurisdiction even when nothing matches.
+    for uri in [
+        "/search?jurisdiction=minneapolis-mn",
+        "/search?q=zzzzqqqq&jurisdiction=minneapolis-mn",
+    ] {
+        let page = app.page(uri).await;
+        assert_eq!(
+            texts(&page, ".active-filters a.chip"),
+            ["jurisdiction: Minneapolis, MN ×"],
+            "{uri}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn browsing_everything_pages_by_ten() {
     let app = TestApp::new();
     let first = app.page("/search").await;

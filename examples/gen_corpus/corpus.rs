@@ -15,7 +15,7 @@ use city_playbook::playbook::entry::{DateField, EntryFields, ListField, SourceFi
 use city_playbook::playbook::front_matter::split_front_matter;
 use city_playbook::playbook::write::entry_file;
 use city_playbook::playbook::{EntryId, EntryMeta, Kind, Slug, Status};
-use city_playbook::search::analyzer::is_stop_word;
+use city_playbook::search::is_stop_word;
 
 /// The first line of the README written into a generated corpus; also how a folder is
 /// recognised as one this generator may overwrite.

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::config::{Config, Dirs, PlaybookDir, ServerAddr};
-use crate::search::SearchRequest;
+use crate::search::{Filter, SearchRequest};
 
 /// City Playbook: search and serve the playbook of moves cities made under a federal surge.
 #[derive(Debug, Parser)]
@@ -176,12 +176,12 @@ pub fn main() -> ExitCode {
         } => {
             let request = SearchRequest {
                 query,
-                kinds: kind,
-                jurisdictions: jurisdiction,
-                topics: topic,
                 limit,
                 ..SearchRequest::default()
-            };
+            }
+            .with_filter(Filter::Kind, kind)
+            .with_filter(Filter::Jurisdiction, jurisdiction)
+            .with_filter(Filter::Topic, topic);
             search::run_search(&dirs.playbook.path, &dirs.data_dir, &request, json)
         }
         Command::Serve { config } => serve(config),

@@ -6,8 +6,9 @@ use std::time::Instant;
 
 use crate::catalog::{Catalog, StampRecord, StartError};
 use crate::playbook::{Playbook, Problem, load_playbook, scan_playbook};
-use crate::search::{SearchIndex, SearchRequest, SearchResponse};
+use crate::search::{SearchIndex, SearchRequest, Snippet};
 use crate::store::Stores;
+use crate::web::api::search::SearchResponse;
 
 fn print_problems(problems: &[Problem]) {
     for problem in problems {
@@ -117,8 +118,17 @@ pub fn run_reindex(playbook_dir: &Path, data_dir: &Path) -> ExitCode {
     }
 }
 
-/// A snippet's HTML as terminal text: marks become *stars*, entities are decoded.
-fn snippet_text(html: &str) -> String {
-    let starred = html.replace("<mark>", "*").replace("</mark>", "*");
-    html_escape::decode_html_entities(&starred).into_owned()
+/// A snippet as terminal text: marked words between *stars*.
+fn snippet_text(snippet: &Snippet) -> String {
+    let mut text = String::with_capacity(snippet.text().len() + 2 * snippet.marks().len());
+    for (part, marked) in snippet.parts() {
+        if marked {
+            text.push('*');
+            text.push_str(part);
+            text.push('*');
+        } else {
+            text.push_str(part);
+        }
+    }
+    text
 }

@@ -127,11 +127,17 @@ impl Jurisdiction {
         })
     }
 
-    /// The name with its state, like `Minneapolis, MN`.
+    /// The name with its state, like `Minneapolis, MN` (see `display_name`).
     pub fn display_name(&self) -> String {
-        match (&self.state, self.level) {
-            (Some(state), Level::City | Level::County) => format!("{}, {state}", self.name),
-            _ => self.name.clone(),
-        }
+        display_name(&self.name, self.state.as_deref(), self.level)
+    }
+}
+
+/// The name people read for a jurisdiction: with its state for a city or county
+/// (`Minneapolis, MN`), the name alone for a state or a national body (`Minnesota`).
+pub fn display_name(name: &str, state: Option<&str>, level: Level) -> String {
+    match (state, level) {
+        (Some(state), Level::City | Level::County) => format!("{name}, {state}"),
+        _ => name.to_owned(),
     }
 }

@@ -5,9 +5,11 @@ use serde::Serialize;
 use tantivy::TantivyDocument;
 use tantivy::schema::{Facet, Value};
 
+use super::filter::Filter;
 use super::schema::{PlaybookFields, UNDATED};
+use crate::playbook::jurisdiction::display_name;
 use crate::playbook::markdown::plain_text;
-use crate::playbook::{Entry, EntryId, Jurisdiction, Kind, Status};
+use crate::playbook::{Entry, EntryId, Jurisdiction, Kind, Level, Status};
 
 /// A jurisdiction as it appears in search results.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -20,6 +22,17 @@ pub struct JurisdictionRef {
     pub state: Option<String>,
     /// `city`, `county` or `state`.
     pub level: String,
+}
+
+impl JurisdictionRef {
+    /// The name people read, like `Minneapolis, MN`: the same rule as
+    /// `Jurisdiction::display_name`.
+    pub fn display_name(&self) -> String {
+        match Level::parse(&self.level) {
+            Some(level) => display_name(&self.name, self.state.as_deref(), level),
+            None => self.name.clone(),
+        }
+    }
 }
 
 impl From<&Jurisdiction> for JurisdictionRef {
@@ -75,6 +88,18 @@ impl IndexedEntry {
         }
     }
 
+    /// Calls `each` with every value the entry has of every filter, filter by filter: what
+    /// filters match and facets count.
+    pub fn filter_values(&self, mut each: impl FnMut(Filter, &str)) {
+        for filter in Filter::ALL {
+            match filter {
+                Filter::Jurisdiction => each(filter, &self.jurisdiction.slug),
+                Filter::Kind => each(filter, self.kind.as_str()),
+                Filter::Topic => self.topics.iter().for_each(|topic| each(filter, topic)),
+            }
+        }
+    }
+
     /// The tantivy document for this entry.
     pub fn to_document(&self, f: &PlaybookFields) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
@@ -84,13 +109,10 @@ impl IndexedEntry {
         doc.add_text(f.summary, &self.summary);
         doc.add_text(f.body, &self.body_text);
         doc.add_text(f.topics_text, self.topics.join(" "));
-        doc.add_facet(
-            f.facets,
-            Facet::from_path(["jurisdiction", &self.jurisdiction.slug]),
-        );
-        doc.add_facet(f.facets, Facet::from_path(["kind", self.kind.as_str()]));
+        self.filter_values(|filter, value| {
+            doc.add_facet(f.facets, Facet::from_path([filter.as_str(), value]));
+        });
         for topic in &self.topics {
-            doc.add_facet(f.facets, Facet::from_path(["topic", topic.as_str()]));
             doc.add_text(f.topic, topic);
         }
         doc.add_i64(f.date_sort, self.date.map_or(UNDATED, days_since_epoch));

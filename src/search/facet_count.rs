@@ -1,35 +1,123 @@
 //! Facet counts of a search: how many matches each jurisdiction, kind and topic holds.
 //!
-//! tantivy's `FacetCollector` decodes the facet column for each matching entry, which at
-//! 100,000 matches was most of a search's cost. Segments never change, so each segment's
-//! facets are decoded once into tables (`SegmentFacets`): every entry's values, and every
-//! value's entries. A search notes its matches in a bitset, then counts whichever way is
-//! cheaper: entry by entry (few matches, or few entries left out), or value by value (a
-//! value's entries as runs, a bitset or a list, intersected with the matches).
+//! tantivy's `FacetCollector` decodes the facet column for each matching entry, which with
+//! many matches was most of a search's cost (see the floor in BENCHMARKS.md). Segments never
+//! change, so each segment's facets are decoded once into tables (`SegmentFacets`): every
+//! entry's values, and every value's entries. A search notes its matches in a bitset, then
+//! counts whichever way is cheaper: entry by entry (few matches, or few entries left out), or
+//! value by value (a value's entries as runs, a bitset or a list, intersected with the
+//! matches). The tables are kept by the index they belong to (`FacetTables`).
+//!
+//! The tables also hold what pages show for a value instead of its slug: each jurisdiction's
+//! display name, read once per segment from the stored fields of an entry holding it, and
+//! handed out with the counts (`FacetNames`).
 
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
 use tantivy::schema::Facet;
-use tantivy::{DocId, Score, SegmentReader};
+use tantivy::{DocId, Score, SegmentReader, TantivyDocument};
 
+use super::document::StoredEntry;
+use super::filter::Filter;
 use super::request::Facets;
-use super::schema::FACETS_FIELD;
+use super::schema::{FACETS_FIELD, PlaybookFields};
 
-/// Counts every match's jurisdiction, kind and topics (see the module).
-pub struct FacetCounter;
+/// Each segment's decoded tables, by segment id, for one index. Cleared when it grows past
+/// `FACET_CACHE_MAX_DOCS` entries in all, which only a long run of small commits (each makes a
+/// segment, merges retire them) reaches.
+#[derive(Default)]
+pub struct FacetTables {
+    segments: Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>,
+}
 
-impl FacetCounter {
-    /// Decodes the tables of a segment ahead of the first search that needs them.
-    pub fn warm(segment: &SegmentReader) -> tantivy::Result<()> {
-        SegmentFacets::of(segment).map(drop)
+/// How many entries (summed over segments) `FacetTables` holds tables of, at most.
+const FACET_CACHE_MAX_DOCS: usize = 4_000_000;
+
+impl FacetTables {
+    /// Decodes the tables of a segment (of an index with `fields`) ahead of the first search
+    /// that needs them.
+    pub fn warm(&self, segment: &SegmentReader, fields: &PlaybookFields) -> tantivy::Result<()> {
+        self.of(segment, fields).map(drop)
+    }
+
+    /// A collector counting facets with these tables, of an index with `fields`.
+    pub fn counter<'a>(&'a self, fields: &'a PlaybookFields) -> FacetCounter<'a> {
+        FacetCounter {
+            tables: self,
+            fields,
+        }
+    }
+
+    /// The segment's tables, decoded on first use.
+    fn of(
+        &self,
+        segment: &SegmentReader,
+        fields: &PlaybookFields,
+    ) -> tantivy::Result<Arc<SegmentFacets>> {
+        let id = segment.segment_id();
+        let cached = self
+            .segments
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&id)
+            .cloned();
+        if let Some(table) = cached {
+            return Ok(table);
+        }
+        let table = Arc::new(SegmentFacets::decode(segment, fields)?);
+        let mut cache = self.segments.lock().unwrap_or_else(|e| e.into_inner());
+        let cached_docs: usize = cache.values().map(|t| t.starts.len()).sum();
+        if cached_docs + table.starts.len() > FACET_CACHE_MAX_DOCS {
+            cache.clear();
+        }
+        cache.insert(id, Arc::clone(&table));
+        Ok(table)
     }
 }
 
-impl Collector for FacetCounter {
-    type Fruit = Facets;
+/// What pages show for facet values instead of the value itself: each jurisdiction's display
+/// name (`Minneapolis, MN`, from the name, state and level the index stores with its entries).
+/// Comes with a search's counts, for every value of the segments searched, at the cost of a
+/// reference per segment; not part of the API's JSON.
+#[derive(Clone, Default)]
+pub struct FacetNames {
+    segments: Vec<Arc<SegmentFacets>>,
+}
+
+impl FacetNames {
+    /// The name of `value` of `filter`, if it has one other than itself and some entry of the
+    /// index holds it.
+    pub fn get(&self, filter: Filter, value: &str) -> Option<&str> {
+        match filter {
+            Filter::Jurisdiction => self
+                .segments
+                .iter()
+                .find_map(|table| table.jurisdiction_name(value)),
+            Filter::Kind | Filter::Topic => None,
+        }
+    }
+}
+
+impl std::fmt::Debug for FacetNames {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FacetNames")
+            .field("segments", &self.segments.len())
+            .finish()
+    }
+}
+
+/// Counts every match's jurisdiction, kind and topics (see the module), and hands out the
+/// names of their values.
+pub struct FacetCounter<'a> {
+    tables: &'a FacetTables,
+    fields: &'a PlaybookFields,
+}
+
+impl Collector for FacetCounter<'_> {
+    type Fruit = (Facets, FacetNames);
     type Child = SegmentFacetCounter;
 
     fn for_segment(
@@ -37,7 +125,7 @@ impl Collector for FacetCounter {
         _segment_local_id: u32,
         segment: &SegmentReader,
     ) -> tantivy::Result<SegmentFacetCounter> {
-        let table = SegmentFacets::of(segment)?;
+        let table = self.tables.of(segment, self.fields)?;
         let words = table.max_doc().div_ceil(64);
         Ok(SegmentFacetCounter {
             table,
@@ -50,23 +138,32 @@ impl Collector for FacetCounter {
         false
     }
 
-    fn merge_fruits(&self, mut segments: Vec<Facets>) -> tantivy::Result<Facets> {
-        if segments.len() == 1 {
-            return Ok(segments.pop().unwrap_or_default());
+    fn merge_fruits(
+        &self,
+        mut segments: Vec<(Facets, Arc<SegmentFacets>)>,
+    ) -> tantivy::Result<(Facets, FacetNames)> {
+        if segments.len() == 1
+            && let Some((facets, table)) = segments.pop()
+        {
+            let names = FacetNames {
+                segments: vec![table],
+            };
+            return Ok((facets, names));
         }
         let mut merged = Facets::default();
-        for segment in segments {
-            for (into, from) in [
-                (&mut merged.jurisdiction, segment.jurisdiction),
-                (&mut merged.kind, segment.kind),
-                (&mut merged.topic, segment.topic),
-            ] {
-                for (value, count) in from {
+        let mut names = FacetNames {
+            segments: Vec::with_capacity(segments.len()),
+        };
+        for (segment, table) in segments {
+            for (filter, counts) in segment {
+                let into = &mut merged[filter];
+                for (value, count) in counts {
                     *into.entry(value).or_default() += count;
                 }
             }
+            names.segments.push(table);
         }
-        Ok(merged)
+        Ok((merged, names))
     }
 }
 
@@ -79,7 +176,7 @@ pub struct SegmentFacetCounter {
 }
 
 impl SegmentCollector for SegmentFacetCounter {
-    type Fruit = Facets;
+    type Fruit = (Facets, Arc<SegmentFacets>);
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         if let Some(word) = self.matched.get_mut(doc as usize / 64) {
@@ -88,17 +185,10 @@ impl SegmentCollector for SegmentFacetCounter {
         }
     }
 
-    fn harvest(self) -> Facets {
+    fn harvest(self) -> (Facets, Arc<SegmentFacets>) {
         let counts = self.table.count(&self.matched, self.count);
-        self.table.named(counts)
+        (self.table.named(counts), self.table)
     }
-}
-
-#[derive(Debug, Clone, Copy)]
-enum FacetRoot {
-    Jurisdiction,
-    Kind,
-    Topic,
 }
 
 /// The entries of one segment holding one facet value, kept in whichever form is cheapest to
@@ -187,26 +277,21 @@ fn ones_in_range(bits: &[u64], start: usize, end: usize) -> u64 {
 }
 
 /// Every entry's facet ordinals in one segment (entry `d`'s are `ords[starts[d]..starts[d +
-/// 1]]`), and every ordinal's entries.
-struct SegmentFacets {
+/// 1]]`), every ordinal's entries, and the display names of its jurisdictions.
+pub struct SegmentFacets {
     starts: Vec<u32>,
     ords: Vec<u32>,
-    /// The root and value of each ordinal of the segment's facet dictionary.
-    names: Vec<Option<(FacetRoot, String)>>,
+    /// The filter and value of each ordinal of the segment's facet dictionary.
+    names: Vec<Option<(Filter, String)>>,
     /// How many entries of the segment (deleted ones included) hold each ordinal.
     totals: Vec<u64>,
     /// Each named ordinal's entries.
     by_value: Vec<(u32, ValueEntries)>,
     /// What counting value by value reads, in words or entries.
     by_value_cost: usize,
+    /// (slug, display name) of each jurisdiction of the segment, by slug.
+    jurisdiction_names: Vec<(String, String)>,
 }
-
-/// Decoded segments by id; cleared when it grows past this many entries in all, which only
-/// a long run of small commits (each makes a segment, merges retire them) reaches.
-const FACET_CACHE_MAX_DOCS: usize = 4_000_000;
-
-static FACET_CACHE: LazyLock<Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
 
 impl SegmentFacets {
     fn max_doc(&self) -> usize {
@@ -261,39 +346,23 @@ impl SegmentFacets {
             if count == 0 {
                 continue;
             }
-            if let Some((root, value)) = &self.names[ord] {
-                let counts = match root {
-                    FacetRoot::Jurisdiction => &mut facets.jurisdiction,
-                    FacetRoot::Kind => &mut facets.kind,
-                    FacetRoot::Topic => &mut facets.topic,
-                };
-                counts.insert(value.clone(), count);
+            if let Some((filter, value)) = &self.names[ord] {
+                facets[*filter].insert(value.clone(), count);
             }
         }
         facets
     }
 
-    fn of(segment: &SegmentReader) -> tantivy::Result<Arc<SegmentFacets>> {
-        let id = segment.segment_id();
-        let cached = FACET_CACHE
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&id)
-            .cloned();
-        if let Some(table) = cached {
-            return Ok(table);
-        }
-        let table = Arc::new(Self::decode(segment)?);
-        let mut cache = FACET_CACHE.lock().unwrap_or_else(|e| e.into_inner());
-        let cached_docs: usize = cache.values().map(|t| t.starts.len()).sum();
-        if cached_docs + table.starts.len() > FACET_CACHE_MAX_DOCS {
-            cache.clear();
-        }
-        cache.insert(id, Arc::clone(&table));
-        Ok(table)
+    /// The display name of jurisdiction `slug`, if the segment holds it.
+    fn jurisdiction_name(&self, slug: &str) -> Option<&str> {
+        let at = self
+            .jurisdiction_names
+            .binary_search_by(|(held, _)| held.as_str().cmp(slug))
+            .ok()?;
+        Some(self.jurisdiction_names[at].1.as_str())
     }
 
-    fn decode(segment: &SegmentReader) -> tantivy::Result<SegmentFacets> {
+    fn decode(segment: &SegmentReader, fields: &PlaybookFields) -> tantivy::Result<SegmentFacets> {
         let reader = segment.facet_reader(FACETS_FIELD)?;
         let dictionary = reader.facet_dict();
         let mut names = Vec::with_capacity(dictionary.num_terms());
@@ -303,17 +372,10 @@ impl SegmentFacets {
             let mut name = None;
             if dictionary.ord_to_term(ord, &mut bytes)?
                 && let Ok(facet) = Facet::from_encoded(bytes.clone())
+                && let [root, value] = facet.to_path().as_slice()
+                && let Some(filter) = Filter::parse(root)
             {
-                let path = facet.to_path();
-                let root = match path.first().copied() {
-                    Some("jurisdiction") => Some(FacetRoot::Jurisdiction),
-                    Some("kind") => Some(FacetRoot::Kind),
-                    Some("topic") => Some(FacetRoot::Topic),
-                    _ => None,
-                };
-                if let (Some(root), [_, value]) = (root, path.as_slice()) {
-                    name = Some((root, (*value).to_owned()));
-                }
+                name = Some((filter, (*value).to_owned()));
             }
             names.push(name);
         }
@@ -325,14 +387,49 @@ impl SegmentFacets {
             ords.extend(reader.facet_ords(doc).map(|ord| ord as u32));
             starts.push(ords.len() as u32);
         }
-        Ok(Self::from_entries(starts, ords, names))
+        let mut table = Self::from_entries(starts, ords, names);
+        table.jurisdiction_names = table.read_jurisdiction_names(segment, fields)?;
+        Ok(table)
+    }
+
+    /// Each jurisdiction's display name, from the stored fields of one entry holding it (a
+    /// live one if there is any): one document read per jurisdiction of the segment.
+    fn read_jurisdiction_names(
+        &self,
+        segment: &SegmentReader,
+        fields: &PlaybookFields,
+    ) -> tantivy::Result<Vec<(String, String)>> {
+        // Per ordinal: an entry holding it, and whether that entry is live.
+        let mut holders: Vec<Option<(DocId, bool)>> = vec![None; self.names.len()];
+        let alive = segment.alive_bitset();
+        for doc in 0..self.max_doc() as DocId {
+            let live = alive.is_none_or(|bits| bits.is_alive(doc));
+            for &ord in self.ords_of(doc as usize) {
+                let ord = ord as usize;
+                let is_jurisdiction = matches!(self.names[ord], Some((Filter::Jurisdiction, _)));
+                if is_jurisdiction && holders[ord].is_none_or(|(_, held_live)| live && !held_live) {
+                    holders[ord] = Some((doc, live));
+                }
+            }
+        }
+        let store = segment.get_store_reader(1)?;
+        let mut names = Vec::new();
+        for (held, name) in holders.iter().zip(&self.names) {
+            if let (Some((doc, _)), Some((Filter::Jurisdiction, slug))) = (held, name) {
+                let stored: TantivyDocument = store.get(*doc)?;
+                let jurisdiction = StoredEntry::new(&stored, fields).jurisdiction();
+                names.push((slug.clone(), jurisdiction.display_name()));
+            }
+        }
+        names.sort_unstable();
+        Ok(names)
     }
 
     /// The tables from every entry's ordinals (`starts`, `ords`) and the ordinals' names.
     fn from_entries(
         starts: Vec<u32>,
         ords: Vec<u32>,
-        names: Vec<Option<(FacetRoot, String)>>,
+        names: Vec<Option<(Filter, String)>>,
     ) -> SegmentFacets {
         let mut docs_of: Vec<Vec<u32>> = vec![Vec::new(); names.len()];
         for doc in 0..starts.len().saturating_sub(1) {
@@ -360,6 +457,7 @@ impl SegmentFacets {
             totals,
             by_value,
             by_value_cost,
+            jurisdiction_names: Vec::new(),
         }
     }
 }
@@ -387,10 +485,10 @@ mod tests {
             starts.push(ords.len() as u32);
         }
         let mut names: Vec<_> = (0..jurisdictions)
-            .map(|j| Some((FacetRoot::Jurisdiction, format!("j{j}"))))
+            .map(|j| Some((Filter::Jurisdiction, format!("j{j}"))))
             .collect();
-        names.push(Some((FacetRoot::Kind, "k".into())));
-        names.push(Some((FacetRoot::Topic, "t".into())));
+        names.push(Some((Filter::Kind, "k".into())));
+        names.push(Some((Filter::Topic, "t".into())));
         SegmentFacets::from_entries(starts, ords, names)
     }
 

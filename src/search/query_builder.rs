@@ -2,33 +2,32 @@
 //!
 //! Ranking rules, in order of strength:
 //! 1. an entry holding every query word (or a synonym or typo of it) ranks above one holding
-//!    only some: those get a constant bonus larger than any sum of word scores;
+//!    only some: those get a constant bonus larger than any sum of word scores
+//!    (`AllWordsFirst`, in its own module);
 //! 2. an exact (stemmed) match scores above a synonym match, which scores above a typo match;
 //! 3. a title match counts more than a summary match, which counts more than a body match.
 
 use std::collections::BTreeSet;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery,
-    EmptyScorer, EnableScoring, Explanation, Occur, PhraseQuery, Query, Scorer, TermQuery, Weight,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur,
+    PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
+use tantivy::{Searcher, Term};
 
+use super::all_words_first::AllWordsFirst;
 use super::analyzer::{is_stop_word, terms};
+use super::filter::ByFilter;
 use super::forward_only::ForwardOnly;
 use super::highlight::Highlighter;
-use super::query_text::{FilterField, QueryPart, QueryText};
+use super::query_text::{QueryPart, QueryText};
 use super::request::{MAX_FILTER_VALUES, SearchError, SearchRequest};
 use super::schema::PlaybookFields;
 use super::synonyms::AnalyzedSynonyms;
 use super::typo::{TypoQuery, is_common};
-use crate::playbook::{Kind, Slug};
 
-/// Added to the score of entries that hold every query word; larger than any sum of word
-/// scores a query can reach with `MAX_CLAUSES` clauses.
-pub const ALL_WORDS_BONUS: f32 = 10_000.0;
 /// The most words and phrases a query is searched with; the rest are ignored.
 pub const MAX_CLAUSES: usize = 32;
 /// Weight of a synonym match relative to an exact match.
@@ -418,77 +417,51 @@ impl QueryBuilder<'_> {
         }
     }
 
-    /// One required clause per kind of filter; values within a kind are alternatives.
+    /// One required clause per filter with values; a filter's values are alternatives.
     fn filter_clauses(
         &self,
         text: &QueryText,
         request: &SearchRequest,
     ) -> Result<Vec<Box<dyn Query>>, SearchError> {
-        let mut jurisdictions: BTreeSet<String> = BTreeSet::new();
-        let mut kinds: BTreeSet<String> = BTreeSet::new();
-        let mut topics: BTreeSet<String> = BTreeSet::new();
-        let requested = [
-            (&request.jurisdictions, FilterField::Jurisdiction),
-            (&request.kinds, FilterField::Kind),
-            (&request.topics, FilterField::Topic),
-        ];
-        let from_request = requested
+        let mut wanted: ByFilter<BTreeSet<String>> = ByFilter::default();
+        let from_request = request
+            .filters
             .iter()
-            .flat_map(|(values, field)| values.iter().map(move |v| (*field, v.clone())));
-        for (field, value) in from_request.chain(text.filters.iter().cloned()) {
-            let value = value.trim().to_owned();
+            .flat_map(|(filter, values)| values.iter().map(move |v| (filter, v.as_str())));
+        let from_text = text.filters.iter().map(|(filter, v)| (*filter, v.as_str()));
+        for (filter, value) in from_request.chain(from_text) {
+            let value = value.trim();
             if value.is_empty() {
                 continue;
             }
-            let (set, name) = match field {
-                FilterField::Jurisdiction => (&mut jurisdictions, "jurisdiction"),
-                FilterField::Kind => (&mut kinds, "kind"),
-                FilterField::Topic => (&mut topics, "topic"),
-            };
-            let valid = match field {
-                FilterField::Kind => Kind::parse(&value).is_some(),
-                _ => Slug::parse(&value).is_ok(),
-            };
-            if !valid {
-                let hint = if field == FilterField::Kind {
-                    let all: Vec<_> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-                    format!("use one of {}", all.join(", "))
-                } else {
-                    "use a slug like `minneapolis-mn`".to_owned()
-                };
+            filter.check(value)?;
+            let values = &mut wanted[filter];
+            values.insert(value.to_owned());
+            if values.len() > MAX_FILTER_VALUES {
                 return Err(SearchError::BadParameter(format!(
-                    "unknown {name} `{}`: {hint}",
-                    value.escape_debug()
-                )));
-            }
-            set.insert(value);
-            if set.len() > MAX_FILTER_VALUES {
-                return Err(SearchError::BadParameter(format!(
-                    "at most {MAX_FILTER_VALUES} {name} filters"
+                    "at most {MAX_FILTER_VALUES} {filter} filters"
                 )));
             }
         }
         let facets = self.fields.facets;
-        Ok([
-            ("jurisdiction", jurisdictions),
-            ("kind", kinds),
-            ("topic", topics),
-        ]
-        .into_iter()
-        .filter(|(_, values)| !values.is_empty())
-        .map(|(root, values)| {
-            let any: Vec<(Occur, Box<dyn Query>)> = values
-                .iter()
-                .map(|value| {
-                    let term = Term::from_facet(facets, &Facet::from_path([root, value.as_str()]));
-                    let query: Box<dyn Query> =
-                        Box::new(TermQuery::new(term, IndexRecordOption::Basic));
-                    (Occur::Should, query)
-                })
-                .collect();
-            Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0)) as Box<dyn Query>
-        })
-        .collect())
+        Ok(wanted
+            .iter()
+            .filter(|(_, values)| !values.is_empty())
+            .map(|(filter, values)| {
+                let any: Vec<(Occur, Box<dyn Query>)> = values
+                    .iter()
+                    .map(|value| {
+                        let facet = Facet::from_path([filter.as_str(), value.as_str()]);
+                        let term = Term::from_facet(facets, &facet);
+                        let query: Box<dyn Query> =
+                            Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                        (Occur::Should, query)
+                    })
+                    .collect();
+                Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0))
+                    as Box<dyn Query>
+            })
+            .collect())
     }
 }
 
@@ -520,161 +493,5 @@ fn add_highlights(clause: &Clause, highlighter: &mut Highlighter) {
                 .flatten()
                 .for_each(|t| highlighter.add_exact(t));
         }
-    }
-}
-
-/// Any clause matches; the score is the sum of the matching clauses' scores, plus
-/// `ALL_WORDS_BONUS` when every clause matched. The same ranking as
-/// `const(ALL_WORDS_BONUS, every clause) OR any clause`, but each clause is evaluated once
-/// rather than twice: on a large index, evaluating the words is most of a search's cost.
-#[derive(Debug)]
-struct AllWordsFirst(Vec<Box<dyn Query>>);
-
-impl Clone for AllWordsFirst {
-    fn clone(&self) -> Self {
-        AllWordsFirst(self.0.iter().map(|q| q.box_clone()).collect())
-    }
-}
-
-impl Query for AllWordsFirst {
-    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let weights = self
-            .0
-            .iter()
-            .map(|q| q.weight(enable_scoring))
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        Ok(Box::new(AllWordsFirstWeight(weights)))
-    }
-
-    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for query in &self.0 {
-            query.query_terms(visitor);
-        }
-    }
-}
-
-struct AllWordsFirstWeight(Vec<Box<dyn Weight>>);
-
-impl Weight for AllWordsFirstWeight {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let mut scorers = Vec::with_capacity(self.0.len());
-        for weight in &self.0 {
-            let scorer = weight.scorer(reader, boost)?;
-            // A clause with no match here can never complete "every word" in this segment.
-            if scorer.doc() != TERMINATED {
-                scorers.push(scorer);
-            }
-        }
-        if scorers.is_empty() {
-            return Ok(Box::new(EmptyScorer));
-        }
-        let every = scorers.len() == self.0.len();
-        let mut scorer = AllWordsFirstScorer {
-            scorers,
-            every,
-            doc: 0,
-        };
-        scorer.settle();
-        Ok(Box::new(scorer))
-    }
-
-    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let matched: Vec<Explanation> = self
-            .0
-            .iter()
-            .filter_map(|w| w.explain(reader, doc).ok())
-            .collect();
-        if matched.is_empty() {
-            return Err(tantivy::TantivyError::InvalidArgument(format!(
-                "document {doc} does not match"
-            )));
-        }
-        let mut score: Score = matched.iter().map(Explanation::value).sum();
-        if matched.len() == self.0.len() {
-            score += ALL_WORDS_BONUS;
-        }
-        let mut explanation = Explanation::new("sum of matched words, bonus if all", score);
-        for detail in matched {
-            explanation.add_detail(detail);
-        }
-        Ok(explanation)
-    }
-}
-
-/// The union of the clause scorers; a handful of clauses, so a linear scan beats a heap.
-struct AllWordsFirstScorer {
-    scorers: Vec<Box<dyn Scorer>>,
-    /// Whether every clause has a scorer in this segment (else the bonus is out of reach).
-    every: bool,
-    doc: DocId,
-}
-
-impl AllWordsFirstScorer {
-    /// Moves to the smallest document any clause stands on.
-    fn settle(&mut self) -> DocId {
-        self.doc = self
-            .scorers
-            .iter()
-            .map(|s| s.doc())
-            .min()
-            .unwrap_or(TERMINATED);
-        self.doc
-    }
-}
-
-impl DocSet for AllWordsFirstScorer {
-    fn advance(&mut self) -> DocId {
-        let doc = self.doc;
-        for scorer in &mut self.scorers {
-            if scorer.doc() == doc {
-                scorer.advance();
-            }
-        }
-        self.settle()
-    }
-
-    fn seek(&mut self, target: DocId) -> DocId {
-        if self.doc >= target {
-            return self.doc;
-        }
-        for scorer in &mut self.scorers {
-            if scorer.doc() < target {
-                scorer.seek(target);
-            }
-        }
-        self.settle()
-    }
-
-    fn doc(&self) -> DocId {
-        self.doc
-    }
-
-    fn size_hint(&self) -> u32 {
-        self.scorers
-            .iter()
-            .map(|s| s.size_hint())
-            .fold(0u32, u32::saturating_add)
-    }
-
-    fn cost(&self) -> u64 {
-        self.scorers.iter().map(|s| s.cost()).sum()
-    }
-}
-
-impl Scorer for AllWordsFirstScorer {
-    fn score(&mut self) -> Score {
-        let doc = self.doc;
-        let mut score = 0.0;
-        let mut matched = 0;
-        for scorer in &mut self.scorers {
-            if scorer.doc() == doc {
-                score += scorer.score();
-                matched += 1;
-            }
-        }
-        if self.every && matched == self.scorers.len() {
-            score += ALL_WORDS_BONUS;
-        }
-        score
     }
 }

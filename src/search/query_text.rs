@@ -2,6 +2,7 @@
 //! `jurisdiction:`, `kind:`, `topic:` filters. Nothing typed can make it fail except the
 //! documented limits; anything it does not recognise is searched as text.
 
+use super::filter::Filter;
 use super::request::{MAX_QUERY_CHARS, SearchError};
 
 /// A part of a query: loose words or a quoted phrase, as typed.
@@ -13,17 +14,6 @@ pub enum QueryPart {
     Phrase(String),
 }
 
-/// A filter written in the query text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FilterField {
-    /// `jurisdiction:slug`
-    Jurisdiction,
-    /// `kind:slug`
-    Kind,
-    /// `topic:slug`
-    Topic,
-}
-
 /// The query text, taken apart.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QueryText {
@@ -31,8 +21,8 @@ pub struct QueryText {
     pub include: Vec<QueryPart>,
     /// What results must not contain.
     pub exclude: Vec<QueryPart>,
-    /// Filters written in the text, with their values as typed.
-    pub filters: Vec<(FilterField, String)>,
+    /// Filters written in the text (`kind:checklist`), with their values lowercased.
+    pub filters: Vec<(Filter, String)>,
 }
 
 impl QueryText {
@@ -91,15 +81,11 @@ impl QueryText {
     }
 }
 
-fn parse_filter(word: &str) -> Option<(FilterField, String)> {
+/// `name:value` where the name is a filter's (in any case) and the value is not empty.
+fn parse_filter(word: &str) -> Option<(Filter, String)> {
     let (name, value) = word.split_once(':')?;
-    let field = match name.to_ascii_lowercase().as_str() {
-        "jurisdiction" => FilterField::Jurisdiction,
-        "kind" => FilterField::Kind,
-        "topic" => FilterField::Topic,
-        _ => return None,
-    };
-    (!value.is_empty()).then(|| (field, value.to_ascii_lowercase()))
+    let filter = Filter::parse(&name.to_ascii_lowercase())?;
+    (!value.is_empty()).then(|| (filter, value.to_ascii_lowercase()))
 }
 
 #[cfg(test)]
@@ -122,8 +108,8 @@ mod tests {
         assert_eq!(
             q.filters,
             vec![
-                (FilterField::Kind, "practice".into()),
-                (FilterField::Topic, "policing".into())
+                (Filter::Kind, "practice".into()),
+                (Filter::Topic, "policing".into())
             ]
         );
     }

@@ -16,8 +16,6 @@ pub struct RelatedEntry {
     pub id: String,
     /// Its title.
     pub title: String,
-    /// Its page.
-    pub url: String,
 }
 
 impl SearchIndex {
@@ -57,10 +55,8 @@ impl SearchIndex {
         for (_, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
             let stored = StoredEntry::new(&doc, &self.fields);
-            let id = stored.text(self.fields.id).to_owned();
             related.push(RelatedEntry {
-                url: format!("/entries/{id}"),
-                id,
+                id: stored.text(self.fields.id).to_owned(),
                 title: stored.text(self.fields.title).to_owned(),
             });
         }

@@ -6,6 +6,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::document::JurisdictionRef;
+use super::facet_count::FacetNames;
+use super::filter::{ByFilter, Filter, FilterValues};
+use super::snippet::Snippet;
 use crate::playbook::{Kind, Status};
 
 /// The longest query accepted, in characters.
@@ -16,7 +19,7 @@ pub const DEFAULT_LIMIT: usize = 10;
 pub const MAX_LIMIT: usize = 100;
 /// The furthest a page may start.
 pub const MAX_OFFSET: usize = 10_000;
-/// The most filter values of one kind a request may carry.
+/// The most values of one filter a request may carry.
 pub const MAX_FILTER_VALUES: usize = 20;
 
 /// How results are ordered.
@@ -33,7 +36,7 @@ pub enum Sort {
 }
 
 impl Sort {
-    /// Parses `relevance` or `date`.
+    /// Parses a `sort` parameter: `relevance` (or nothing), `date` or `updated`.
     pub fn parse(text: &str) -> Result<Sort, SearchError> {
         match text {
             "" | "relevance" => Ok(Sort::Relevance),
@@ -52,12 +55,8 @@ impl Sort {
 pub struct SearchRequest {
     /// What the person typed (may be empty: browse).
     pub query: String,
-    /// Jurisdiction slugs (any of).
-    pub jurisdictions: Vec<String>,
-    /// Kinds (any of).
-    pub kinds: Vec<String>,
-    /// Topic slugs (any of).
-    pub topics: Vec<String>,
+    /// The values of each filter (any of a filter's values).
+    pub filters: FilterValues,
     /// Order.
     pub sort: Sort,
     /// Results per page, 1 to `MAX_LIMIT`.
@@ -70,9 +69,7 @@ impl Default for SearchRequest {
     fn default() -> Self {
         SearchRequest {
             query: String::new(),
-            jurisdictions: Vec::new(),
-            kinds: Vec::new(),
-            topics: Vec::new(),
+            filters: FilterValues::default(),
             sort: Sort::Relevance,
             limit: DEFAULT_LIMIT,
             offset: 0,
@@ -88,15 +85,23 @@ impl SearchRequest {
             ..SearchRequest::default()
         }
     }
+
+    /// This request, also filtered by `values` of `filter`.
+    pub fn with_filter<V: Into<String>>(
+        mut self,
+        filter: Filter,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.filters[filter].extend(values.into_iter().map(Into::into));
+        self
+    }
 }
 
 /// One result.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Hit {
     /// `jurisdiction/slug`.
     pub id: String,
-    /// The entry's page.
-    pub url: String,
     /// Title.
     pub title: String,
     /// The entry's jurisdiction.
@@ -113,25 +118,17 @@ pub struct Hit {
     pub status: Option<Status>,
     /// When it last changed, if known.
     pub updated: Option<chrono::DateTime<chrono::Utc>>,
-    /// HTML: the best passage, escaped, with matched words in `<mark>`.
-    pub snippet: String,
+    /// The passage that best shows why it matched, with the matched words marked.
+    pub snippet: Snippet,
     /// Relevance score (0 when browsing).
     pub score: f32,
 }
 
-/// Counts of results per value, for each kind of filter.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Facets {
-    /// Results per jurisdiction slug.
-    pub jurisdiction: BTreeMap<String, u64>,
-    /// Results per kind slug.
-    pub kind: BTreeMap<String, u64>,
-    /// Results per topic slug.
-    pub topic: BTreeMap<String, u64>,
-}
+/// Counts of results per value, for each filter: `facets[Filter::Kind]["checklist"]`.
+pub type Facets = ByFilter<BTreeMap<String, u64>>;
 
 /// A page of results.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SearchResults {
     /// The query text searched for.
     pub query: String,
@@ -145,6 +142,8 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// Counts over every match, not just this page.
     pub facets: Facets,
+    /// What pages show for facet values instead of the value (jurisdictions' display names).
+    pub facet_names: FacetNames,
 }
 
 /// Why a search failed.
@@ -171,25 +170,5 @@ impl SearchError {
     /// Whether the request was at fault (a 400), rather than the index (a 500).
     pub fn is_bad_request(&self) -> bool {
         !matches!(self, SearchError::Index(_))
-    }
-}
-
-/// The JSON a search answers with: the results and how long the engine took.
-#[derive(Debug, Clone, Serialize)]
-pub struct SearchResponse {
-    /// The results.
-    #[serde(flatten)]
-    pub results: SearchResults,
-    /// Milliseconds spent searching.
-    pub took_ms: f64,
-}
-
-impl SearchResponse {
-    /// Results with their timing.
-    pub fn new(results: SearchResults, took: std::time::Duration) -> Self {
-        SearchResponse {
-            results,
-            took_ms: (took.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
-        }
     }
 }

@@ -26,7 +26,7 @@ pub struct PlaybookFields {
     pub body: Field,
     /// Topics as words, so `topic` slugs are searchable text too.
     pub topics_text: Field,
-    /// `/jurisdiction/<slug>`, `/kind/<kind>`, `/topic/<topic>`: filters and facet counts.
+    /// One facet per filter value, `/<filter>/<value>` (see `Filter`): filters and facet counts.
     pub facets: Field,
     /// Days since 1970-01-01, or `UNDATED`: sorts by date.
     pub date_sort: Field,

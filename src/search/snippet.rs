@@ -1,8 +1,9 @@
-//! Snippets: the passage of a text that best shows why it matched, HTML-escaped, with the
-//! matched words in `<mark>`.
+//! Snippets: the passage of a text that best shows why it matched, as plain text with the
+//! matched words' places (`Snippet`). Turning one into HTML is the web layer's job.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
 use std::sync::RwLock;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
@@ -17,6 +18,66 @@ const LEAD_IN: usize = 40;
 const WINDOW: usize = SNIPPET_LEN - LEAD_IN;
 
 type FnvMap<V> = HashMap<Box<str>, V, BuildHasherDefault<Fnv>>;
+
+/// A passage of an entry shown under its title: plain text (each run of white space one
+/// space, `…` where the passage was cut from a longer text) and the words the query matched.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snippet {
+    text: String,
+    marks: Vec<Range<usize>>,
+}
+
+impl Snippet {
+    /// A snippet of `text` marking `marks`: byte ranges of `text`. Ranges out of order,
+    /// overlapping, empty, past the end or not on character boundaries are left out.
+    pub fn new(text: String, mut marks: Vec<Range<usize>>) -> Snippet {
+        let mut end = 0;
+        marks.retain(|mark| {
+            let valid =
+                mark.start >= end && mark.start < mark.end && text.get(mark.clone()).is_some();
+            if valid {
+                end = mark.end;
+            }
+            valid
+        });
+        Snippet { text, marks }
+    }
+
+    /// The passage as plain text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The matched words: byte ranges of `text()`, in order, not overlapping, on character
+    /// boundaries.
+    pub fn marks(&self) -> &[Range<usize>] {
+        &self.marks
+    }
+
+    /// The passage in order as (text, whether it is a matched word) parts, none empty.
+    pub fn parts(&self) -> impl Iterator<Item = (&str, bool)> {
+        let mut at = 0;
+        let mut marks = self.marks.iter().peekable();
+        std::iter::from_fn(move || match marks.peek() {
+            Some(mark) if at < mark.start => {
+                let before = self.text.get(at..mark.start).unwrap_or_default();
+                at = mark.start;
+                Some((before, false))
+            }
+            Some(_) => {
+                let mark = marks.next()?;
+                at = mark.end;
+                Some((self.text.get(mark.clone()).unwrap_or_default(), true))
+            }
+            None if at < self.text.len() => {
+                let rest = self.text.get(at..).unwrap_or_default();
+                at = self.text.len();
+                Some((rest, false))
+            }
+            None => None,
+        })
+    }
+}
 
 /// The analyzed term of every word snippets have met, for one analysis, shared by all
 /// searches: stemming a word costs more than scanning a page of text, and the same few
@@ -66,6 +127,8 @@ pub struct PassageFinder<'a> {
     seen: FnvMap<Option<QueryWordId>>,
     /// Words analyzed by this finder, for `word_terms` when it is dropped.
     learned: Vec<(Box<str>, Option<Box<str>>)>,
+    /// The matches of the latest text (see `matches`), kept to reuse its memory.
+    found: Vec<(usize, usize, QueryWordId)>,
 }
 
 impl Drop for PassageFinder<'_> {
@@ -88,27 +151,30 @@ impl<'a> PassageFinder<'a> {
             word_terms,
             seen: HashMap::default(),
             learned: Vec::new(),
+            found: Vec::new(),
         }
     }
 
     /// A marked passage, or None when nothing in `text` matched.
-    pub fn best_passage(&mut self, text: &str) -> Option<String> {
+    pub fn best_passage(&mut self, text: &str) -> Option<Snippet> {
         if self.highlighter.is_empty() {
             return None;
         }
-        let matched = self.matches(text);
-        if matched.is_empty() {
+        self.find_matches(text);
+        if self.found.is_empty() {
             return None;
         }
-        Some(passage(text, &matched))
+        Some(passage(text, &self.found))
     }
 
-    /// The words of `text` that match the query, with their byte offsets and query words, up
-    /// to the end of the first passage that shows every query word: no later passage can be
-    /// better, and reading long bodies to their end was most of a snippet's cost.
-    fn matches(&mut self, text: &str) -> Vec<(usize, usize, QueryWordId)> {
+    /// Finds the words of `text` that match the query, with their byte offsets and query
+    /// words (into `found`), up to the end of the first passage that shows every query word:
+    /// no later passage can be better, and reading long bodies to their end was most of a
+    /// snippet's cost.
+    fn find_matches(&mut self, text: &str) {
         let every_word = self.highlighter.words();
-        let mut found: Vec<(usize, usize, QueryWordId)> = Vec::new();
+        let mut found = std::mem::take(&mut self.found);
+        found.clear();
         // Where the passage ends at the latest, once one shows every word.
         let mut passage_end = usize::MAX;
         for (from, to) in Words::of(text) {
@@ -144,7 +210,7 @@ impl<'a> PassageFinder<'a> {
                 }
             }
         }
-        found
+        self.found = found;
     }
 
     /// The query word one word of a text matches, if any.
@@ -253,7 +319,7 @@ impl Hasher for Fnv {
 }
 
 /// The passage around the first window of matches that shows the most query words.
-fn passage(text: &str, matched: &[(usize, usize, QueryWordId)]) -> String {
+fn passage(text: &str, matched: &[(usize, usize, QueryWordId)]) -> Snippet {
     let mut best = (0u32, 0usize); // (query words shown, start index)
     for start in 0..matched.len() {
         let window_end = matched[start].0 + WINDOW;
@@ -273,60 +339,59 @@ fn passage(text: &str, matched: &[(usize, usize, QueryWordId)]) -> String {
         .iter()
         .filter(|m| m.0 >= start && m.1 <= end)
         .map(|m| (m.0, m.1));
-    render(text, start, end, marks)
+    cut(text, start, end, marks)
 }
 
-/// The start of `text`, escaped, without marks.
-pub fn plain_passage(text: &str) -> String {
+/// The start of `text`, without marks.
+pub fn plain_passage(text: &str) -> Snippet {
     let end = word_end_before(text, SNIPPET_LEN);
-    render(text, 0, end, std::iter::empty())
+    cut(text, 0, end, std::iter::empty())
 }
 
-fn render(
+/// The snippet of `text[start..end]` marking `marks` (byte ranges of `text` within it, in
+/// order), with `…` where the text goes on before or after.
+fn cut(
     text: &str,
     start: usize,
     end: usize,
     marks: impl Iterator<Item = (usize, usize)>,
-) -> String {
-    let mut html = String::with_capacity(end - start + 64);
+) -> Snippet {
+    let mut passage = String::with_capacity(end - start + 8);
+    let mut ranges = Vec::new();
     if start > 0 {
-        html.push('…');
+        passage.push('…');
     }
     let mut at = start;
     for (from, to) in marks {
-        push_escaped(&text[at..from], &mut html);
-        html.push_str("<mark>");
-        push_escaped(&text[from..to], &mut html);
-        html.push_str("</mark>");
+        push_spaced(&text[at..from], &mut passage);
+        let mark_start = passage.len();
+        push_spaced(&text[from..to], &mut passage);
+        ranges.push(mark_start..passage.len());
         at = to;
     }
-    push_escaped(&text[at..end], &mut html);
+    push_spaced(&text[at..end], &mut passage);
     if end < text.trim_end().len() {
-        html.push('…');
+        passage.push('…');
     }
-    html
+    Snippet {
+        text: passage,
+        marks: ranges,
+    }
 }
 
-/// Appends `text` HTML-escaped, with each run of white space (line breaks too) as one space.
-fn push_escaped(text: &str, html: &mut String) {
+/// Appends `text` with each run of white space (line breaks too) as one space.
+fn push_spaced(text: &str, passage: &mut String) {
     let mut in_space = false;
     for c in text.chars() {
         if c.is_whitespace() {
             if !in_space {
-                html.push(' ');
+                passage.push(' ');
             }
             in_space = true;
             continue;
         }
         in_space = false;
-        match c {
-            '<' => html.push_str("&lt;"),
-            '>' => html.push_str("&gt;"),
-            '&' => html.push_str("&amp;"),
-            '"' => html.push_str("&quot;"),
-            '\'' => html.push_str("&#x27;"),
-            _ => html.push(c),
-        }
+        passage.push(c);
     }
 }
 
@@ -369,13 +434,36 @@ mod tests {
     use super::*;
     use crate::search::analyzer::stemmed_analyzer;
 
-    /// A marked passage of one text, by a finder of its own.
+    /// The snippet of one text, by a finder of its own.
+    fn snippet(
+        analyzer: &mut TextAnalyzer,
+        highlighter: &Highlighter,
+        text: &str,
+    ) -> Option<Snippet> {
+        PassageFinder::new(analyzer.clone(), highlighter, &WordTerms::default()).best_passage(text)
+    }
+
+    /// A snippet's text with its marks in `<mark>` (nothing escaped: that is the web layer's).
+    fn marked(snippet: &Snippet) -> String {
+        snippet
+            .parts()
+            .map(|(text, mark)| {
+                if mark {
+                    format!("<mark>{text}</mark>")
+                } else {
+                    text.to_owned()
+                }
+            })
+            .collect()
+    }
+
+    /// The marked passage of one text, by a finder of its own.
     fn best_passage(
         analyzer: &mut TextAnalyzer,
         highlighter: &Highlighter,
         text: &str,
     ) -> Option<String> {
-        PassageFinder::new(analyzer.clone(), highlighter, &WordTerms::default()).best_passage(text)
+        snippet(analyzer, highlighter, text).map(|s| marked(&s))
     }
 
     fn highlighter(exact: &[&str]) -> Highlighter {
@@ -388,13 +476,56 @@ mod tests {
     }
 
     #[test]
-    fn marks_stemmed_matches_and_escapes_the_rest() {
+    fn marks_stemmed_matches_and_keeps_the_rest_as_written() {
         let text = "Mayors <b>asked</b> & the ordinances were kept.";
-        let html =
-            best_passage(&mut stemmed_analyzer(), &highlighter(&["ordin"]), text).expect("matches");
+        let found =
+            snippet(&mut stemmed_analyzer(), &highlighter(&["ordin"]), text).expect("matches");
         assert_eq!(
-            html,
-            "Mayors &lt;b&gt;asked&lt;/b&gt; &amp; the <mark>ordinances</mark> were kept."
+            found.text(),
+            text,
+            "plain text: escaping is the web layer's"
+        );
+        let ordinances = found.marks().first().cloned().expect("a mark");
+        assert_eq!((ordinances.clone(), found.marks().len()), (26..36, 1));
+        assert_eq!(&found.text()[ordinances], "ordinances");
+        assert_eq!(
+            marked(&found),
+            "Mayors <b>asked</b> & the <mark>ordinances</mark> were kept."
+        );
+    }
+
+    #[test]
+    fn white_space_runs_become_one_space_and_marks_follow() {
+        let text = "Keep\n\n  ICE   off\tcity  parking.";
+        let found =
+            snippet(&mut stemmed_analyzer(), &highlighter(&["citi"]), text).expect("matches");
+        assert_eq!(found.text(), "Keep ICE off city parking.");
+        assert_eq!(marked(&found), "Keep ICE off <mark>city</mark> parking.");
+        let cut = plain_passage(&format!("{}end", "word ".repeat(100)));
+        assert!(cut.text().ends_with('…') && cut.marks().is_empty());
+    }
+
+    #[test]
+    fn parts_alternate_text_and_marks_without_empty_ones() {
+        let found = Snippet::new("guard the guard".into(), vec![0..5, 10..15]);
+        let parts: Vec<(&str, bool)> = found.parts().collect();
+        assert_eq!(parts, [("guard", true), (" the ", false), ("guard", true)]);
+        let plain = Snippet::new("no marks".into(), Vec::new());
+        assert_eq!(plain.parts().collect::<Vec<_>>(), [("no marks", false)]);
+        assert_eq!(Snippet::default().parts().count(), 0);
+    }
+
+    #[test]
+    fn invalid_marks_are_left_out() {
+        let text = "é guard guard";
+        let found = Snippet::new(
+            text.into(),
+            vec![1..2, 3..8, 4..6, 9..9, 9..14, 13..20, 30..31],
+        );
+        assert_eq!(
+            found.marks(),
+            [3..8, 9..14],
+            "inside a character, overlapping, empty and past the end are dropped"
         );
     }
 
@@ -470,7 +601,7 @@ mod tests {
         let html = best_passage(&mut stemmed_analyzer(), &highlighter(&["guard"]), &text)
             .expect("matches");
         assert!(html.contains("<mark>guard</mark>"));
-        assert!(!plain_passage(&text).is_empty());
+        assert!(!plain_passage(&text).text().is_empty());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! Every word before the last must be in the title (from five letters a typo is forgiven,
 //! from nine two), stop words aside; the last word is a prefix of a title word (from four
 //! letters with one typo forgiven), or a whole word when a space follows it. As in search, a
-//! typo keeps the first letter (see `typos`).
+//! typo keeps the first letter (see `typo`).
 //!
 //! Ranking, strongest rule first:
 //! 1. titles holding every word before the last as typed, above those holding a typo of one;
@@ -24,11 +24,10 @@
 mod finder;
 mod tables;
 
-use serde::Serialize;
 use tantivy::tokenizer::TextAnalyzer;
 
 use self::finder::Finder;
-use self::tables::IndexTable;
+pub use self::tables::SuggestTables;
 use super::analyzer::{is_stop_word, terms};
 use super::index::SearchIndex;
 use super::request::{MAX_QUERY_CHARS, SearchError};
@@ -40,14 +39,12 @@ pub const MAX_SUGGESTIONS: usize = 8;
 const MAX_WORDS: usize = 16;
 
 /// One suggestion.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Suggestion {
     /// The entry id.
     pub id: String,
     /// Its title.
     pub title: String,
-    /// Its page.
-    pub url: String,
     /// Its jurisdiction's name.
     pub jurisdiction: String,
 }
@@ -55,9 +52,9 @@ pub struct Suggestion {
 impl SearchIndex {
     /// Titles matching what has been typed; the last word may be unfinished.
     ///
-    /// Tens of microseconds at 100,000 entries, except the first call after start-up or a
-    /// write: that one reads the new segments' title words, which takes milliseconds (see
-    /// `suggest_if_ready`; `suggest("")` does only that).
+    /// Cheap once the index's tables are built; the first call after start-up or a write
+    /// builds them from the new segments' title words, which costs more (see
+    /// `suggest_if_ready`; `suggest("")` does only that; figures in BENCHMARKS.md, change 10).
     pub fn suggest(&self, typed: &str) -> Result<Vec<Suggestion>, SearchError> {
         self.suggest_in_tables(typed, true)
             .map(Option::unwrap_or_default)
@@ -81,9 +78,9 @@ impl SearchIndex {
             });
         }
         let searcher = self.reader.searcher();
-        let table = match IndexTable::cached(&searcher, self.path()) {
+        let table = match self.suggest_tables.cached(&searcher) {
             Some(table) => table,
-            None if build => IndexTable::of(&searcher, self.path(), &self.fields)?,
+            None if build => self.suggest_tables.of(&searcher, &self.fields)?,
             None => return Ok(None),
         };
         let mut plain = self.plain.clone();
@@ -95,10 +92,8 @@ impl SearchIndex {
             .into_iter()
             .map(|(s, doc)| {
                 let segment = &table.segments[s];
-                let id = segment.id(doc).to_owned();
                 Suggestion {
-                    url: format!("/entries/{id}"),
-                    id,
+                    id: segment.id(doc).to_owned(),
                     title: segment.title(doc).to_owned(),
                     jurisdiction: segment.jurisdiction_name(doc).to_owned(),
                 }

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::error::{AppError, PageError};
 use super::params::SearchParams;
+use super::paths;
 use super::state::AppState;
 use crate::search::{Hit, SearchRequest, Sort};
 
@@ -62,7 +63,7 @@ async fn feed(
         .iter()
         .map(|hit| FeedEntry {
             title: hit.title.clone(),
-            url: format!("{base}{}", hit.url),
+            url: paths::absolute(&base, &paths::entry(&hit.id)),
             updated: updated_of(hit).unwrap_or(newest).to_rfc3339(),
             summary: hit.summary.clone(),
             kind: hit.kind.as_str(),
@@ -71,8 +72,8 @@ async fn feed(
         .collect();
     let xml = Feed {
         title,
-        self_url: format!("{base}{self_path}"),
-        html_url: format!("{base}{html_path}"),
+        self_url: paths::absolute(&base, &self_path),
+        html_url: paths::absolute(&base, &html_path),
         updated: newest.to_rfc3339(),
         entries,
     }
@@ -96,8 +97,8 @@ pub async fn all(State(state): State<AppState>) -> Result<Response, PageError> {
         state,
         "City Playbook: new and changed entries".into(),
         request,
-        "/feed.atom".into(),
-        "/search".into(),
+        paths::FEED.into(),
+        paths::SEARCH.into(),
     )
     .await
 }
@@ -110,8 +111,8 @@ pub async fn search(
     let params = SearchParams::parse(raw.as_deref())?;
     let mut request = params.page_request(FEED_ENTRIES)?;
     request.sort = Sort::Updated;
-    let html = params.search_href();
-    let self_path = html.replacen("/search", "/search.atom", 1);
+    let html = paths::search(&params);
+    let self_path = paths::search_feed(&params);
     let title = if params.q.trim().is_empty() {
         "City Playbook: filtered entries".to_owned()
     } else {

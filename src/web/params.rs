@@ -1,8 +1,8 @@
 //! Query-string parameters of search pages and the search API, including repeated filters
-//! (`?kind=checklist&kind=guidance`), and the links that add or remove one of them.
+//! (`?kind=checklist&kind=guidance`), and the parameters of the links that add or remove one
+//! of them (`paths::search` writes their URLs).
 
-use crate::search::request::{DEFAULT_LIMIT, MAX_OFFSET};
-use crate::search::{SearchRequest, Sort};
+use crate::search::{DEFAULT_LIMIT, Filter, FilterValues, MAX_OFFSET, SearchRequest, Sort};
 
 use super::error::AppError;
 
@@ -14,12 +14,8 @@ pub const MAX_QUERY_STRING: usize = 8 * 1024;
 pub struct SearchParams {
     /// `q`
     pub q: String,
-    /// `jurisdiction` (repeatable)
-    pub jurisdictions: Vec<String>,
-    /// `kind` (repeatable)
-    pub kinds: Vec<String>,
-    /// `topic` (repeatable)
-    pub topics: Vec<String>,
+    /// `jurisdiction`, `kind`, `topic` (each repeatable): `filters[Filter::Kind]`.
+    pub filters: FilterValues,
     /// `sort`
     pub sort: String,
     /// `page` (pages)
@@ -28,28 +24,6 @@ pub struct SearchParams {
     pub limit: Option<String>,
     /// `offset` (API)
     pub offset: Option<String>,
-}
-
-/// A filter kind: the name of its query parameter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FilterName {
-    /// `jurisdiction`
-    Jurisdiction,
-    /// `kind`
-    Kind,
-    /// `topic`
-    Topic,
-}
-
-impl FilterName {
-    /// The parameter name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FilterName::Jurisdiction => "jurisdiction",
-            FilterName::Kind => "kind",
-            FilterName::Topic => "topic",
-        }
-    }
 }
 
 impl SearchParams {
@@ -66,50 +40,34 @@ impl SearchParams {
             let value = value.into_owned();
             match key.as_ref() {
                 "q" => params.q = value,
-                "jurisdiction" => params.jurisdictions.push(value),
-                "kind" => params.kinds.push(value),
-                "topic" => params.topics.push(value),
                 "sort" => params.sort = value,
                 "page" => params.page = Some(value),
                 "limit" => params.limit = Some(value),
                 "offset" => params.offset = Some(value),
-                _ => {}
+                name => {
+                    if let Some(filter) = Filter::parse(name) {
+                        params.filters[filter].push(value);
+                    }
+                }
             }
         }
-        for list in [
-            &mut params.jurisdictions,
-            &mut params.kinds,
-            &mut params.topics,
-        ] {
-            list.retain(|v| !v.trim().is_empty());
-            list.dedup();
+        for filter in Filter::ALL {
+            let values = &mut params.filters[filter];
+            values.retain(|v| !v.trim().is_empty());
+            values.dedup();
         }
         Ok(params)
     }
 
     /// The values of one filter.
-    pub fn values(&self, filter: FilterName) -> &[String] {
-        match filter {
-            FilterName::Jurisdiction => &self.jurisdictions,
-            FilterName::Kind => &self.kinds,
-            FilterName::Topic => &self.topics,
-        }
-    }
-
-    fn values_mut(&mut self, filter: FilterName) -> &mut Vec<String> {
-        match filter {
-            FilterName::Jurisdiction => &mut self.jurisdictions,
-            FilterName::Kind => &mut self.kinds,
-            FilterName::Topic => &mut self.topics,
-        }
+    pub fn values(&self, filter: Filter) -> &[String] {
+        &self.filters[filter]
     }
 
     fn base_request(&self) -> Result<SearchRequest, AppError> {
         Ok(SearchRequest {
             query: self.q.clone(),
-            jurisdictions: self.jurisdictions.clone(),
-            kinds: self.kinds.clone(),
-            topics: self.topics.clone(),
+            filters: self.filters.clone(),
             sort: Sort::parse(&self.sort)?,
             ..SearchRequest::default()
         })
@@ -162,14 +120,14 @@ impl SearchParams {
     }
 
     /// Whether a filter value is active.
-    pub fn has(&self, filter: FilterName, value: &str) -> bool {
+    pub fn has(&self, filter: Filter, value: &str) -> bool {
         self.values(filter).iter().any(|v| v == value)
     }
 
     /// A copy with a filter value added if absent, removed if present; back to page 1.
-    pub fn toggled(&self, filter: FilterName, value: &str) -> SearchParams {
+    pub fn toggled(&self, filter: Filter, value: &str) -> SearchParams {
         let mut next = self.clone();
-        let values = next.values_mut(filter);
+        let values = &mut next.filters[filter];
         if let Some(at) = values.iter().position(|v| v == value) {
             values.remove(at);
         } else {
@@ -199,50 +157,22 @@ impl SearchParams {
             ..self.clone()
         }
     }
-
-    /// The `/search` URL for these parameters.
-    pub fn search_href(&self) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        if !self.q.is_empty() {
-            query.append_pair("q", &self.q);
-        }
-        for filter in [
-            FilterName::Jurisdiction,
-            FilterName::Kind,
-            FilterName::Topic,
-        ] {
-            for value in self.values(filter) {
-                query.append_pair(filter.as_str(), value);
-            }
-        }
-        if !self.sort.is_empty() {
-            query.append_pair("sort", &self.sort);
-        }
-        if let Some(page) = &self.page {
-            query.append_pair("page", page);
-        }
-        let query = query.finish();
-        if query.is_empty() {
-            "/search".to_owned()
-        } else {
-            format!("/search?{query}")
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::web::paths;
 
     #[test]
     fn repeated_filters_are_kept_and_toggled() {
         let params = SearchParams::parse(Some("q=guard&kind=checklist&kind=practice&page=2"))
             .expect("parses");
-        assert_eq!(params.kinds, vec!["checklist", "practice"]);
-        let removed = params.toggled(FilterName::Kind, "checklist");
-        assert_eq!(removed.search_href(), "/search?q=guard&kind=practice");
-        let added = params.toggled(FilterName::Topic, "policing");
-        assert!(added.search_href().ends_with("&topic=policing"));
+        assert_eq!(params.filters[Filter::Kind], vec!["checklist", "practice"]);
+        let removed = params.toggled(Filter::Kind, "checklist");
+        assert_eq!(paths::search(&removed), "/search?q=guard&kind=practice");
+        let added = params.toggled(Filter::Topic, "policing");
+        assert!(paths::search(&added).ends_with("&topic=policing"));
     }
 
     #[test]

@@ -7,20 +7,19 @@
 //! shortest title, and the id, title and jurisdiction name a suggestion shows, read from fast
 //! fields so answering never touches the document store.
 //!
-//! Per searcher (`IndexTable`, one per index folder, merged from the segment tables on the
+//! Per searcher (`IndexTable`, the index's latest, merged from the segment tables on the
 //! first suggestion after a reload): every title word of the index with its total frequency,
 //! and for each group of words sharing their first one, two or three bytes the group ranked
 //! most frequent first, so the best completions of a prefix are read in order without looking
 //! at the others.
 //!
-//! At 100,000 entries the tables take about 20 MB; reading a 70,000-entry segment takes about
-//! 100 ms and merging the tables after a write about 20 ms.
+//! Both are kept by the index they belong to (`SuggestTables`). Their size, and the time to
+//! read a segment's and to merge them, are in BENCHMARKS.md (change 10, "Suggestions").
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::ops::Range;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use tantivy::index::SegmentId;
 use tantivy::postings::TermInfo;
@@ -38,10 +37,6 @@ const RANKED_PREFIX_BYTES: usize = 3;
 /// fewest title words, so the best entries of a frequent word are found without reading all
 /// of them.
 const SHORTEST_KEPT: usize = 64;
-
-/// How many indexes' tables are kept, the least recently used dropped first (more than one
-/// only matters when a process opens several indexes, as the tests do).
-const KEPT_INDEX_TABLES: usize = 32;
 
 /// Byte strings in one buffer, numbered in the order pushed.
 struct Strings {
@@ -295,17 +290,6 @@ impl SegmentTable {
         })
     }
 
-    /// The segment's table, read on first use.
-    fn of(segment: &SegmentReader, fields: &PlaybookFields) -> tantivy::Result<Arc<SegmentTable>> {
-        let id = segment.segment_id();
-        if let Some(table) = lock(&SEGMENT_TABLES).get(&id) {
-            return Ok(Arc::clone(table));
-        }
-        let table = Arc::new(SegmentTable::read(segment, fields)?);
-        lock(&SEGMENT_TABLES).insert(id, Arc::clone(&table));
-        Ok(table)
-    }
-
     /// Where word `ord`'s entries are, as the inverted index reads them.
     pub(super) fn term_info(&self, ord: u32) -> TermInfo {
         TermInfo {
@@ -392,76 +376,84 @@ pub(super) struct IndexTable {
     entry_words: u64,
 }
 
-/// Segment tables by segment id.
-static SEGMENT_TABLES: LazyLock<Mutex<HashMap<SegmentId, Arc<SegmentTable>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
-
-/// Per index (by its folder), the table of its latest searcher; most recently used first.
-static INDEX_TABLES: Mutex<Vec<(PathBuf, Arc<IndexTable>)>> = Mutex::new(Vec::new());
-
-/// Held while tables are built, so that requests arriving together after a reload wait for
-/// one build instead of each making their own.
-static BUILDING: Mutex<()> = Mutex::new(());
+/// The suggestion tables of one index: each segment's, and the merged table of its latest
+/// searcher.
+#[derive(Default)]
+pub struct SuggestTables {
+    /// Segment tables by segment id: those of the latest table's segments.
+    segments: Mutex<HashMap<SegmentId, Arc<SegmentTable>>>,
+    /// The table of the latest searcher a suggestion was asked of.
+    latest: Mutex<Option<Arc<IndexTable>>>,
+    /// Held while tables are built, so that requests arriving together after a reload wait
+    /// for one build instead of each making their own.
+    building: Mutex<()>,
+}
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-impl IndexTable {
-    /// The table of `searcher` (of the index in folder `index`), if already built.
-    pub(super) fn cached(searcher: &Searcher, index: &Path) -> Option<Arc<IndexTable>> {
+impl SuggestTables {
+    /// The table of `searcher`, if already built.
+    pub(super) fn cached(&self, searcher: &Searcher) -> Option<Arc<IndexTable>> {
         let readers = searcher.segment_readers();
-        let mut tables = lock(&INDEX_TABLES);
-        let at = tables.iter().position(|(path, table)| {
-            path == index
-                && table.segment_ids.len() == readers.len()
-                && table
-                    .segment_ids
-                    .iter()
-                    .zip(readers)
-                    .all(|(id, reader)| *id == reader.segment_id())
-        })?;
-        if at > 0 {
-            let table = tables.remove(at);
-            tables.insert(0, table);
-        }
-        tables.first().map(|(_, table)| Arc::clone(table))
+        lock(&self.latest)
+            .as_ref()
+            .filter(|table| {
+                table.segment_ids.len() == readers.len()
+                    && table
+                        .segment_ids
+                        .iter()
+                        .zip(readers)
+                        .all(|(id, reader)| *id == reader.segment_id())
+            })
+            .map(Arc::clone)
     }
 
-    /// The table of `searcher` (of the index in folder `index`), built from the segment
-    /// tables (themselves read when new) on first use; it replaces the index's previous one.
+    /// The table of `searcher`, built from the segment tables (themselves read when new) on
+    /// first use; it replaces the previous one.
     pub(super) fn of(
+        &self,
         searcher: &Searcher,
-        index: &Path,
         fields: &PlaybookFields,
     ) -> tantivy::Result<Arc<IndexTable>> {
-        if let Some(table) = Self::cached(searcher, index) {
+        if let Some(table) = self.cached(searcher) {
             return Ok(table);
         }
-        let _building = lock(&BUILDING);
-        if let Some(table) = Self::cached(searcher, index) {
+        let _building = lock(&self.building);
+        if let Some(table) = self.cached(searcher) {
             return Ok(table);
         }
         let readers = searcher.segment_readers();
         let segments = readers
             .iter()
-            .map(|reader| SegmentTable::of(reader, fields))
+            .map(|reader| self.segment(reader, fields))
             .collect::<tantivy::Result<Vec<_>>>()?;
         let ids = readers.iter().map(SegmentReader::segment_id).collect();
         let table = Arc::new(IndexTable::merge(ids, segments));
-        let mut tables = lock(&INDEX_TABLES);
-        tables.retain(|(path, _)| path != index);
-        tables.insert(0, (index.to_owned(), Arc::clone(&table)));
-        tables.truncate(KEPT_INDEX_TABLES);
-        // Segments merged away, or only in dropped tables, are forgotten.
-        lock(&SEGMENT_TABLES).retain(|id, _| {
-            tables
-                .iter()
-                .any(|(_, table)| table.segment_ids.contains(id))
-        });
+        *lock(&self.latest) = Some(Arc::clone(&table));
+        // Segments merged away are forgotten.
+        lock(&self.segments).retain(|id, _| table.segment_ids.contains(id));
         Ok(table)
     }
 
+    /// The segment's table, read on first use.
+    fn segment(
+        &self,
+        segment: &SegmentReader,
+        fields: &PlaybookFields,
+    ) -> tantivy::Result<Arc<SegmentTable>> {
+        let id = segment.segment_id();
+        if let Some(table) = lock(&self.segments).get(&id) {
+            return Ok(Arc::clone(table));
+        }
+        let table = Arc::new(SegmentTable::read(segment, fields)?);
+        lock(&self.segments).insert(id, Arc::clone(&table));
+        Ok(table)
+    }
+}
+
+impl IndexTable {
     fn merge(segment_ids: Vec<SegmentId>, segments: Vec<Arc<SegmentTable>>) -> IndexTable {
         let mut words = Strings::new();
         let mut doc_freq: Vec<u32> = Vec::new();

@@ -13,6 +13,7 @@ use crate::search::{Hit, JurisdictionRef};
 use crate::web::error::{ApiError, AppError};
 use crate::web::pages::entry::parse_id;
 use crate::web::params::SearchParams;
+use crate::web::paths;
 use crate::web::state::AppState;
 
 /// An entry in full: its id and jurisdiction, every front matter field, and its body.
@@ -101,8 +102,8 @@ pub struct EntrySummary {
 impl From<Hit> for EntrySummary {
     fn from(hit: Hit) -> Self {
         EntrySummary {
+            url: paths::entry(&hit.id),
             id: hit.id,
-            url: hit.url,
             title: hit.title,
             jurisdiction: hit.jurisdiction,
             kind: hit.kind,

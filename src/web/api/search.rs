@@ -1,14 +1,130 @@
 //! `GET /api/search`: the same search as the page, as JSON.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::extract::{RawQuery, State};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
 
-use crate::search::SearchResponse;
+use crate::playbook::{Kind, Status};
+use crate::search::{Facets, Hit, JurisdictionRef, SearchResults, Snippet};
 use crate::web::error::ApiError;
 use crate::web::params::SearchParams;
+use crate::web::paths;
 use crate::web::state::AppState;
+
+/// The JSON a search answers with (also what `playbook search --json` prints): the results
+/// and how long the engine took.
+#[derive(Debug, Serialize)]
+pub struct SearchResponse {
+    /// The query text searched for.
+    pub query: String,
+    /// How many entries match in all.
+    pub total: usize,
+    /// Results skipped before this page.
+    pub offset: usize,
+    /// Page size asked for.
+    pub limit: usize,
+    /// This page's results.
+    pub hits: Vec<HitJson>,
+    /// Counts over every match, per filter and value.
+    pub facets: Facets,
+    /// Milliseconds spent searching.
+    pub took_ms: f64,
+}
+
+/// One result as JSON.
+#[derive(Debug, Serialize)]
+pub struct HitJson {
+    /// `jurisdiction/slug`.
+    pub id: String,
+    /// The entry's page.
+    pub url: String,
+    /// Title.
+    pub title: String,
+    /// The entry's jurisdiction.
+    pub jurisdiction: JurisdictionRef,
+    /// Kind slug.
+    pub kind: Kind,
+    /// Topic slugs.
+    pub topics: Vec<String>,
+    /// Summary.
+    pub summary: String,
+    /// Date, if any.
+    pub date: Option<NaiveDate>,
+    /// Status, if any.
+    pub status: Option<Status>,
+    /// When it last changed, if known.
+    pub updated: Option<DateTime<Utc>>,
+    /// HTML: the best passage, escaped, with matched words in `<mark>`.
+    pub snippet: String,
+    /// Relevance score (0 when browsing).
+    pub score: f32,
+}
+
+impl From<Hit> for HitJson {
+    fn from(hit: Hit) -> Self {
+        HitJson {
+            url: paths::entry(&hit.id),
+            id: hit.id,
+            title: hit.title,
+            jurisdiction: hit.jurisdiction,
+            kind: hit.kind,
+            topics: hit.topics,
+            summary: hit.summary,
+            date: hit.date,
+            status: hit.status,
+            updated: hit.updated,
+            snippet: snippet_html(&hit.snippet),
+            score: hit.score,
+        }
+    }
+}
+
+/// A snippet as the API's HTML: the text escaped, each matched word in `<mark>`.
+pub fn snippet_html(snippet: &Snippet) -> String {
+    let mut html = String::with_capacity(snippet.text().len() + 13 * snippet.marks().len() + 16);
+    for (text, marked) in snippet.parts() {
+        if marked {
+            html.push_str("<mark>");
+            push_escaped(text, &mut html);
+            html.push_str("</mark>");
+        } else {
+            push_escaped(text, &mut html);
+        }
+    }
+    html
+}
+
+/// Appends `text` HTML-escaped.
+fn push_escaped(text: &str, html: &mut String) {
+    for c in text.chars() {
+        match c {
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            '&' => html.push_str("&amp;"),
+            '"' => html.push_str("&quot;"),
+            '\'' => html.push_str("&#x27;"),
+            _ => html.push(c),
+        }
+    }
+}
+
+impl SearchResponse {
+    /// Results with their timing.
+    pub fn new(results: SearchResults, took: Duration) -> Self {
+        SearchResponse {
+            query: results.query,
+            total: results.total,
+            offset: results.offset,
+            limit: results.limit,
+            hits: results.hits.into_iter().map(HitJson::from).collect(),
+            facets: results.facets,
+            took_ms: (took.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
+        }
+    }
+}
 
 /// `GET /api/search?q=&jurisdiction=&kind=&topic=&sort=&limit=&offset=`
 pub async fn search(
@@ -19,4 +135,28 @@ pub async fn search(
     let request = SearchParams::parse(raw.as_deref())?.api_request()?;
     let results = state.search(request).await?;
     Ok(Json(SearchResponse::new(results, started.elapsed())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_are_escaped_inside_and_around_marks() {
+        let text = "a <b> & \"q\" 'x' <guard&co> end".to_owned();
+        let mark = text.find("<guard").expect("mark");
+        let snippet = Snippet::new(text, vec![0..1, mark..mark + 10]);
+        assert_eq!(
+            snippet_html(&snippet),
+            "<mark>a</mark> &lt;b&gt; &amp; &quot;q&quot; &#x27;x&#x27; \
+             <mark>&lt;guard&amp;co&gt;</mark> end"
+        );
+    }
+
+    #[test]
+    fn a_snippet_without_marks_is_its_escaped_text() {
+        let snippet = Snippet::new("…Tom & Jerry…".into(), Vec::new());
+        assert_eq!(snippet_html(&snippet), "…Tom &amp; Jerry…");
+        assert_eq!(snippet_html(&Snippet::default()), "");
+    }
 }

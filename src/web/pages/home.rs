@@ -4,11 +4,10 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 
-use super::{FacetGroup, HitView, facet_groups, render};
+use super::{FacetGroup, FacetLinks, HitView, facet_groups, render};
 use crate::search::SearchRequest;
 use crate::web::assets::Layout;
 use crate::web::error::PageError;
-use crate::web::params::FilterName;
 use crate::web::state::AppState;
 
 /// Browse links per group on the home page.
@@ -34,18 +33,16 @@ pub async fn home(State(state): State<AppState>) -> Result<Html<String>, PageErr
             ..SearchRequest::default()
         })
         .await?;
-    let browse = facet_groups(&state, &results.facets, BROWSE_LINKS, |filter, value| {
-        let base = match filter {
-            FilterName::Jurisdiction => "jurisdictions",
-            FilterName::Kind => "kinds",
-            FilterName::Topic => "topics",
-        };
-        (format!("/{base}/{value}"), false)
-    });
+    let browse = facet_groups(
+        &results.facets,
+        &results.facet_names,
+        BROWSE_LINKS,
+        FacetLinks::Listings,
+    );
     render(&HomePage {
         layout: Layout::new("Search the playbook").without_header_search(),
         total: results.total,
         browse,
-        newest: results.hits.iter().map(HitView::new).collect(),
+        newest: results.hits.into_iter().map(HitView::new).collect(),
     })
 }

@@ -8,10 +8,11 @@ use axum::response::Html;
 use super::{HitView, Pagination, kind_label, render, topic_label};
 use crate::playbook::markdown::render_html;
 use crate::playbook::{Kind, Slug};
-use crate::search::SearchRequest;
+use crate::search::{Filter, MAX_OFFSET, SearchRequest};
 use crate::web::assets::Layout;
 use crate::web::error::{AppError, PageError};
 use crate::web::params::SearchParams;
+use crate::web::paths;
 use crate::web::state::AppState;
 
 /// Entries per listing page.
@@ -34,12 +35,12 @@ fn not_found(what: &str) -> PageError {
     AppError::NotFound(format!("There is no {what} at this address.")).into()
 }
 
+/// Every entry with one value of a filter.
 struct Listing {
     heading: String,
-    eyebrow: &'static str,
     description_html: Option<String>,
-    base_path: String,
-    filter: SearchParams,
+    filter: Filter,
+    value: String,
 }
 
 async fn list(
@@ -49,34 +50,35 @@ async fn list(
 ) -> Result<Html<String>, PageError> {
     let page = SearchParams::parse(raw.as_deref())?.page_number()?;
     let offset = (page - 1) * PER_PAGE;
-    if offset > crate::search::request::MAX_OFFSET {
+    if offset > MAX_OFFSET {
         return Err(AppError::BadRequest("that page is too far".into()).into());
     }
+    let (filter, value) = (listing.filter, listing.value.as_str());
+    let search = SearchParams::default().toggled(filter, value);
     let results = state
         .search(SearchRequest {
-            jurisdictions: listing.filter.jurisdictions.clone(),
-            kinds: listing.filter.kinds.clone(),
-            topics: listing.filter.topics.clone(),
+            filters: search.filters.clone(),
             limit: PER_PAGE,
             offset,
             ..SearchRequest::default()
         })
         .await?;
+    // The eyebrow over the heading names the filter: "jurisdiction", "kind" or "topic".
+    let eyebrow = filter.as_str();
     if results.total == 0 && listing.description_html.is_none() {
-        return Err(not_found(listing.eyebrow));
+        return Err(not_found(eyebrow));
     }
-    let base = listing.base_path.clone();
     render(&ListingPage {
         layout: Layout::new(listing.heading.clone()),
         heading: listing.heading,
-        eyebrow: listing.eyebrow,
+        eyebrow,
         description_html: listing.description_html,
         total: results.total,
-        hits: results.hits.iter().map(HitView::new).collect(),
+        hits: results.hits.into_iter().map(HitView::new).collect(),
         pagination: Pagination::new(page, PER_PAGE, results.total, |p| {
-            format!("{base}?page={p}")
+            paths::listing_page(filter, value, p)
         }),
-        search_href: listing.filter.search_href(),
+        search_href: paths::search(&search),
     })
 }
 
@@ -93,13 +95,9 @@ pub async fn jurisdiction(
         .ok_or_else(|| not_found("jurisdiction"))?;
     let listing = Listing {
         heading: jurisdiction.display_name(),
-        eyebrow: "jurisdiction",
         description_html: Some(render_html(&jurisdiction.body_markdown)),
-        base_path: format!("/jurisdictions/{slug}"),
-        filter: SearchParams {
-            jurisdictions: vec![slug],
-            ..SearchParams::default()
-        },
+        filter: Filter::Jurisdiction,
+        value: slug,
     };
     list(state, listing, raw).await
 }
@@ -114,13 +112,9 @@ pub async fn kind(
     let kind = Kind::parse(&kind).ok_or_else(|| not_found("kind"))?;
     let listing = Listing {
         heading: kind_label(kind.as_str()),
-        eyebrow: "kind",
         description_html: None,
-        base_path: format!("/kinds/{kind}"),
-        filter: SearchParams {
-            kinds: vec![kind.as_str().to_owned()],
-            ..SearchParams::default()
-        },
+        filter: Filter::Kind,
+        value: kind.as_str().to_owned(),
     };
     list(state, listing, raw).await
 }
@@ -135,13 +129,9 @@ pub async fn topic(
     let topic = Slug::parse(&topic).map_err(|_| not_found("topic"))?;
     let listing = Listing {
         heading: topic_label(topic.as_str()),
-        eyebrow: "topic",
         description_html: None,
-        base_path: format!("/topics/{topic}"),
-        filter: SearchParams {
-            topics: vec![topic.to_string()],
-            ..SearchParams::default()
-        },
+        filter: Filter::Topic,
+        value: topic.to_string(),
     };
     list(state, listing, raw).await
 }

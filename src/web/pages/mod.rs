@@ -13,10 +13,10 @@ use askama::Template;
 use axum::response::Html;
 
 use super::error::PageError;
-use super::params::{FilterName, SearchParams};
-use super::state::AppState;
+use super::params::SearchParams;
+use super::paths;
 use crate::playbook::Kind;
-use crate::search::{Facets, Hit};
+use crate::search::{FacetNames, Facets, Filter, Hit, Snippet};
 
 /// Renders a page template.
 pub fn render(page: &impl Template) -> Result<Html<String>, PageError> {
@@ -76,8 +76,9 @@ pub struct HitView {
     pub kind: Link,
     /// Date, `YYYY-MM-DD`.
     pub date: Option<String>,
-    /// Safe HTML snippet.
-    pub snippet: String,
+    /// The passage shown, its matched words marked (the template escapes it and writes the
+    /// marks as `<mark>`).
+    pub snippet: Snippet,
     /// Topic links.
     pub topics: Vec<Link>,
     /// Whether it is a template to adapt.
@@ -86,21 +87,21 @@ pub struct HitView {
 
 impl HitView {
     /// The view of a search hit.
-    pub fn new(hit: &Hit) -> Self {
+    pub fn new(hit: Hit) -> Self {
         HitView {
-            href: hit.url.clone(),
-            title: hit.title.clone(),
+            href: paths::entry(&hit.id),
+            title: hit.title,
             jurisdiction: Link::new(
-                format!("/jurisdictions/{}", hit.jurisdiction.slug),
-                hit.jurisdiction.name.clone(),
+                paths::jurisdiction(&hit.jurisdiction.slug),
+                hit.jurisdiction.name,
             ),
-            kind: Link::new(format!("/kinds/{}", hit.kind.as_str()), hit.kind.label()),
+            kind: Link::new(paths::kind(hit.kind), hit.kind.label()),
             date: hit.date.map(|d| d.format("%Y-%m-%d").to_string()),
-            snippet: hit.snippet.clone(),
+            snippet: hit.snippet,
             topics: hit
                 .topics
                 .iter()
-                .map(|t| Link::new(format!("/topics/{t}"), topic_label(t)))
+                .map(|t| Link::new(paths::topic(t), topic_label(t)))
                 .collect(),
             is_template: hit.status == Some(crate::playbook::Status::Template),
         }
@@ -116,63 +117,87 @@ pub struct FacetGroup {
     pub links: Vec<Link>,
 }
 
-/// Facet counts as groups of links; `link` says where each value leads.
+/// A filter's heading over its group of links.
+pub fn filter_heading(filter: Filter) -> &'static str {
+    match filter {
+        Filter::Jurisdiction => "Jurisdiction",
+        Filter::Kind => "Kind",
+        Filter::Topic => "Topic",
+    }
+}
+
+/// Where the links of facet groups lead.
+#[derive(Debug, Clone, Copy)]
+pub enum FacetLinks<'a> {
+    /// Each value's listing page (`/kinds/checklist`); none is active.
+    Listings,
+    /// These search parameters with the value's filter toggled on or off; active if on.
+    Toggles(&'a SearchParams),
+}
+
+impl FacetLinks<'_> {
+    fn href(self, filter: Filter, value: &str) -> String {
+        match self {
+            FacetLinks::Listings => paths::listing(filter, value),
+            FacetLinks::Toggles(params) => paths::search(&params.toggled(filter, value)),
+        }
+    }
+
+    fn active(self, filter: Filter, value: &str) -> bool {
+        match self {
+            FacetLinks::Listings => false,
+            FacetLinks::Toggles(params) => params.has(filter, value),
+        }
+    }
+}
+
+/// Facet counts as groups of links, labelled with `names`: the `max_per_group` most frequent
+/// values of each filter, and every active one.
 pub fn facet_groups(
-    state: &AppState,
     facets: &Facets,
+    names: &FacetNames,
     max_per_group: usize,
-    mut link: impl FnMut(FilterName, &str) -> (String, bool),
+    links: FacetLinks<'_>,
 ) -> Vec<FacetGroup> {
-    let groups = [
-        (
-            "Jurisdiction",
-            FilterName::Jurisdiction,
-            &facets.jurisdiction,
-        ),
-        ("Kind", FilterName::Kind, &facets.kind),
-        ("Topic", FilterName::Topic, &facets.topic),
-    ];
-    groups
-        .into_iter()
-        .map(|(heading, filter, counts)| {
-            // The most frequent values (and every active one): a long tail helps nobody
-            // scanning a sidebar, and each label may cost a lookup.
-            let mut values: Vec<(&String, u64, String, bool)> = counts
+    facets
+        .iter()
+        .map(|(filter, counts)| {
+            // A long tail helps nobody scanning a sidebar; links are made for the values shown.
+            let mut values: Vec<(&String, u64)> = counts
                 .iter()
-                .map(|(value, count)| {
-                    let (href, active) = link(filter, value);
-                    (value, *count, href, active)
-                })
+                .map(|(value, count)| (value, *count))
                 .collect();
             values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
             let links = values
                 .into_iter()
                 .enumerate()
-                .filter(|(rank, (_, _, _, active))| *rank < max_per_group || *active)
-                .map(|(_, (value, count, href, active))| Link {
-                    href,
-                    label: filter_label(state, filter, value),
+                .map(|(rank, (value, count))| (rank, value, count, links.active(filter, value)))
+                .filter(|&(rank, _, _, active)| rank < max_per_group || active)
+                .map(|(_, value, count, active)| Link {
+                    href: links.href(filter, value),
+                    label: filter_label(names, filter, value),
                     count: Some(count),
                     active,
                 })
                 .collect();
-            FacetGroup { heading, links }
+            FacetGroup {
+                heading: filter_heading(filter),
+                links,
+            }
         })
         .filter(|g| !g.links.is_empty())
         .collect()
 }
 
-/// The words for a filter value.
-pub fn filter_label(state: &AppState, filter: FilterName, value: &str) -> String {
+/// The words for a filter value: a jurisdiction's display name (from `names`, else its slug),
+/// a kind's label, a topic's slug as words.
+pub fn filter_label(names: &FacetNames, filter: Filter, value: &str) -> String {
     match filter {
-        FilterName::Jurisdiction => state
-            .catalog
-            .jurisdiction(value)
-            .ok()
-            .flatten()
-            .map_or_else(|| value.to_owned(), |j| j.display_name()),
-        FilterName::Kind => kind_label(value),
-        FilterName::Topic => topic_label(value),
+        Filter::Jurisdiction => names
+            .get(filter, value)
+            .map_or_else(|| value.to_owned(), str::to_owned),
+        Filter::Kind => kind_label(value),
+        Filter::Topic => topic_label(value),
     }
 }
 
@@ -199,15 +224,5 @@ impl Pagination {
             prev: (page > 1).then(|| href(page - 1)),
             next: (page < pages).then(|| href(page + 1)),
         }
-    }
-}
-
-/// Links to `/search` params for each facet value toggled on or off.
-pub fn toggle_link(params: &SearchParams) -> impl FnMut(FilterName, &str) -> (String, bool) + '_ {
-    move |filter, value| {
-        (
-            params.toggled(filter, value).search_href(),
-            params.has(filter, value),
-        )
     }
 }

@@ -5,11 +5,13 @@ use axum::extract::{RawQuery, State};
 use axum::response::Html;
 
 use super::{
-    FacetGroup, HitView, Link, Pagination, facet_groups, filter_label, render, toggle_link,
+    FacetGroup, FacetLinks, HitView, Link, Pagination, facet_groups, filter_label, render,
 };
+use crate::search::{FacetNames, Filter};
 use crate::web::assets::Layout;
 use crate::web::error::PageError;
-use crate::web::params::{FilterName, SearchParams};
+use crate::web::params::SearchParams;
+use crate::web::paths;
 use crate::web::state::AppState;
 
 /// Results per page.
@@ -43,20 +45,21 @@ pub async fn search(
     let request = params.page_request(PER_PAGE)?;
     let offset = request.offset;
     let results = state.search(request).await?;
-    let facets = facet_groups(&state, &results.facets, FACET_LINKS, toggle_link(&params));
+    let facets = facet_groups(
+        &results.facets,
+        &results.facet_names,
+        FACET_LINKS,
+        FacetLinks::Toggles(&params),
+    );
     let mut active_filters = Vec::new();
-    for filter in [
-        FilterName::Jurisdiction,
-        FilterName::Kind,
-        FilterName::Topic,
-    ] {
-        for value in params.values(filter) {
+    for (filter, values) in params.filters.iter() {
+        for value in values {
             active_filters.push(Link {
-                href: params.toggled(filter, value).search_href(),
+                href: paths::search(&params.toggled(filter, value)),
                 label: format!(
                     "{}: {}",
                     filter.as_str(),
-                    filter_label(&state, filter, value)
+                    active_filter_label(&state, &results.facet_names, filter, value)
                 ),
                 count: None,
                 active: true,
@@ -64,33 +67,32 @@ pub async fn search(
         }
     }
     let clear_filters = (!active_filters.is_empty()).then(|| {
-        SearchParams {
+        paths::search(&SearchParams {
             q: params.q.clone(),
             ..SearchParams::default()
-        }
-        .search_href()
+        })
     });
     let sorted_by_date = params.sort == "date";
     let sort_links = vec![
         Link {
             active: !sorted_by_date,
-            ..Link::new(params.sorted_by("relevance").search_href(), "Best match")
+            ..Link::new(paths::search(&params.sorted_by("relevance")), "Best match")
         },
         Link {
             active: sorted_by_date,
-            ..Link::new(params.sorted_by("date").search_href(), "Newest")
+            ..Link::new(paths::search(&params.sorted_by("date")), "Newest")
         },
     ];
     let page = params.page_number()?;
     let pagination = Pagination::new(page, PER_PAGE, results.total, |p| {
-        params.on_page(p).search_href()
+        paths::search(&params.on_page(p))
     });
     let browse = state
         .catalog
         .curated()
         .jurisdictions()
         .values()
-        .map(|j| Link::new(format!("/jurisdictions/{}", j.slug), j.display_name()))
+        .map(|j| Link::new(paths::jurisdiction(&j.slug), j.display_name()))
         .collect();
     let title = if params.q.trim().is_empty() {
         "All entries".to_owned()
@@ -109,7 +111,7 @@ pub async fn search(
             offset + 1
         },
         last_shown: offset + results.hits.len(),
-        hits: results.hits.iter().map(HitView::new).collect(),
+        hits: results.hits.into_iter().map(HitView::new).collect(),
         facets,
         active_filters,
         clear_filters,
@@ -117,4 +119,21 @@ pub async fn search(
         pagination,
         browse,
     })
+}
+
+/// The words for an active filter's value. A jurisdiction no entry of the index holds (a
+/// city's, before its first entry) has no name among the search's: that one is looked up.
+fn active_filter_label(
+    state: &AppState,
+    names: &FacetNames,
+    filter: Filter,
+    value: &str,
+) -> String {
+    if filter == Filter::Jurisdiction
+        && names.get(filter, value).is_none()
+        && let Ok(Some(jurisdiction)) = state.catalog.jurisdiction(value)
+    {
+        return jurisdiction.display_name();
+    }
+    filter_label(names, filter, value)
 }

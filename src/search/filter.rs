@@ -1,0 +1,172 @@
+//! The filters a search narrows by: jurisdiction, kind and topic. `Filter` is the one list of
+//! them; its name is the query parameter (`?kind=`), the word before the colon in query text
+//! (`kind:checklist`) and the root of the entry's facet in the index (`/kind/checklist`).
+//! `ByFilter` holds one value per filter (a request's filter values, a search's counts), so
+//! adding a filter is a new variant here, its value in `IndexedEntry::filter_values` and its
+//! words on the pages.
+
+use std::ops::{Index, IndexMut};
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use super::request::SearchError;
+use crate::playbook::{Kind, Slug};
+
+/// A filter: what a search can be narrowed by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Filter {
+    /// The entry's jurisdiction, by slug (`minneapolis-mn`).
+    Jurisdiction,
+    /// The entry's kind, by slug (`checklist`).
+    Kind,
+    /// One of the entry's topics, by slug (`policing`).
+    Topic,
+}
+
+impl Filter {
+    /// Every filter, in the order pages and the API list them.
+    pub const ALL: [Filter; 3] = [Filter::Jurisdiction, Filter::Kind, Filter::Topic];
+
+    /// The filter's name: its query parameter, its word in query text and its facet root.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Filter::Jurisdiction => "jurisdiction",
+            Filter::Kind => "kind",
+            Filter::Topic => "topic",
+        }
+    }
+
+    /// The filter of this name (exactly as `as_str` writes it), if any.
+    pub fn parse(name: &str) -> Option<Filter> {
+        Filter::ALL
+            .into_iter()
+            .find(|filter| filter.as_str() == name)
+    }
+
+    /// Checks that `value` can be a value of this filter: a kind's slug for `Kind`, a slug for
+    /// the others. The error says what to write instead.
+    pub fn check(self, value: &str) -> Result<(), SearchError> {
+        let valid = match self {
+            Filter::Kind => Kind::parse(value).is_some(),
+            Filter::Jurisdiction | Filter::Topic => Slug::parse(value).is_ok(),
+        };
+        if valid {
+            return Ok(());
+        }
+        let hint = match self {
+            Filter::Kind => {
+                let all: Vec<_> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+                format!("use one of {}", all.join(", "))
+            }
+            Filter::Jurisdiction | Filter::Topic => "use a slug like `minneapolis-mn`".to_owned(),
+        };
+        Err(SearchError::BadParameter(format!(
+            "unknown {} `{}`: {hint}",
+            self.as_str(),
+            value.escape_debug()
+        )))
+    }
+}
+
+impl std::fmt::Display for Filter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One `T` per filter, indexed by `Filter`: `request.filters[Filter::Kind]`. Serializes as a
+/// map from each filter's name to its value, in `Filter::ALL` order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ByFilter<T>([T; Filter::ALL.len()]);
+
+impl<T> ByFilter<T> {
+    /// Each filter with its value, in `Filter::ALL` order.
+    pub fn iter(&self) -> impl Iterator<Item = (Filter, &T)> {
+        Filter::ALL.into_iter().zip(&self.0)
+    }
+}
+
+impl<T> IntoIterator for ByFilter<T> {
+    type Item = (Filter, T);
+    type IntoIter = std::iter::Zip<
+        std::array::IntoIter<Filter, { Filter::ALL.len() }>,
+        std::array::IntoIter<T, { Filter::ALL.len() }>,
+    >;
+
+    /// Each filter with its value, in `Filter::ALL` order.
+    fn into_iter(self) -> Self::IntoIter {
+        Filter::ALL.into_iter().zip(self.0)
+    }
+}
+
+impl<T> Index<Filter> for ByFilter<T> {
+    type Output = T;
+
+    fn index(&self, filter: Filter) -> &T {
+        &self.0[filter as usize]
+    }
+}
+
+impl<T> IndexMut<Filter> for ByFilter<T> {
+    fn index_mut(&mut self, filter: Filter) -> &mut T {
+        &mut self.0[filter as usize]
+    }
+}
+
+impl<T: Serialize> Serialize for ByFilter<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (filter, value) in self.iter() {
+            map.serialize_entry(filter.as_str(), value)?;
+        }
+        map.end()
+    }
+}
+
+/// The values asked for of each filter: an entry must match one value of every filter that
+/// has any.
+pub type FilterValues = ByFilter<Vec<String>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_parse_back_to_their_filter() {
+        for filter in Filter::ALL {
+            assert_eq!(Filter::parse(filter.as_str()), Some(filter));
+            assert_eq!(filter.to_string(), filter.as_str());
+        }
+        assert_eq!(Filter::parse("Kind"), None, "names are exact");
+        assert_eq!(Filter::parse("title"), None);
+        assert_eq!(Filter::parse(""), None);
+    }
+
+    #[test]
+    fn every_filter_has_its_own_slot() {
+        let mut values = FilterValues::default();
+        for filter in Filter::ALL {
+            values[filter].push(filter.as_str().to_owned());
+        }
+        for (filter, values) in values.iter() {
+            assert_eq!(values, &[filter.as_str()]);
+        }
+        assert_eq!(
+            serde_json::to_string(&values).expect("serializes"),
+            r#"{"jurisdiction":["jurisdiction"],"kind":["kind"],"topic":["topic"]}"#
+        );
+    }
+
+    #[test]
+    fn values_are_checked_by_their_filter() {
+        assert!(Filter::Kind.check("checklist").is_ok());
+        assert!(Filter::Kind.check("minneapolis-mn").is_err());
+        assert!(Filter::Jurisdiction.check("minneapolis-mn").is_ok());
+        assert!(Filter::Topic.check("Not a slug").is_err());
+        let message = Filter::Kind
+            .check("banana")
+            .expect_err("unknown")
+            .to_string();
+        assert!(message.starts_with("unknown kind `banana`: use one of ordinance"));
+    }
+}

@@ -1,0 +1,256 @@
+//! Every URL of the app that code links to or redirects to, built in one place. Handlers and
+//! API wire types call these functions; nothing else writes a path with `format!`. The route
+//! table (`routes.rs`) says what answers each path; this module says how to write one.
+//!
+//! Entry functions take the entry's id as anything that displays as `jurisdiction/slug`: an
+//! `EntryId`, or a search hit's id. Slugs are lowercase letters, digits and hyphens, so ids
+//! and filter values need no escaping; search parameters are form-encoded.
+
+use std::fmt::Display;
+
+use super::params::SearchParams;
+use crate::playbook::Kind;
+use crate::search::Filter;
+
+/// The home page.
+pub const HOME: &str = "/";
+/// The search page with no parameters: every entry.
+pub const SEARCH: &str = "/search";
+/// What the playbook is and how to contribute.
+pub const ABOUT: &str = "/about";
+/// The Atom feed of new and changed entries.
+pub const FEED: &str = "/feed.atom";
+/// The search page's Atom feed with no parameters.
+pub const SEARCH_FEED: &str = "/search.atom";
+/// The OpenSearch description.
+pub const OPENSEARCH: &str = "/opensearch.xml";
+/// The sign-in page (`login_then` to come back somewhere).
+pub const LOGIN: &str = "/login";
+/// Signing out (POST).
+pub const LOGOUT: &str = "/logout";
+/// The signed-in user's account page.
+pub const ACCOUNT: &str = "/account";
+/// Changing one's password (POST).
+pub const ACCOUNT_PASSWORD: &str = "/account/password";
+/// Creating an API token (POST).
+pub const ACCOUNT_TOKENS: &str = "/account/tokens";
+/// The form for a new entry.
+pub const NEW_ENTRY: &str = "/entries/new";
+/// The JSON API's listing of entries, and where new entries are POSTed.
+pub const API_ENTRIES: &str = "/api/entries";
+/// The OpenAPI document.
+pub const API_OPENAPI: &str = "/api/openapi.json";
+
+/// An entry's page: `/entries/minneapolis-mn/separation-ordinance`.
+pub fn entry(id: impl Display) -> String {
+    format!("/entries/{id}")
+}
+
+/// The form editing an entry.
+pub fn entry_edit(id: impl Display) -> String {
+    format!("/entries/{id}/edit")
+}
+
+/// Retiring an entry (POST).
+pub fn entry_retire(id: impl Display) -> String {
+    format!("/entries/{id}/retire")
+}
+
+/// Restoring a retired entry (POST).
+pub fn entry_restore(id: impl Display) -> String {
+    format!("/entries/{id}/restore")
+}
+
+/// An entry's list of revisions.
+pub fn entry_history(id: impl Display) -> String {
+    format!("/entries/{id}/history")
+}
+
+/// One revision of an entry, numbered from 1.
+pub fn entry_revision(id: impl Display, number: u32) -> String {
+    format!("/entries/{id}/history/{number}")
+}
+
+/// An entry in the JSON API (also where it is PUT and DELETEd).
+pub fn entry_api(id: impl Display) -> String {
+    format!("/api/entries/{id}")
+}
+
+/// An entry's revisions in the JSON API.
+pub fn entry_api_revisions(id: impl Display) -> String {
+    format!("/api/entries/{id}/revisions")
+}
+
+/// The page listing every entry with one value of a filter: `/jurisdictions/minnesota`,
+/// `/kinds/checklist`, `/topics/policing`.
+pub fn listing(filter: Filter, value: impl Display) -> String {
+    let folder = match filter {
+        Filter::Jurisdiction => "jurisdictions",
+        Filter::Kind => "kinds",
+        Filter::Topic => "topics",
+    };
+    format!("/{folder}/{value}")
+}
+
+/// Page `page` (from 1) of a listing.
+pub fn listing_page(filter: Filter, value: impl Display, page: usize) -> String {
+    format!("{}?page={page}", listing(filter, value))
+}
+
+/// A jurisdiction's listing.
+pub fn jurisdiction(slug: impl Display) -> String {
+    listing(Filter::Jurisdiction, slug)
+}
+
+/// A kind's listing.
+pub fn kind(kind: Kind) -> String {
+    listing(Filter::Kind, kind.as_str())
+}
+
+/// A topic's listing.
+pub fn topic(slug: impl Display) -> String {
+    listing(Filter::Topic, slug)
+}
+
+/// The search page for these parameters: `/search?q=guard&kind=checklist&page=2`.
+pub fn search(params: &SearchParams) -> String {
+    with_query(SEARCH, &search_query(params))
+}
+
+/// The Atom feed of the search with these parameters: `/search.atom?q=guard`.
+pub fn search_feed(params: &SearchParams) -> String {
+    with_query(SEARCH_FEED, &search_query(params))
+}
+
+/// The sign-in page, returning to `next` (a local path) once signed in.
+pub fn login_then(next: &str) -> String {
+    let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+    format!("{LOGIN}?next={next}")
+}
+
+/// Revoking one of the signed-in user's API tokens (POST).
+pub fn revoke_token(id: impl Display) -> String {
+    format!("{ACCOUNT_TOKENS}/{id}/revoke")
+}
+
+/// A path of the app as an absolute URL under `public_url` (the configured base, without a
+/// trailing slash): for permalinks and feeds read outside the app.
+pub fn absolute(public_url: &str, path: &str) -> String {
+    format!("{public_url}{path}")
+}
+
+/// The query string of search parameters: `q`, each filter's values in `Filter::ALL` order,
+/// `sort`, `page`; empty ones left out.
+fn search_query(params: &SearchParams) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    if !params.q.is_empty() {
+        query.append_pair("q", &params.q);
+    }
+    for (filter, values) in params.filters.iter() {
+        for value in values {
+            query.append_pair(filter.as_str(), value);
+        }
+    }
+    if !params.sort.is_empty() {
+        query.append_pair("sort", &params.sort);
+    }
+    if let Some(page) = &params.page {
+        query.append_pair("page", page);
+    }
+    query.finish()
+}
+
+fn with_query(path: &str, query: &str) -> String {
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::playbook::EntryId;
+
+    #[test]
+    fn entry_paths_take_an_id_or_its_text() {
+        let id = EntryId::parse("minneapolis-mn/separation-ordinance").expect("id");
+        let text = "minneapolis-mn/separation-ordinance";
+        assert_eq!(entry(&id), "/entries/minneapolis-mn/separation-ordinance");
+        assert_eq!(entry(&id), entry(text));
+        assert_eq!(
+            entry_edit(text),
+            "/entries/minneapolis-mn/separation-ordinance/edit"
+        );
+        assert_eq!(
+            entry_retire(text),
+            "/entries/minneapolis-mn/separation-ordinance/retire"
+        );
+        assert_eq!(
+            entry_restore(text),
+            "/entries/minneapolis-mn/separation-ordinance/restore"
+        );
+        assert_eq!(
+            entry_history(text),
+            "/entries/minneapolis-mn/separation-ordinance/history"
+        );
+        assert_eq!(
+            entry_revision(&id, 3),
+            "/entries/minneapolis-mn/separation-ordinance/history/3"
+        );
+        assert_eq!(
+            entry_api(&id),
+            "/api/entries/minneapolis-mn/separation-ordinance"
+        );
+        assert_eq!(
+            entry_api_revisions(&id),
+            "/api/entries/minneapolis-mn/separation-ordinance/revisions"
+        );
+    }
+
+    #[test]
+    fn every_filter_has_a_listing() {
+        assert_eq!(jurisdiction("minnesota"), "/jurisdictions/minnesota");
+        assert_eq!(kind(Kind::ExecutiveOrder), "/kinds/executive-order");
+        assert_eq!(topic("policing"), "/topics/policing");
+        for filter in Filter::ALL {
+            assert!(listing(filter, "x").ends_with("s/x"), "{filter}");
+        }
+        assert_eq!(
+            listing_page(Filter::Kind, "checklist", 2),
+            "/kinds/checklist?page=2"
+        );
+    }
+
+    #[test]
+    fn search_paths_carry_every_parameter_encoded() {
+        assert_eq!(search(&SearchParams::default()), "/search");
+        assert_eq!(search_feed(&SearchParams::default()), "/search.atom");
+        let params = SearchParams::parse(Some(
+            "q=keep+ICE+%26+off&topic=policing&kind=checklist&kind=guidance&sort=date&page=2",
+        ))
+        .expect("parses");
+        assert_eq!(
+            search(&params),
+            "/search?q=keep+ICE+%26+off&kind=checklist&kind=guidance&topic=policing&sort=date&page=2"
+        );
+        assert_eq!(
+            search_feed(&params),
+            search(&params).replacen("/search", "/search.atom", 1)
+        );
+    }
+
+    #[test]
+    fn sign_in_and_account_paths() {
+        assert_eq!(
+            login_then("/entries/new?x=1&y=2"),
+            "/login?next=%2Fentries%2Fnew%3Fx%3D1%26y%3D2"
+        );
+        assert_eq!(revoke_token("cpb_1a2b"), "/account/tokens/cpb_1a2b/revoke");
+        assert_eq!(
+            absolute("https://playbook.example", &entry("a/b")),
+            "https://playbook.example/entries/a/b"
+        );
+    }
+}
