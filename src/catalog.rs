@@ -15,7 +15,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use curated::Curated;
-pub use reading::EntryView;
+pub use reading::{EntryView, RelatedLink};
 pub use stamp::{STAMP_FILE, StampRecord};
 pub use start::{StartError, StartOutcome};
 

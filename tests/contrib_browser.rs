@@ -6,8 +6,8 @@
 mod contrib_support;
 
 use axum::http::StatusCode;
+use city_playbook::store::DATABASE_FILE;
 use city_playbook::store::Role;
-use city_playbook::store::sqlite::DATABASE_FILE;
 use contrib_support::*;
 use scraper::Html;
 

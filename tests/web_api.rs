@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use web_support::{
-    TestApp, assert_json_error, assert_security_headers, assert_valid, hit_ids, openapi, request,
-    resolve, response_schema, validate,
+    TestApp, assert_json_error, assert_security_headers, assert_valid, check_reply, hit_ids,
+    openapi, request, resolve, response_schema, validate,
 };
 
 const CHECKLIST: &str = "minneapolis-mn/national-guard-request-checklist";
@@ -498,4 +498,45 @@ fn the_schema_validator_catches_mismatches() {
     ] {
         assert!(!validate(&doc, &schema, &bad).is_empty(), "accepted {bad}");
     }
+}
+
+#[test]
+fn every_api_reply_is_checked_against_the_document_writes_included() {
+    let created = json!({
+        "id": "minneapolis-mn/x", "url": "/entries/minneapolis-mn/x", "slug": "x",
+        "jurisdiction": {"slug": "minneapolis-mn", "name": "Minneapolis", "state": "MN", "level": "city"},
+        "title": "T", "summary": "S", "kind": "practice", "topics": [], "date": null,
+        "status": null, "related": [], "sources": [], "body_markdown": "", "body_html": "",
+        "origin": "contributed", "retired": false
+    });
+    let mut headers = axum::http::HeaderMap::new();
+    headers.insert("content-type", "application/json".parse().expect("header"));
+    let check = |body: &Value, status: StatusCode| {
+        let body = body.to_string();
+        let headers = headers.clone();
+        std::panic::catch_unwind(move || {
+            check_reply(&Method::POST, "/api/entries", status, &headers, &body)
+        })
+        .is_ok()
+    };
+    assert!(
+        check(&created, StatusCode::CREATED),
+        "a documented 201 passes"
+    );
+    let mut surprise = created.clone();
+    surprise["surprise"] = json!(true);
+    assert!(
+        !check(&surprise, StatusCode::CREATED),
+        "an undocumented field"
+    );
+    let mut wrong = created.clone();
+    wrong["kind"] = json!("decree");
+    assert!(
+        !check(&wrong, StatusCode::CREATED),
+        "a value outside the enum"
+    );
+    assert!(
+        !check(&created, StatusCode::IM_A_TEAPOT),
+        "an undocumented status"
+    );
 }

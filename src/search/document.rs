@@ -12,7 +12,7 @@ use crate::playbook::markdown::plain_text;
 use crate::playbook::{Entry, EntryId, Jurisdiction, Kind, Level, Status};
 
 /// A jurisdiction as it appears in search results.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct JurisdictionRef {
     /// Its slug.
     pub slug: String,

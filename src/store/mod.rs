@@ -2,8 +2,8 @@
 //! every revision) for the catalog, and `AccountStore` (accounts, sessions, API tokens and the
 //! audit log) for the accounts service. SQLite, one file under the data dir, implements both.
 
-pub mod migrations;
-pub mod sqlite;
+mod migrations;
+mod sqlite;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::playbook::{Entry, EntryId, EntryMeta, Jurisdiction, Slug};
 
-pub use sqlite::SqliteStore;
+pub use sqlite::{DATABASE_FILE, SqliteStore};
 
 /// A user's id.
 pub type UserId = i64;
@@ -98,7 +98,7 @@ pub struct Session {
 }
 
 /// What a revision did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum RevisionAction {
     /// The entry was created.
@@ -133,7 +133,8 @@ impl RevisionAction {
 }
 
 /// A revision's record, without its content.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = Revision)]
 pub struct RevisionInfo {
     /// The store-wide revision number (the index records how far it has applied these).
     pub id: u64,

@@ -7,7 +7,8 @@ use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::assets::Layout;
 use crate::accounts::AccountError;
@@ -160,13 +161,39 @@ impl From<SearchError> for ApiError {
     }
 }
 
+/// The JSON body of every API error.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorDetail,
+}
+
+/// An API error's code and message.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// A stable, machine-readable code, like `not_found` or `validation_failed`.
+    pub code: String,
+    /// What went wrong, for a person.
+    pub message: String,
+    /// With 422: the problem with each field, by field name (`title`, `sources[0].url`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<std::collections::BTreeMap<String, String>>)]
+    pub fields: Option<FieldErrors>,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut error = json!({"code": self.0.code(), "message": self.0.public_message()});
-        if let AppError::Unprocessable(fields) = &self.0 {
-            error["fields"] = json!(fields);
-        }
-        let mut response = (self.0.status(), Json(json!({ "error": error }))).into_response();
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.0.code().to_owned(),
+                message: self.0.public_message(),
+                fields: match &self.0 {
+                    AppError::Unprocessable(fields) => Some(fields.clone()),
+                    _ => None,
+                },
+            },
+        };
+        let mut response = (self.0.status(), Json(body)).into_response();
         if matches!(self.0, AppError::Unauthorized(_)) {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,

@@ -40,10 +40,8 @@ impl From<StartError> for StartupError {
 
 /// Searches allowed to run at once per core. Searches are CPU-bound: more at once only share
 /// the cores, stretching every search (a long one most) and holding a blocking thread each;
-/// waiting in arrival order bounds a search's latency by the queue ahead of it. Measured at
-/// 16 connections on two cores, 100,000 entries, side by side: unbounded, p99 132 ms at 458
-/// searches/s; three per core, p99 80 ms at 479/s; two per core, p99 71 ms at 437/s (a core
-/// idles at some hand-overs); one per core was slower still.
+/// waiting in arrival order bounds a search's latency by the queue ahead of it. Why three:
+/// BENCHMARKS.md ("Searches queue in arrival order").
 const SEARCH_SLOTS_PER_CORE: usize = 3;
 
 /// The shared state behind every handler.

@@ -5,6 +5,10 @@
 // Each test binary uses its own subset of these helpers.
 #![allow(dead_code)]
 
+#[allow(clippy::duplicate_mod)] // Until the support modules are one (both include it).
+#[path = "../api_document/mod.rs"]
+mod api_document;
+use api_document::check_reply;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -320,6 +324,7 @@ impl App {
 
     /// Sends one request.
     pub async fn send(&self, request: Request<Body>) -> Reply {
+        let (method, uri) = (request.method().clone(), request.uri().to_string());
         let response = self
             .router
             .clone()
@@ -334,10 +339,12 @@ impl App {
             .await
             .expect("the body reads")
             .to_bytes();
+        let body = String::from_utf8_lossy(&bytes).into_owned();
+        check_reply(&method, &uri, status, &headers, &body);
         Reply {
             status,
             headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
+            body,
         }
     }
 
@@ -636,7 +643,7 @@ pub fn count(page: &Html, css: &str) -> usize {
 
 /// `PRAGMA integrity_check` of the store's file, read with a connection of our own.
 pub fn integrity_check(data: &Path) -> String {
-    let conn = rusqlite::Connection::open(data.join(city_playbook::store::sqlite::DATABASE_FILE))
+    let conn = rusqlite::Connection::open(data.join(city_playbook::store::DATABASE_FILE))
         .expect("the database opens");
     conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .expect("integrity_check runs")

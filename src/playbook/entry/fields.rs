@@ -7,11 +7,14 @@ use std::fmt;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use toml::value::{Date, Datetime};
+use utoipa::ToSchema;
+
+use super::kind::{Kind, Status};
 
 use super::meta::{EntryMeta, Source};
 
 /// The front matter fields as given; every one may be absent or wrong.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EntryFields {
     /// The title.
@@ -22,18 +25,23 @@ pub struct EntryFields {
     pub summary: Option<String>,
     /// The kind's slug.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Kind>)]
     pub kind: Option<String>,
     /// Topic slugs.
     #[serde(default, skip_serializing_if = "ListField::is_empty")]
+    #[schema(value_type = Vec<String>)]
     pub topics: ListField,
     /// `YYYY-MM-DD`: a TOML date in files, a string in JSON and forms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Date)]
     pub date: Option<DateField>,
     /// The status's slug.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Status>)]
     pub status: Option<String>,
-    /// Related entry ids.
+    /// Related entry ids (`jurisdiction/slug`).
     #[serde(default, skip_serializing_if = "ListField::is_empty")]
+    #[schema(value_type = Vec<String>)]
     pub related: ListField,
     /// Sources, each with the passage quoted from it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -41,7 +49,7 @@ pub struct EntryFields {
 }
 
 /// A source's fields as given.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SourceFields {
     /// The document's title.
@@ -52,6 +60,7 @@ pub struct SourceFields {
     pub publisher: Option<String>,
     /// When it was published.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Date)]
     pub date: Option<DateField>,
     /// Where to read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -13,7 +13,7 @@ use crate::playbook::Slug;
 pub const MAX_BODY_BYTES: usize = 100 * 1024;
 
 /// A jurisdiction named in input: a slug, or the object the API returns (its `slug` is used).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum JurisdictionInput {
     /// `"minneapolis-mn"`

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::fields::{DateField, EntryFields, SourceFields};
 use super::kind::{Kind, Status};
@@ -23,7 +24,7 @@ pub const MAX_SOURCES: usize = 20;
 pub const MAX_RELATED: usize = 20;
 
 /// A document an entry rests on, with the passage quoted from it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Source {
     /// The document's title.
     pub title: String,
@@ -42,15 +43,25 @@ pub struct Source {
 }
 
 /// An entry's validated front matter; serializes as the API's JSON shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct EntryMeta {
+    /// The title.
     title: String,
+    /// One or two plain sentences.
     summary: String,
+    /// What sort of move it is.
     kind: Kind,
+    /// Topic slugs.
+    #[schema(value_type = Vec<String>)]
     topics: Vec<Slug>,
+    /// When the measure was adopted or the event happened, if known.
     date: Option<NaiveDate>,
+    /// Where it stands.
     status: Option<Status>,
+    /// Ids (`jurisdiction/slug`) of related entries.
+    #[schema(value_type = Vec<String>)]
     related: Vec<EntryId>,
+    /// Documents it rests on, each with the passage quoted from it.
     sources: Vec<Source>,
 }
 

@@ -21,7 +21,7 @@ pub use problem::{Broken, FieldErrors, FieldPath, FieldProblem, FieldProblems};
 use super::slug::{EntryId, Slug};
 
 /// Where an entry comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Origin {
     /// A file under `playbook/`, changed through the repository.

@@ -5,19 +5,23 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use chrono::NaiveDate;
 use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::openapi::{EntryPath, ListQuery};
 
 use crate::catalog::EntryView;
 use crate::playbook::markdown::render_html;
 use crate::playbook::{Entry, EntryMeta, Kind, Origin, Status};
 use crate::search::{Hit, JurisdictionRef};
-use crate::web::error::{ApiError, AppError};
+use crate::web::error::{ApiError, AppError, ErrorBody};
 use crate::web::pages::entry::parse_id;
 use crate::web::params::SearchParams;
 use crate::web::paths;
 use crate::web::state::AppState;
 
 /// An entry in full: its id and jurisdiction, every front matter field, and its body.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Entry)]
 pub struct EntryJson {
     /// `jurisdiction/slug`
     pub id: String,
@@ -32,7 +36,7 @@ pub struct EntryJson {
     pub meta: EntryMeta,
     /// The body as written.
     pub body_markdown: String,
-    /// The body rendered and sanitized.
+    /// The body rendered as sanitized HTML.
     pub body_html: String,
     /// `curated` or `contributed`.
     pub origin: Origin,
@@ -41,6 +45,19 @@ pub struct EntryJson {
 }
 
 /// `GET /api/entries/{jurisdiction}/{slug}`
+#[utoipa::path(
+    get,
+    path = "/api/entries/{jurisdiction}/{slug}",
+    operation_id = "getEntry",
+    tag = "entries",
+    summary = "One entry in full",
+    params(EntryPath),
+    responses(
+        (status = 200, description = "The entry.", body = EntryJson),
+        (status = 404, description = "No such entry, or a retired one.", body = ErrorBody),
+        (status = 500, description = "A failure on the server.", body = ErrorBody),
+    )
+)]
 pub async fn entry(
     State(state): State<AppState>,
     path: Result<Path<(String, String)>, PathRejection>,
@@ -77,7 +94,7 @@ pub fn entry_json(entry: &Entry, jurisdiction: JurisdictionRef) -> EntryJson {
 }
 
 /// An entry in a listing.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct EntrySummary {
     /// `jurisdiction/slug`
     pub id: String,
@@ -116,7 +133,7 @@ impl From<Hit> for EntrySummary {
 }
 
 /// A page of entries.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct EntryListing {
     /// How many entries match in all.
     pub total: usize,
@@ -129,6 +146,19 @@ pub struct EntryListing {
 }
 
 /// `GET /api/entries?jurisdiction=&kind=&topic=&limit=&offset=`
+#[utoipa::path(
+    get,
+    path = "/api/entries",
+    operation_id = "listEntries",
+    tag = "entries",
+    summary = "List entries, newest first",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of entries.", body = EntryListing),
+        (status = 400, description = "A parameter is malformed or out of range.", body = ErrorBody),
+        (status = 500, description = "A failure on the server.", body = ErrorBody),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,

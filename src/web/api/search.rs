@@ -6,17 +6,22 @@ use axum::Json;
 use axum::extract::{RawQuery, State};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{self, ObjectBuilder};
+use utoipa::{PartialSchema, ToSchema};
+
+use super::openapi::SearchQuery;
 
 use crate::playbook::{Kind, Status};
-use crate::search::{Facets, Hit, JurisdictionRef, SearchResults, Snippet};
-use crate::web::error::ApiError;
+use crate::search::{Facets, Filter, Hit, JurisdictionRef, SearchResults, Snippet};
+use crate::web::error::{ApiError, ErrorBody};
 use crate::web::params::SearchParams;
 use crate::web::paths;
 use crate::web::state::AppState;
 
 /// The JSON a search answers with (also what `playbook search --json` prints): the results
 /// and how long the engine took.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct SearchResponse {
     /// The query text searched for.
     pub query: String,
@@ -29,13 +34,15 @@ pub struct SearchResponse {
     /// This page's results.
     pub hits: Vec<HitJson>,
     /// Counts over every match, per filter and value.
+    #[schema(value_type = FacetCounts)]
     pub facets: Facets,
     /// Milliseconds spent searching.
     pub took_ms: f64,
 }
 
 /// One result as JSON.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Hit)]
 pub struct HitJson {
     /// `jurisdiction/slug`.
     pub id: String,
@@ -126,7 +133,49 @@ impl SearchResponse {
     }
 }
 
+/// Counts of the matching entries per value, for each filter (`jurisdiction`, `kind`,
+/// `topic`): the facets of a search.
+pub struct FacetCounts;
+
+impl PartialSchema for FacetCounts {
+    fn schema() -> RefOr<schema::Schema> {
+        let counts = || {
+            ObjectBuilder::new()
+                .description(Some("Matching entries per value."))
+                .additional_properties(Some(
+                    ObjectBuilder::new()
+                        .schema_type(schema::Type::Integer)
+                        .minimum(Some(0)),
+                ))
+        };
+        let mut object = ObjectBuilder::new().description(Some(
+            "Counts over every match (not just this page), per filter and value.",
+        ));
+        for filter in Filter::ALL {
+            object = object
+                .property(filter.as_str(), counts())
+                .required(filter.as_str());
+        }
+        object.into()
+    }
+}
+
+impl ToSchema for FacetCounts {}
+
 /// `GET /api/search?q=&jurisdiction=&kind=&topic=&sort=&limit=&offset=`
+#[utoipa::path(
+    get,
+    path = "/api/search",
+    operation_id = "search",
+    tag = "search",
+    summary = "Search entries",
+    params(SearchQuery),
+    responses(
+        (status = 200, description = "A page of results.", body = SearchResponse),
+        (status = 400, description = "A parameter or the query is malformed or out of range.", body = ErrorBody),
+        (status = 500, description = "A failure on the server.", body = ErrorBody),
+    )
+)]
 pub async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,

@@ -2,18 +2,19 @@
 
 use axum::Json;
 use axum::extract::{RawQuery, State};
-use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use serde_json::json;
+use utoipa::ToSchema;
+
+use super::openapi::SuggestQuery;
 
 use crate::search::Suggestion;
-use crate::web::error::{ApiError, AppError};
+use crate::web::error::{ApiError, AppError, ErrorBody};
 use crate::web::form::FormData;
 use crate::web::paths;
 use crate::web::state::AppState;
 
 /// The suggestions for a query.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct SuggestResponse {
     /// What was typed.
     pub query: String,
@@ -21,8 +22,20 @@ pub struct SuggestResponse {
     pub suggestions: Vec<SuggestionJson>,
 }
 
+/// What `/api/suggest` answers: the suggestions, or with `format=opensearch` the
+/// OpenSearch suggestions array browsers read, `[query, [titles]]`.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum SuggestAnswer {
+    /// `{"query", "suggestions"}`
+    Suggestions(SuggestResponse),
+    /// `[query, [titles]]`
+    OpenSearch((String, Vec<String>)),
+}
+
 /// One suggestion as JSON.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Suggestion)]
 pub struct SuggestionJson {
     /// The entry id.
     pub id: String,
@@ -46,10 +59,23 @@ impl From<Suggestion> for SuggestionJson {
 }
 
 /// `GET /api/suggest?q=[&format=opensearch]`
+#[utoipa::path(
+    get,
+    path = "/api/suggest",
+    operation_id = "suggest",
+    tag = "search",
+    summary = "Entry titles for what has been typed so far (search as you type)",
+    params(SuggestQuery),
+    responses(
+        (status = 200, description = "Up to 8 suggestions, best first. With `format=opensearch`, the OpenSearch suggestions array `[query, [titles]]` instead.", body = SuggestAnswer),
+        (status = 400, description = "The query is malformed.", body = ErrorBody),
+        (status = 500, description = "A failure on the server.", body = ErrorBody),
+    )
+)]
 pub async fn suggest(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Result<Response, ApiError> {
+) -> Result<Json<SuggestAnswer>, ApiError> {
     let params = FormData::parse(raw.as_deref().unwrap_or("").as_bytes());
     let query = params.get("q").to_owned();
     // Once the index's suggestion tables are built an answer is bounded and cheap: given
@@ -67,10 +93,12 @@ pub async fn suggest(
         }
     };
     if params.get("format") == "opensearch" {
-        // The OpenSearch suggestions format browsers read: [query, [titles]].
-        let titles: Vec<&str> = suggestions.iter().map(|s| s.title.as_str()).collect();
-        return Ok(Json(json!([query, titles])).into_response());
+        let titles = suggestions.into_iter().map(|s| s.title).collect();
+        return Ok(Json(SuggestAnswer::OpenSearch((query, titles))));
     }
     let suggestions = suggestions.into_iter().map(SuggestionJson::from).collect();
-    Ok(Json(SuggestResponse { query, suggestions }).into_response())
+    Ok(Json(SuggestAnswer::Suggestions(SuggestResponse {
+        query,
+        suggestions,
+    })))
 }

@@ -8,13 +8,16 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::openapi::EntryPath;
 use serde_json::Value;
 
 use super::entries::{EntryJson, entry_json_of};
-use crate::playbook::entry::EntryInput;
+use crate::playbook::entry::{EntryFields, EntryInput, JurisdictionInput};
 use crate::store::RevisionInfo;
 use crate::web::auth::ApiUser;
-use crate::web::error::{ApiError, AppError};
+use crate::web::error::{ApiError, AppError, ErrorBody};
 use crate::web::pages::entry::parse_id;
 use crate::web::state::AppState;
 
@@ -41,7 +44,44 @@ fn read_body(body: Result<Bytes, BytesRejection>) -> Result<(EntryInput, String)
     Ok((input, message))
 }
 
+/// An entry to save, as `POST` and `PUT` take it: the shape `GET` returns, whose read-only
+/// fields (`id`, `url`, `body_html`, `origin`, `retired`, …) are ignored.
+#[derive(Serialize, ToSchema)]
+#[schema(as = EntryInput)]
+pub struct EntryBody {
+    /// The slug within the jurisdiction (`POST` only; an entry's address cannot change).
+    pub slug: String,
+    /// Admins only: another jurisdiction's slug (or the jurisdiction object).
+    pub jurisdiction: Option<JurisdictionInput>,
+    /// The front matter fields.
+    #[serde(flatten)]
+    pub fields: EntryFields,
+    /// The Markdown body.
+    pub body_markdown: String,
+    /// Why: recorded in the history.
+    pub message: Option<String>,
+}
+
 /// `POST /api/entries`: 201 with `Location` and the entry.
+#[utoipa::path(
+    post,
+    path = "/api/entries",
+    operation_id = "createEntry",
+    tag = "entries",
+    summary = "Add an entry for your jurisdiction",
+    request_body = EntryBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created; `Location` names the new entry.", body = EntryJson),
+        (status = 400, description = "The body is not a JSON object.", body = ErrorBody),
+        (status = 401, description = "No valid API token.", body = ErrorBody),
+        (status = 403, description = "Another jurisdiction's entry.", body = ErrorBody),
+        (status = 409, description = "The id is taken.", body = ErrorBody),
+        (status = 413, description = "The body is over the size limit.", body = ErrorBody),
+        (status = 422, description = "The entry is not valid: see `error.fields`.", body = ErrorBody),
+        (status = 500, description = "A failure on the server.", body = ErrorBody),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -62,6 +102,26 @@ pub async fn create(
 }
 
 /// `PUT /api/entries/{jurisdiction}/{slug}`: a new revision.
+#[utoipa::path(
+    put,
+    path = "/api/entries/{jurisdiction}/{slug}",
+    operation_id = "updateEntry",
+    tag = "entries",
+    summary = "Save a new revision of your jurisdiction's entry",
+    params(EntryPath),
+    request_body = EntryBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The entry as saved.", body = EntryJson),
+        (status = 400, description = "The body is not a JSON object.", body = ErrorBody),
+        (status = 401, description = "No valid API token.", body = ErrorBody),
+        (status = 403, description = "A curated entry, or another jurisdiction's.", body = ErrorBody),
+        (status = 404, description = "No such entry.", body = ErrorBody),
+        (status = 413, description = "The body is over the size limit.", body = ErrorBody),
+        (status = 422, description = "The entry is not valid: see `error.fields`.", body = ErrorBody),
+        (status = 500, description = "A failure on the server.", body = ErrorBody),
+    )
+)]
 pub async fn update(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -77,6 +137,22 @@ pub async fn update(
 }
 
 /// `DELETE /api/entries/{jurisdiction}/{slug}`: retires the entry (its history is kept).
+#[utoipa::path(
+    delete,
+    path = "/api/entries/{jurisdiction}/{slug}",
+    operation_id = "retireEntry",
+    tag = "entries",
+    summary = "Retire an entry (hidden from search; history kept)",
+    params(EntryPath),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The entry, retired.", body = EntryJson),
+        (status = 401, description = "No valid API token.", body = ErrorBody),
+        (status = 403, description = "A curated entry, or another jurisdiction's.", body = ErrorBody),
+        (status = 404, description = "No such entry.", body = ErrorBody),
+        (status = 500, description = "A failure on the server.", body = ErrorBody),
+    )
+)]
 pub async fn retire(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -92,7 +168,7 @@ pub async fn retire(
 }
 
 /// An entry's revisions.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct RevisionList {
     /// The entry id.
     pub id: String,
@@ -101,6 +177,19 @@ pub struct RevisionList {
 }
 
 /// `GET /api/entries/{jurisdiction}/{slug}/revisions`
+#[utoipa::path(
+    get,
+    path = "/api/entries/{jurisdiction}/{slug}/revisions",
+    operation_id = "listRevisions",
+    tag = "entries",
+    summary = "An entry's revisions, oldest first",
+    params(EntryPath),
+    responses(
+        (status = 200, description = "The revisions (none for a curated entry).", body = RevisionList),
+        (status = 404, description = "No such entry, or a retired one.", body = ErrorBody),
+        (status = 500, description = "A failure on the server.", body = ErrorBody),
+    )
+)]
 pub async fn revisions(
     State(state): State<AppState>,
     Path((jurisdiction, slug)): Path<(String, String)>,
