@@ -94,11 +94,6 @@ impl EntryId {
             slug: Slug::parse(slug)?,
         })
     }
-
-    /// The path of the entry's page, `/entries/jurisdiction/slug`.
-    pub fn url_path(&self) -> String {
-        format!("/entries/{}/{}", self.jurisdiction, self.slug)
-    }
 }
 
 impl fmt::Display for EntryId {
@@ -140,10 +135,6 @@ mod tests {
     fn entry_ids_round_trip_through_text() {
         let id = EntryId::parse("minneapolis-mn/separation-ordinance").expect("valid id");
         assert_eq!(id.to_string(), "minneapolis-mn/separation-ordinance");
-        assert_eq!(
-            id.url_path(),
-            "/entries/minneapolis-mn/separation-ordinance"
-        );
         assert!(EntryId::parse("no-slash").is_err());
         assert!(EntryId::parse("a/b/c").is_err());
     }

@@ -15,6 +15,7 @@ use super::state::AppState;
 use crate::accounts::SignedIn;
 use crate::config::Config;
 use crate::store::User;
+use crate::web::paths;
 
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "cpb_session";
@@ -86,8 +87,7 @@ pub struct SignInFirst(String);
 
 impl IntoResponse for SignInFirst {
     fn into_response(self) -> Response {
-        let next: String = form_urlencoded::byte_serialize(self.0.as_bytes()).collect();
-        Redirect::to(&format!("/login?next={next}")).into_response()
+        Redirect::to(&paths::login_then(&self.0)).into_response()
     }
 }
 

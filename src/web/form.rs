@@ -52,7 +52,7 @@ pub fn safe_next(next: &str) -> String {
     if local {
         next.to_owned()
     } else {
-        "/account".to_owned()
+        crate::web::paths::ACCOUNT.to_owned()
     }
 }
 

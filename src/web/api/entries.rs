@@ -82,7 +82,7 @@ pub fn entry_json_of(view: &EntryView) -> EntryJson {
 pub fn entry_json(entry: &Entry, jurisdiction: JurisdictionRef) -> EntryJson {
     EntryJson {
         id: entry.id.to_string(),
-        url: entry.id.url_path(),
+        url: paths::entry(&entry.id),
         slug: entry.id.slug.to_string(),
         jurisdiction,
         meta: entry.meta.clone(),

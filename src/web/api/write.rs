@@ -19,6 +19,7 @@ use crate::store::RevisionInfo;
 use crate::web::auth::ApiUser;
 use crate::web::error::{ApiError, AppError, ErrorBody};
 use crate::web::pages::entry::parse_id;
+use crate::web::paths;
 use crate::web::state::AppState;
 
 /// Reads a JSON body into an entry and its change message.
@@ -92,7 +93,7 @@ pub async fn create(
         .with_catalog(move |catalog| catalog.create(&user, &input, &message))
         .await?;
     let json = entry_json_of(&saved);
-    let location = format!("/api{}", saved.entry.id.url_path());
+    let location = paths::entry_api(&saved.entry.id);
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, location)],

@@ -19,6 +19,7 @@ use crate::web::auth::{
 };
 use crate::web::error::{AppError, PageError};
 use crate::web::form::{FormData, safe_next};
+use crate::web::paths;
 use crate::web::state::AppState;
 
 #[derive(Template)]
@@ -99,7 +100,7 @@ pub async fn login(
     };
     let session_cookie = start_session(&state, &user, &client.to_string()).await?;
     let next = if user.must_change_password {
-        "/account".to_owned()
+        paths::ACCOUNT.to_owned()
     } else {
         safe_next(form.get("next"))
     };
@@ -146,7 +147,7 @@ pub async fn logout(
             .await?;
     }
     let cleared = CookieJar::new().add(expired_cookie(&state.config, SESSION_COOKIE));
-    Ok((cleared, Redirect::to("/")).into_response())
+    Ok((cleared, Redirect::to(paths::HOME)).into_response())
 }
 
 #[derive(Template)]
@@ -212,7 +213,7 @@ async fn account_page(
         layout: Layout::new("Your account"),
         email: user.email.clone(),
         jurisdiction,
-        jurisdiction_href: format!("/jurisdictions/{}", user.jurisdiction),
+        jurisdiction_href: paths::jurisdiction(&user.jurisdiction),
         role: user.role.as_str(),
         csrf_token: session.csrf_token.clone(),
         must_change_password: user.must_change_password,
@@ -267,7 +268,7 @@ pub async fn change_password(
     let session_cookie = start_session(&state, &user, &client.to_string()).await?;
     Ok((
         CookieJar::new().add(session_cookie),
-        Redirect::to("/account"),
+        Redirect::to(paths::ACCOUNT),
     )
         .into_response())
 }
@@ -305,5 +306,5 @@ pub async fn revoke_token(
     state
         .with_accounts(move |accounts| accounts.revoke_token(Some(user_id), &id.to_string()))
         .await?;
-    Ok(Redirect::to("/account").into_response())
+    Ok(Redirect::to(paths::ACCOUNT).into_response())
 }

@@ -23,6 +23,7 @@ use crate::web::assets::Layout;
 use crate::web::auth::{RequireSession, check_csrf};
 use crate::web::error::{AppError, PageError};
 use crate::web::form::FormData;
+use crate::web::paths;
 use crate::web::state::AppState;
 
 /// An `<option>` of a select.
@@ -138,17 +139,16 @@ fn editor_page(session: &SignedIn, target: &Target, form: FormState) -> EditorPa
             None,
         ),
         Target::Edit { id, retired } => {
-            let path = id.url_path();
             let is_admin = session.user.role == Role::Admin;
             (
                 format!(
                     "Edit: {}",
                     input.fields.title.as_deref().unwrap_or_default()
                 ),
-                format!("{path}/edit"),
-                Some(path.clone()),
-                (!retired).then(|| format!("{path}/retire")),
-                (*retired && is_admin).then(|| format!("{path}/restore")),
+                paths::entry_edit(id),
+                Some(paths::entry(id)),
+                (!retired).then(|| paths::entry_retire(id)),
+                (*retired && is_admin).then(|| paths::entry_restore(id)),
             )
         }
     };
@@ -353,7 +353,7 @@ async fn submit(
         })
         .await;
     match result {
-        Ok(saved) => Ok(Redirect::to(&saved.entry.id.url_path()).into_response()),
+        Ok(saved) => Ok(Redirect::to(&paths::entry(&saved.entry.id)).into_response()),
         Err(AppError::Unprocessable(errors)) => {
             state_of_form.errors = errors;
             state_of_form.form_error =
@@ -395,7 +395,7 @@ async fn set_retired(
     state
         .with_catalog(move |catalog| catalog.set_retired(&user, &target, retired, &message))
         .await?;
-    Ok(Redirect::to(&id.url_path()).into_response())
+    Ok(Redirect::to(&paths::entry(&id)).into_response())
 }
 
 /// `POST /entries/{jurisdiction}/{slug}/retire`

@@ -11,6 +11,7 @@ use crate::playbook::{EntryId, EntryMeta, Kind, Origin, Slug, Status};
 use crate::web::assets::Layout;
 use crate::web::auth::MaybeSession;
 use crate::web::error::{AppError, PageError};
+use crate::web::paths;
 use crate::web::state::AppState;
 
 /// How many related entries a page lists (more when the entry names more itself).
@@ -73,35 +74,35 @@ pub async fn entry(
     let page = EntryPage {
         layout: Layout::new(meta.title().to_owned()),
         meta: meta.clone(),
-        kind: Link::new(format!("/kinds/{}", meta.kind()), meta.kind().label()),
+        kind: Link::new(paths::kind(meta.kind()), meta.kind().label()),
         status: meta.status().map(Status::label),
         is_template: meta.is_template(),
         is_checklist: meta.kind() == Kind::Checklist || has_task_list(&entry.body_markdown),
         topics: meta
             .topics()
             .iter()
-            .map(|t| Link::new(format!("/topics/{t}"), topic_label(t.as_str())))
+            .map(|t| Link::new(paths::topic(t), topic_label(t.as_str())))
             .collect(),
         jurisdiction: Link::new(
-            format!("/jurisdictions/{}", found.jurisdiction.slug),
+            paths::jurisdiction(&found.jurisdiction.slug),
             found.jurisdiction.display_name(),
         ),
         body_html: render_html(&entry.body_markdown),
         related: related
             .into_iter()
-            .map(|r| Link::new(r.id.url_path(), r.title))
+            .map(|r| Link::new(paths::entry(&r.id), r.title))
             .collect(),
-        permalink: format!("{}{}", state.config.public_url(), entry.id.url_path()),
+        permalink: paths::absolute(&state.config.public_url(), &paths::entry(&entry.id)),
         origin: match entry.origin {
             Origin::Curated => "Curated: maintained in the playbook repository",
             Origin::Contributed => "Contributed by the city",
         },
-        api_href: format!("/api{}", entry.id.url_path()),
-        edit_href: may_edit.then(|| format!("{}/edit", entry.id.url_path())),
+        api_href: paths::entry_api(&entry.id),
+        edit_href: may_edit.then(|| paths::entry_edit(&entry.id)),
         history_href: found
             .revision
             .as_ref()
-            .map(|_| format!("{}/history", entry.id.url_path())),
+            .map(|_| paths::entry_history(&entry.id)),
         last_changed: found.revision.as_ref().map(|r| {
             format!(
                 "Last changed by {} on {}",

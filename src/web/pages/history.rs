@@ -8,12 +8,14 @@ use similar::{ChangeTag, TextDiff};
 
 use super::entry::parse_id;
 use super::render;
+use crate::playbook::EntryId;
 use crate::playbook::markdown::render_html;
 use crate::playbook::write::entry_file;
 use crate::store::RevisionInfo;
 use crate::web::assets::Layout;
 use crate::web::auth::MaybeSession;
 use crate::web::error::{AppError, PageError};
+use crate::web::paths;
 use crate::web::state::AppState;
 
 struct RevisionRow {
@@ -25,10 +27,10 @@ struct RevisionRow {
     message: String,
 }
 
-fn row(base: &str, info: &RevisionInfo) -> RevisionRow {
+fn row(id: &EntryId, info: &RevisionInfo) -> RevisionRow {
     RevisionRow {
         number: info.number,
-        href: format!("{base}/history/{}", info.number),
+        href: paths::entry_revision(id, info.number),
         action: info.action.as_str(),
         author: info.author.clone().unwrap_or_else(|| "unknown".into()),
         when: info.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
@@ -52,20 +54,16 @@ pub async fn history(
     Path((jurisdiction, slug)): Path<(String, String)>,
 ) -> Result<Html<String>, PageError> {
     let id = parse_id(&jurisdiction, &slug)?;
-    let base = id.url_path();
     let viewer = session.map(|s| s.user);
+    let lookup = id.clone();
     let (found, revisions) = state
-        .with_catalog(move |catalog| catalog.revisions_for(viewer.as_ref(), &id))
+        .with_catalog(move |catalog| catalog.revisions_for(viewer.as_ref(), &lookup))
         .await?;
     render(&HistoryPage {
         layout: Layout::new(format!("History: {}", found.entry.meta.title())),
         title: found.entry.meta.title().to_owned(),
-        entry_href: base.clone(),
-        revisions: revisions
-            .iter()
-            .rev()
-            .map(|info| row(&base, info))
-            .collect(),
+        entry_href: paths::entry(&id),
+        revisions: revisions.iter().rev().map(|info| row(&id, info)).collect(),
     })
 }
 
@@ -120,12 +118,11 @@ pub async fn revision(
             }
         })
         .collect();
-    let base = id.url_path();
     render(&RevisionPage {
         layout: Layout::new(format!("Revision {number}: {}", current.entry.meta.title())),
         title: current.entry.meta.title().to_owned(),
-        revision: row(&base, &current.info),
-        history_href: format!("{base}/history"),
+        revision: row(&id, &current.info),
+        history_href: paths::entry_history(&id),
         body_html: render_html(&current.entry.body_markdown),
         summary: current.entry.meta.summary().to_owned(),
         diff,
