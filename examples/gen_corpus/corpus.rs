@@ -415,6 +415,8 @@ pub fn jurisdictions(spec: &CorpusSpec) -> Vec<SyntheticJurisdiction> {
 }
 
 /// Writes the corpus into `out`, replacing a corpus this generator wrote there before.
+// Entry fields are set one by one, so a field added to the format needs no change here.
+#[allow(clippy::field_reassign_with_default)]
 pub fn generate(spec: &CorpusSpec, out: &Path) -> io::Result<CorpusSummary> {
     prepare_out_dir(out)?;
     let vocabulary = Vocabulary::load(&spec.source, spec.seed)?;
@@ -458,28 +460,27 @@ pub fn generate(spec: &CorpusSpec, out: &Path) -> io::Result<CorpusSummary> {
         let body = body(&mut rng, &vocabulary, words);
         summary.body_words += words;
         let summary_sentences = rng.between(1, 2);
-        let fields = EntryFields {
-            title: Some(title),
-            summary: Some(sentences(
-                &mut rng,
-                &vocabulary,
-                summary_sentences,
-                (10, 22),
-            )),
-            kind: Some(kind.as_str().to_owned()),
-            topics: ListField(texts(pick_topics(&mut rng, &vocabulary)?)),
-            date: rng
-                .chance(0.9)
-                .then(|| DateField::of(random_date(&mut rng))),
-            status: pick_status(&mut rng).map(|s| s.as_str().to_owned()),
-            related: ListField(texts(pick_related(&mut rng, &ids))),
-            sources: vec![SourceFields {
-                title: Some(SOURCE_TITLE.to_owned()),
-                publisher: Some(SOURCE_PUBLISHER.to_owned()),
-                quote: Some(SOURCE_QUOTE.to_owned()),
-                ..SourceFields::default()
-            }],
-        };
+        let mut fields = EntryFields::default();
+        fields.title = Some(title);
+        fields.summary = Some(sentences(
+            &mut rng,
+            &vocabulary,
+            summary_sentences,
+            (10, 22),
+        ));
+        fields.kind = Some(kind.as_str().to_owned());
+        fields.topics = ListField(texts(pick_topics(&mut rng, &vocabulary)?));
+        fields.date = rng
+            .chance(0.9)
+            .then(|| DateField::of(random_date(&mut rng)));
+        fields.status = pick_status(&mut rng).map(|s| s.as_str().to_owned());
+        fields.related = ListField(texts(pick_related(&mut rng, &ids)));
+        fields.sources = vec![SourceFields {
+            title: Some(SOURCE_TITLE.to_owned()),
+            publisher: Some(SOURCE_PUBLISHER.to_owned()),
+            quote: Some(SOURCE_QUOTE.to_owned()),
+            ..SourceFields::default()
+        }];
         let meta = EntryMeta::parse(&fields).map_err(|problems| {
             let first = problems.iter().next().map(ToString::to_string);
             io::Error::other(format!("generated {id}: {}", first.unwrap_or_default()))

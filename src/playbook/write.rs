@@ -36,28 +36,35 @@ pub fn jurisdiction_file(jurisdiction: &Jurisdiction) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::playbook::entry::{DateField, ListField, SourceFields};
     use crate::playbook::front_matter::{parse_entry_meta, parse_jurisdiction, split_front_matter};
     use crate::playbook::{Level, Slug};
 
     #[test]
     fn an_entry_survives_a_round_trip_through_its_file() {
-        let fields = EntryFields {
-            title: Some("Title with \"quotes\" and \\ backslash".into()),
-            summary: Some("One line.\nAnother line.".into()),
-            kind: Some("executive-order".into()),
-            topics: ListField(vec!["city-property".into()]),
-            date: Some(DateField::Text("2026-01-27".into())),
-            status: Some("template".into()),
-            related: ListField(vec!["a-b/c".into()]),
-            sources: vec![SourceFields {
-                title: Some("Source".into()),
-                publisher: Some("POLITICO".into()),
-                date: Some(DateField::Text("2026-02-01".into())),
-                url: Some("https://example.org/x".into()),
-                quote: Some("“Curly” quotes — and ’apostrophes’".into()),
-            }],
-        };
+        let written = r#"+++
+title = "Title with \"quotes\" and \\ backslash"
+summary = """One line.
+Another line."""
+kind = "executive-order"
+topics = ["city-property"]
+date = 2026-01-27
+status = "template"
+related = ["a-b/c"]
+
+[[sources]]
+title = "Source"
+publisher = "POLITICO"
+date = 2026-02-01
+url = "https://example.org/x"
+quote = "“Curly” quotes — and ’apostrophes’"
++++
+"#;
+        let fields = split_front_matter(written)
+            .expect("splits")
+            .parse()
+            .expect("TOML")
+            .fields::<EntryFields>()
+            .expect("fields");
         let meta = EntryMeta::parse(&fields).expect("valid");
         let text = entry_file(&meta, "Body\n\n- [ ] step");
         assert!(
