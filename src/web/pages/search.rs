@@ -51,6 +51,28 @@ pub async fn search(
         FACET_LINKS,
         FacetLinks::Toggles(&params),
     );
+    // A jurisdiction no entry of the index holds (a city's, before its first entry) has no
+    // name among the search's: those few are looked up in the catalog, off the async threads.
+    let unnamed: Vec<String> = params.filters[Filter::Jurisdiction]
+        .iter()
+        .filter(|value| results.facet_names.get(Filter::Jurisdiction, value).is_none())
+        .cloned()
+        .collect();
+    let looked_up = if unnamed.is_empty() {
+        Vec::new()
+    } else {
+        state
+            .with_catalog(move |catalog| {
+                let mut found = Vec::new();
+                for slug in unnamed {
+                    if let Some(jurisdiction) = catalog.jurisdiction(&slug)? {
+                        found.push((slug, jurisdiction.display_name()));
+                    }
+                }
+                Ok(found)
+            })
+            .await?
+    };
     let mut active_filters = Vec::new();
     for (filter, values) in params.filters.iter() {
         for value in values {
@@ -59,7 +81,7 @@ pub async fn search(
                 label: format!(
                     "{}: {}",
                     filter.as_str(),
-                    active_filter_label(&state, &results.facet_names, filter, value)
+                    active_filter_label(&looked_up, &results.facet_names, filter, value)
                 ),
                 count: None,
                 active: true,
@@ -121,19 +143,19 @@ pub async fn search(
     })
 }
 
-/// The words for an active filter's value. A jurisdiction no entry of the index holds (a
-/// city's, before its first entry) has no name among the search's: that one is looked up.
+/// The words for an active filter's value: from the search's names, else from those looked
+/// up in the catalog.
 fn active_filter_label(
-    state: &AppState,
+    looked_up: &[(String, String)],
     names: &FacetNames,
     filter: Filter,
     value: &str,
 ) -> String {
     if filter == Filter::Jurisdiction
         && names.get(filter, value).is_none()
-        && let Ok(Some(jurisdiction)) = state.catalog.jurisdiction(value)
+        && let Some((_, name)) = looked_up.iter().find(|(slug, _)| slug == value)
     {
-        return jurisdiction.display_name();
+        return name.clone();
     }
     filter_label(names, filter, value)
 }
