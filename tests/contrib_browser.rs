@@ -599,3 +599,18 @@ async fn passwords_and_tokens_are_stored_only_as_hashes() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_jurisdiction_filter_with_no_entries_yet_is_named() {
+    let (_data, app, _team) = setup();
+    let page = app
+        .get(&format!("/search?jurisdiction={CITY_B}"))
+        .await
+        .expect(StatusCode::OK, "search")
+        .html();
+    let chips = texts(&page, ".active-filters a");
+    assert!(
+        chips.iter().any(|chip| chip.contains("Riverton, OR")),
+        "{chips:?}"
+    );
+}

@@ -55,7 +55,12 @@ pub async fn search(
     // name among the search's: those few are looked up in the catalog, off the async threads.
     let unnamed: Vec<String> = params.filters[Filter::Jurisdiction]
         .iter()
-        .filter(|value| results.facet_names.get(Filter::Jurisdiction, value).is_none())
+        .filter(|value| {
+            results
+                .facet_names
+                .get(Filter::Jurisdiction, value)
+                .is_none()
+        })
         .cloned()
         .collect();
     let looked_up = if unnamed.is_empty() {
