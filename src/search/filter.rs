@@ -43,6 +43,15 @@ impl Filter {
             .find(|filter| filter.as_str() == name)
     }
 
+    /// The values this filter can take when they are a closed list (kinds' slugs); None for
+    /// filters of open slugs.
+    pub fn closed_values(self) -> Option<Vec<&'static str>> {
+        match self {
+            Filter::Kind => Some(Kind::ALL.iter().map(|k| k.as_str()).collect()),
+            Filter::Jurisdiction | Filter::Topic => None,
+        }
+    }
+
     /// Checks that `value` can be a value of this filter: a kind's slug for `Kind`, a slug for
     /// the others. The error says what to write instead.
     pub fn check(self, value: &str) -> Result<(), SearchError> {
@@ -54,10 +63,10 @@ impl Filter {
             return Ok(());
         }
         let hint = match self {
-            Filter::Kind => {
-                let all: Vec<_> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-                format!("use one of {}", all.join(", "))
-            }
+            Filter::Kind => format!(
+                "use one of {}",
+                self.closed_values().unwrap_or_default().join(", ")
+            ),
             Filter::Jurisdiction | Filter::Topic => "use a slug like `minneapolis-mn`".to_owned(),
         };
         Err(SearchError::BadParameter(format!(

@@ -36,17 +36,32 @@ pub enum Sort {
 }
 
 impl Sort {
+    /// Every order, the default first.
+    pub const ALL: [Sort; 3] = [Sort::Relevance, Sort::Date, Sort::Updated];
+
+    /// The order's name as the `sort` parameter writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Date => "date",
+            Sort::Updated => "updated",
+        }
+    }
+
     /// Parses a `sort` parameter: `relevance` (or nothing), `date` or `updated`.
     pub fn parse(text: &str) -> Result<Sort, SearchError> {
-        match text {
-            "" | "relevance" => Ok(Sort::Relevance),
-            "date" => Ok(Sort::Date),
-            "updated" => Ok(Sort::Updated),
-            other => Err(SearchError::BadParameter(format!(
-                "unknown sort `{}`: use relevance, date or updated",
-                other.escape_debug()
-            ))),
+        if text.is_empty() {
+            return Ok(Sort::default());
         }
+        Sort::ALL
+            .into_iter()
+            .find(|sort| sort.as_str() == text)
+            .ok_or_else(|| {
+                SearchError::BadParameter(format!(
+                    "unknown sort `{}`: use relevance, date or updated",
+                    text.escape_debug()
+                ))
+            })
     }
 }
 

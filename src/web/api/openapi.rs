@@ -6,11 +6,13 @@ use std::sync::LazyLock;
 use axum::http::header;
 use axum::response::IntoResponse;
 use serde::Deserialize;
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn, ParameterStyle};
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa::openapi::{RefOr, Schema};
-use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+use utoipa::openapi::{RefOr, Required, Schema};
+use utoipa::{IntoParams, Modify, OpenApi};
 
-use crate::playbook::Kind;
+use crate::search::{DEFAULT_LIMIT, Filter, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, Sort};
 
 /// The API's description: every path, its parameters, bodies and answers.
 #[derive(OpenApi)]
@@ -100,79 +102,122 @@ pub struct EntryPath {
     slug: String,
 }
 
-/// How results are ordered.
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-#[allow(dead_code)] // Parsed by `Sort::parse`; described here.
-enum SortParam {
-    /// Best match first (newest first when there is no query text).
-    Relevance,
-    /// Newest first.
-    Date,
-    /// Most recently changed first.
-    Updated,
+/// One query parameter.
+fn query_parameter(
+    name: &str,
+    description: &str,
+    schema: impl Into<RefOr<Schema>>,
+) -> ParameterBuilder {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .description(Some(description))
+        .schema(Some(schema))
+}
+
+/// A parameter per filter (`Filter::ALL`): repeatable, any of its values; a closed list of
+/// values (kinds) is listed.
+fn filter_parameters() -> impl Iterator<Item = Parameter> {
+    Filter::ALL.into_iter().map(|filter| {
+        let mut value = ObjectBuilder::new().schema_type(Type::String);
+        if let Some(values) = filter.closed_values() {
+            value = value.enum_values(Some(values));
+        }
+        let description = format!(
+            "Only entries with these {}s (repeatable; any of).",
+            filter.as_str()
+        );
+        query_parameter(
+            filter.as_str(),
+            &description,
+            ArrayBuilder::new().items(value),
+        )
+        .style(Some(ParameterStyle::Form))
+        .explode(Some(true))
+        .build()
+    })
+}
+
+/// `limit` and `offset`.
+fn page_parameters() -> [Parameter; 2] {
+    let number = |min: usize, max: usize, default: usize| {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(min))
+            .maximum(Some(max))
+            .default(Some(default.into()))
+    };
+    [
+        query_parameter(
+            "limit",
+            "Results per page.",
+            number(1, MAX_LIMIT, DEFAULT_LIMIT),
+        )
+        .build(),
+        query_parameter("offset", "Results to skip.", number(0, MAX_OFFSET, 0)).build(),
+    ]
+}
+
+/// The query text parameter `q`.
+fn query_text_parameter(description: &str) -> Parameter {
+    let text = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .max_length(Some(MAX_QUERY_CHARS));
+    query_parameter("q", description, text).build()
 }
 
 /// The filters and page of a listing.
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)] // Parsed by `SearchParams`; described here.
-pub struct ListQuery {
-    /// Only entries of these jurisdictions (repeatable; any of).
-    #[param(style = Form, explode)]
-    jurisdiction: Option<Vec<String>>,
-    /// Only entries of these kinds (repeatable; any of).
-    #[param(style = Form, explode, inline)]
-    kind: Option<Vec<Kind>>,
-    /// Only entries with these topics (repeatable; any of).
-    #[param(style = Form, explode)]
-    topic: Option<Vec<String>>,
-    /// Results per page.
-    #[param(minimum = 1, maximum = 100, default = 10)]
-    limit: Option<u32>,
-    /// Results to skip.
-    #[param(minimum = 0, maximum = 10000, default = 0)]
-    offset: Option<u32>,
+pub struct ListQuery;
+
+impl IntoParams for ListQuery {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        filter_parameters().chain(page_parameters()).collect()
+    }
 }
 
 /// The query, filters, order and page of a search.
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)] // Parsed by `SearchParams`; described here.
-pub struct SearchQuery {
-    /// Query text: words, "phrases", -exclusions, and kind:/jurisdiction:/topic: filters. At
-    /// most 512 characters; empty lists everything, newest first.
-    #[param(max_length = 512)]
-    q: Option<String>,
-    /// Only entries of these jurisdictions (repeatable; any of).
-    #[param(style = Form, explode)]
-    jurisdiction: Option<Vec<String>>,
-    /// Only entries of these kinds (repeatable; any of).
-    #[param(style = Form, explode, inline)]
-    kind: Option<Vec<Kind>>,
-    /// Only entries with these topics (repeatable; any of).
-    #[param(style = Form, explode)]
-    topic: Option<Vec<String>>,
-    /// Order of results: best match (the default), newest first, or most recently changed
-    /// first.
-    #[param(inline)]
-    sort: Option<SortParam>,
-    /// Results per page.
-    #[param(minimum = 1, maximum = 100, default = 10)]
-    limit: Option<u32>,
-    /// Results to skip.
-    #[param(minimum = 0, maximum = 10000, default = 0)]
-    offset: Option<u32>,
+pub struct SearchQuery;
+
+impl IntoParams for SearchQuery {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let q = query_text_parameter(
+            "Query text: words, \"phrases\", -exclusions, and kind:/jurisdiction:/topic: filters. At most 512 characters; empty lists everything, newest first.",
+        );
+        let orders = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(Sort::ALL.map(Sort::as_str)));
+        let sort = query_parameter(
+            "sort",
+            "Order of results: best match (the default), newest first, or most recently changed first.",
+            orders,
+        )
+        .build();
+        std::iter::once(q)
+            .chain(filter_parameters())
+            .chain([sort])
+            .chain(page_parameters())
+            .collect()
+    }
 }
 
 /// What has been typed, for suggestions.
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)] // Parsed by the handler; described here.
-pub struct SuggestQuery {
-    /// What has been typed; the last word may be unfinished. At most 512 characters.
-    #[param(max_length = 512)]
-    q: Option<String>,
-    /// `opensearch` for the OpenSearch suggestions array `[query, [titles]]` browsers read.
-    format: Option<String>,
+pub struct SuggestQuery;
+
+impl IntoParams for SuggestQuery {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let q = query_text_parameter(
+            "What has been typed; the last word may be unfinished. At most 512 characters.",
+        );
+        let formats = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(["opensearch"]));
+        let format = query_parameter(
+            "format",
+            "`opensearch` for the OpenSearch suggestions array `[query, [titles]]` browsers read.",
+            formats,
+        )
+        .build();
+        vec![q, format]
+    }
 }
