@@ -40,6 +40,8 @@ pub enum PasswordRefusal {
     WrongCurrent,
     /// The new password and its confirmation differ.
     Mismatch,
+    /// The new password is the current one.
+    Unchanged,
     /// The new password is too weak; the reason.
     Weak(String),
 }
@@ -50,6 +52,9 @@ impl PasswordRefusal {
         match self {
             PasswordRefusal::WrongCurrent => "Your current password is not right.".into(),
             PasswordRefusal::Mismatch => "The new password and its confirmation differ.".into(),
+            PasswordRefusal::Unchanged => {
+                "Choose a new password: this one is the password you have now.".into()
+            }
             PasswordRefusal::Weak(why) => format!("Choose a better password: {why}."),
         }
     }
@@ -149,6 +154,9 @@ impl Accounts {
         if new != confirm {
             return Ok(Err(PasswordRefusal::Mismatch));
         }
+        if new == current {
+            return Ok(Err(PasswordRefusal::Unchanged));
+        }
         if let Err(why) = check_new_password(new) {
             return Ok(Err(PasswordRefusal::Weak(why)));
         }
@@ -176,6 +184,17 @@ impl Accounts {
         self.store.add_token(user, label, &prefix, &hash)?;
         self.store.audit(Some(user), "token.create", &prefix)?;
         Ok(token)
+    }
+
+    /// Revokes every live token of `user`; how many.
+    pub fn revoke_all_tokens(&self, user: UserId) -> Result<usize, AccountError> {
+        let mut revoked = 0;
+        for token in self.store.tokens(user)? {
+            if token.revoked_at.is_none() && self.revoke_token(Some(user), &token.id.to_string())? {
+                revoked += 1;
+            }
+        }
+        Ok(revoked)
     }
 
     /// Revokes a token of `user` (any user's when None) by id or prefix; false if none matched.

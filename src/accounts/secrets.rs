@@ -93,8 +93,73 @@ pub fn check_new_password(password: &str) -> Result<(), String> {
     if password.len() > 1024 {
         return Err("use at most 1024 bytes".into());
     }
+    let lowered = password.to_lowercase();
+    let mut distinct: Vec<char> = lowered.chars().filter(|c| !c.is_whitespace()).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() < MIN_DISTINCT_CHARS {
+        return Err(format!(
+            "use at least {MIN_DISTINCT_CHARS} different characters, not a repeated few"
+        ));
+    }
+    let squashed: String = lowered.chars().filter(|c| !c.is_whitespace()).collect();
+    let common = COMMON_PASSWORDS
+        .iter()
+        .any(|common| squashed.contains(common))
+        || is_run(&squashed);
+    if common {
+        return Err("it is one of the most common passwords; choose one nobody would guess".into());
+    }
     Ok(())
 }
+
+/// The fewest different characters a password may have.
+const MIN_DISTINCT_CHARS: usize = 5;
+
+/// Rows of keys and digits people type in order; a password that is a stretch of one is
+/// common.
+const KEYBOARD_RUNS: &[&str] = &[
+    "1234567890123456789012345678901234567890",
+    "0987654321098765432109876543210987654321",
+    "qwertyuiopasdfghjklzxcvbnmqwertyuiopasdfghjkl",
+    "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
+    "zyxwvutsrqponmlkjihgfedcbazyxwvutsrqponmlkjihgfedcba",
+    "qazwsxedcrfvtgbyhnujmikolpqazwsxedcrfvtgbyhnujm",
+];
+
+/// Whether `text` is a stretch of one of `KEYBOARD_RUNS`.
+fn is_run(text: &str) -> bool {
+    KEYBOARD_RUNS.iter().any(|run| run.contains(text))
+}
+
+/// Words at the heart of the most common leaked passwords; a password containing one as its
+/// whole is common however it is padded with the few distinct characters allowed around it.
+const COMMON_PASSWORDS: &[&str] = &[
+    "password123",
+    "password1234",
+    "passw0rd123",
+    "iloveyou123",
+    "qwertyuiop",
+    "1q2w3e4r5t6y",
+    "1qaz2wsx3edc",
+    "letmein1234",
+    "welcome1234",
+    "administrator",
+    "changeme123",
+    "trustno1234",
+    "football1234",
+    "baseball1234",
+    "sunshine1234",
+    "princess1234",
+    "starwars1234",
+    "whatever1234",
+    "superman1234",
+    "michael12345",
+    "dragon123456",
+    "monkey123456",
+    "master123456",
+    "shadow123456",
+];
 
 #[cfg(test)]
 mod tests {
@@ -108,6 +173,28 @@ mod tests {
         assert!(verify_password(&hash, "correct horse battery"));
         assert!(!verify_password(&hash, "wrong"));
         assert!(!verify_password("garbage", "anything"));
+    }
+
+    #[test]
+    fn trivial_passwords_are_refused() {
+        for trivial in [
+            "aaaaaaaaaaaa",
+            "           x",
+            "abababababab",
+            "123456789012",
+            "qwertyuiopas",
+            "Password1234",
+            "abcdefghijkl",
+        ] {
+            assert!(check_new_password(trivial).is_err(), "{trivial:?}");
+        }
+        for fine in [
+            "harbor ferry lantern 7",
+            "Minneapolis-guard-2026!",
+            "vG3#pL9!xQ2z",
+        ] {
+            assert!(check_new_password(fine).is_ok(), "{fine:?}");
+        }
     }
 
     #[test]

@@ -101,11 +101,20 @@ impl FromRequestParts<AppState> for RequireSession {
         let MaybeSession(session) = MaybeSession::from_request_parts(parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        session
-            .map(RequireSession)
-            .ok_or_else(|| SignInFirst(parts.uri.path().to_owned()).into_response())
+        let session =
+            session.ok_or_else(|| SignInFirst(parts.uri.path().to_owned()).into_response())?;
+        // Until the one-time password is replaced, the account page (to replace it) and
+        // signing out are all a session can do.
+        let path = parts.uri.path();
+        if session.user.must_change_password && !ONE_TIME_PASSWORD_PATHS.contains(&path) {
+            return Err(Redirect::to(paths::ACCOUNT).into_response());
+        }
+        Ok(RequireSession(session))
     }
 }
+
+/// What a session still on its one-time password may reach.
+const ONE_TIME_PASSWORD_PATHS: [&str; 3] = [paths::ACCOUNT, paths::ACCOUNT_PASSWORD, paths::LOGOUT];
 
 /// The user of a valid, unrevoked API token.
 pub struct ApiUser(pub User);

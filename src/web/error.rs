@@ -46,6 +46,9 @@ pub enum AppError {
     /// Too many attempts.
     #[error("too many attempts: wait a minute and try again")]
     TooManyRequests,
+    /// The server is too busy for this now (a bounded queue is full).
+    #[error("the server is busy: try again in a moment")]
+    Busy,
     /// Something failed on our side; the text is for the log only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -69,6 +72,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -85,6 +89,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::Unprocessable(_) => "validation_failed",
             AppError::TooManyRequests => "too_many_requests",
+            AppError::Busy => "busy",
             AppError::Internal(_) => "internal",
         }
     }
@@ -263,6 +268,7 @@ impl IntoResponse for PageError {
             StatusCode::UNAUTHORIZED => "Please sign in",
             StatusCode::FORBIDDEN => "Not allowed",
             StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
+            StatusCode::SERVICE_UNAVAILABLE => "Busy",
             _ => "That did not work",
         };
         let page = ErrorPage {

@@ -43,16 +43,32 @@ impl FormData {
     }
 }
 
-/// A local path to return to after signing in; anything else becomes `/account`.
+/// A local path to return to after signing in; anything else becomes `/account`. Only a
+/// path of this site qualifies: no control characters (browsers drop tabs and line breaks,
+/// so `/\t/evil.example` would leave the site), no backslashes, and, read as a URL relative
+/// to this site, still on this site. The path is returned as that reading writes it.
 pub fn safe_next(next: &str) -> String {
-    let local = next.starts_with('/')
+    let fallback = || crate::web::paths::ACCOUNT.to_owned();
+    let plain = next.starts_with('/')
         && !next.starts_with("//")
         && !next.contains('\\')
-        && !next.contains("://");
-    if local {
-        next.to_owned()
-    } else {
-        crate::web::paths::ACCOUNT.to_owned()
+        && !next.chars().any(char::is_control);
+    if !plain {
+        return fallback();
+    }
+    let Ok(base) = url::Url::parse("http://playbook.invalid/") else {
+        return fallback();
+    };
+    match base.join(next) {
+        Ok(joined) if joined.origin() == base.origin() => {
+            let mut local = joined.path().to_owned();
+            if let Some(query) = joined.query() {
+                local.push('?');
+                local.push_str(query);
+            }
+            local
+        }
+        _ => fallback(),
     }
 }
 
@@ -63,11 +79,16 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed() {
         assert_eq!(safe_next("/entries/new"), "/entries/new");
+        assert_eq!(safe_next("/search?q=guard"), "/search?q=guard");
         for bad in [
             "//evil.example",
             "https://evil.example",
             "/\\evil.example",
             "evil",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/entries\r\nSet-Cookie: x=1",
+            "/\u{7f}/x",
         ] {
             assert_eq!(safe_next(bad), "/account", "{bad}");
         }

@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod form;
 pub mod pages;
 pub mod params;
+pub mod password_gate;
 pub mod paths;
 pub mod rate_limit;
 pub mod routes;

@@ -34,6 +34,8 @@ pub const ACCOUNT: &str = "/account";
 pub const ACCOUNT_PASSWORD: &str = "/account/password";
 /// Creating an API token (POST).
 pub const ACCOUNT_TOKENS: &str = "/account/tokens";
+/// Revoking every API token of the signed-in user (POST).
+pub const ACCOUNT_TOKENS_REVOKE_ALL: &str = "/account/tokens/revoke-all";
 /// The form for a new entry.
 pub const NEW_ENTRY: &str = "/entries/new";
 /// The JSON API's listing of entries, and where new entries are POSTed.

@@ -1,5 +1,7 @@
-//! Sign-in attempts per client address: at most N in any minute, kept by governor.
+//! Attempts per key (sign-ins per client address, password changes and writes per user): at
+//! most N in any minute, kept by governor.
 
+use std::hash::Hash;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 
@@ -8,31 +10,35 @@ use governor::middleware::NoOpMiddleware;
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 
-/// Clients tracked at most: past this, clients whose allowance is back to full are forgotten,
-/// and while every tracked client is still recent, attempts are refused rather than tracked.
+/// Keys tracked at most: past this, keys whose allowance is back to full are forgotten, and
+/// while every tracked key is still recent, attempts are refused rather than tracked.
 const MAX_CLIENTS: usize = 10_000;
 
-/// Limits sign-in attempts per client address.
+/// Limits attempts per key: sign-ins per client address (`SignInLimiter`), password changes
+/// and writes per user.
 ///
-/// The quota is a burst of N with one attempt coming back every minute: a client makes at
-/// most N attempts in any minute (the N+1th is refused), and refused attempts do not count.
-pub struct SignInLimiter<C: Clock = DefaultClock> {
-    limiter: RateLimiter<IpAddr, DefaultKeyedStateStore<IpAddr>, C, NoOpMiddleware<C::Instant>>,
+/// The quota is a burst of N with one attempt coming back every minute: a key makes at most
+/// N attempts in any minute (the N+1th is refused), and refused attempts do not count.
+pub struct AttemptLimiter<K: Hash + Eq + Clone, C: Clock = DefaultClock> {
+    limiter: RateLimiter<K, DefaultKeyedStateStore<K>, C, NoOpMiddleware<C::Instant>>,
 }
 
-impl SignInLimiter {
-    /// A limiter allowing `per_minute` attempts per client per minute (at least one).
+/// Sign-in attempts per client address.
+pub type SignInLimiter = AttemptLimiter<IpAddr>;
+
+impl<K: Hash + Eq + Clone> AttemptLimiter<K> {
+    /// A limiter allowing `per_minute` attempts per key per minute (at least one).
     pub fn new(per_minute: usize) -> Self {
-        SignInLimiter {
+        AttemptLimiter {
             limiter: RateLimiter::keyed(quota(per_minute)),
         }
     }
 }
 
-impl<C: Clock> SignInLimiter<C> {
+impl<K: Hash + Eq + Clone, C: Clock> AttemptLimiter<K, C> {
     /// A limiter reading the time from `clock` (tests move a fake clock on).
     pub fn with_clock(per_minute: usize, clock: C) -> Self {
-        SignInLimiter {
+        AttemptLimiter {
             limiter: RateLimiter::new(quota(per_minute), DefaultKeyedStateStore::default(), clock),
         }
     }
@@ -41,7 +47,7 @@ impl<C: Clock> SignInLimiter<C> {
     /// tracked, those back to a full allowance are forgotten first; if every one of them is
     /// still recent, the attempt is refused (the limiter cannot look a client up without
     /// tracking it), so memory stays bounded however many addresses try.
-    pub fn allow(&self, client: IpAddr) -> bool {
+    pub fn allow(&self, client: K) -> bool {
         if self.limiter.len() >= MAX_CLIENTS {
             self.limiter.retain_recent();
             self.limiter.shrink_to_fit();
@@ -92,7 +98,7 @@ mod tests {
     #[test]
     fn never_more_than_n_attempts_in_a_minute() {
         let clock = FakeRelativeClock::default();
-        let limiter = SignInLimiter::with_clock(3, clock.clone());
+        let limiter = AttemptLimiter::<IpAddr, _>::with_clock(3, clock.clone());
         let client: IpAddr = [10, 0, 0, 1].into();
         assert!((0..3).all(|_| limiter.allow(client)));
         assert!(!limiter.allow(client));
@@ -106,7 +112,7 @@ mod tests {
     #[test]
     fn tracks_at_most_max_clients() {
         let clock = FakeRelativeClock::default();
-        let limiter = SignInLimiter::with_clock(10, clock.clone());
+        let limiter = AttemptLimiter::<IpAddr, _>::with_clock(10, clock.clone());
         let client = |n: usize| IpAddr::V6(Ipv6Addr::from(n as u128 + 1));
         for n in 0..MAX_CLIENTS {
             assert!(limiter.allow(client(n)));

@@ -59,6 +59,10 @@ pub fn build_router(state: AppState) -> Router {
         .route("/account/password", post(pages::account::change_password))
         .route("/account/tokens", post(pages::account::create_token))
         .route(
+            "/account/tokens/revoke-all",
+            post(pages::account::revoke_all_tokens),
+        )
+        .route(
             "/account/tokens/{id}/revoke",
             post(pages::account::revoke_token),
         )

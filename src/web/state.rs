@@ -10,10 +10,11 @@ use crate::catalog::{Catalog, CatalogError, StartError, StartOutcome};
 use crate::config::Config;
 use crate::playbook::Problem;
 use crate::search::{OpenOutcome, SearchRequest, SearchResults};
-use crate::store::{StoreError, Stores};
+use crate::store::{StoreError, Stores, UserId};
 
 use super::error::AppError;
-use super::rate_limit::SignInLimiter;
+use super::password_gate::PasswordGate;
+use super::rate_limit::{AttemptLimiter, SignInLimiter};
 
 /// Why the app could not start.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +55,10 @@ pub struct Shared {
     pub accounts: Accounts,
     /// Sign-in attempts per client.
     pub login_limiter: SignInLimiter,
+    /// Password changes per user (as many per minute as sign-ins per client).
+    pub password_change_limiter: AttemptLimiter<UserId>,
+    /// Password checks a few at a time (argon2 is costly in memory and time).
+    pub password_gate: PasswordGate,
     /// Searches running at once (`SEARCH_SLOTS_PER_CORE` per core); the rest wait their turn
     /// in arrival order.
     pub search_slots: Arc<Semaphore>,
@@ -92,12 +97,15 @@ impl AppState {
             }
         }
         let login_limiter = SignInLimiter::new(config.login_attempts_per_minute);
+        let password_change_limiter = AttemptLimiter::new(config.login_attempts_per_minute);
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         Ok(AppState(Arc::new(Shared {
             config,
             catalog,
             accounts: Accounts::new(stores.accounts),
             login_limiter,
+            password_change_limiter,
+            password_gate: PasswordGate::for_this_machine(),
             search_slots: Arc::new(Semaphore::new(SEARCH_SLOTS_PER_CORE * cores)),
         })))
     }
@@ -121,7 +129,21 @@ impl AppState {
         .map_err(AppError::from)
     }
 
-    /// Runs accounts work (the store, password hashing) on a blocking thread.
+    /// Runs accounts work that checks or hashes a password on a password thread, when the
+    /// password gate gives it a turn: `Busy` when too many wait already.
+    pub async fn with_password_work<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Accounts) -> Result<T, AccountError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let accounts = self.accounts.clone();
+        self.password_gate
+            .run(move || work(&accounts))
+            .await
+            .ok_or(AppError::Busy)?
+            .map_err(AppError::from)
+    }
+
+    /// Runs accounts work (the store) on a blocking thread.
     pub async fn with_accounts<T: Send + 'static>(
         &self,
         work: impl FnOnce(&Accounts) -> Result<T, AccountError> + Send + 'static,

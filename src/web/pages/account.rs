@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar};
 use serde::Deserialize;
@@ -87,7 +87,7 @@ pub async fn login(
     let password = form.get("password").to_owned();
     let (lookup, from) = (email.clone(), client.to_string());
     let user = state
-        .with_accounts(move |accounts| accounts.sign_in(&lookup, &password, &from))
+        .with_password_work(move |accounts| accounts.sign_in(&lookup, &password, &from))
         .await?;
     let Some(user) = user else {
         return login_page(
@@ -161,6 +161,7 @@ struct AccountPage {
     csrf_token: String,
     must_change_password: bool,
     tokens: Vec<TokenRow>,
+    live_tokens: usize,
     new_token: Option<String>,
     notice: Option<String>,
     password_error: Option<String>,
@@ -217,12 +218,19 @@ async fn account_page(
         role: user.role.as_str(),
         csrf_token: session.csrf_token.clone(),
         must_change_password: user.must_change_password,
+        live_tokens: tokens.iter().filter(|t| t.revoked_at.is_none()).count(),
         tokens: tokens.into_iter().map(TokenRow::from).collect(),
         new_token,
         notice,
         password_error,
     };
-    Ok((status, render(&page)?).into_response())
+    // The page carries a CSRF token, and once a new API token: never kept by a cache.
+    Ok((
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        render(&page)?,
+    )
+        .into_response())
 }
 
 /// `GET /account`
@@ -242,6 +250,10 @@ pub async fn change_password(
 ) -> Result<Response, PageError> {
     let form = FormData::parse(&body);
     check_csrf(&session.csrf_token, form.get("csrf_token"))?;
+    if !state.password_change_limiter.allow(session.user.id) {
+        tracing::warn!(user = session.user.id, "password change rate limit reached");
+        return Err(AppError::TooManyRequests.into());
+    }
     let (current, new, confirm) = (
         form.get("current_password").to_owned(),
         form.get("new_password").to_owned(),
@@ -249,7 +261,9 @@ pub async fn change_password(
     );
     let user = session.user.clone();
     let changed = state
-        .with_accounts(move |accounts| accounts.change_password(&user, &current, &new, &confirm))
+        .with_password_work(move |accounts| {
+            accounts.change_password(&user, &current, &new, &confirm)
+        })
         .await?;
     if let Err(refusal) = changed {
         return account_page(
@@ -289,6 +303,24 @@ pub async fn create_token(
     let notice =
         Some("Your new API token is below. Copy it now: it will not be shown again.".to_owned());
     account_page(&state, &session, StatusCode::OK, notice, Some(token), None).await
+}
+
+/// `POST /account/tokens/revoke-all`: after a password change, tokens made before it may be
+/// in the wrong hands too.
+pub async fn revoke_all_tokens(
+    State(state): State<AppState>,
+    RequireSession(session): RequireSession,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    check_csrf(
+        &session.csrf_token,
+        FormData::parse(&body).get("csrf_token"),
+    )?;
+    let user_id = session.user.id;
+    state
+        .with_accounts(move |accounts| accounts.revoke_all_tokens(user_id))
+        .await?;
+    Ok(Redirect::to(paths::ACCOUNT).into_response())
 }
 
 /// `POST /account/tokens/{id}/revoke`
