@@ -270,3 +270,70 @@ fn two_hundred_sign_ins_at_once_neither_exhaust_memory_nor_stall_the_server() {
         "/healthz took {slowest:?} at worst"
     );
 }
+
+/// How many audit records have this action.
+fn audited(data: &std::path::Path, action: &str) -> i64 {
+    let conn = rusqlite::Connection::open(data.join(city_playbook::store::DATABASE_FILE))
+        .expect("the database opens");
+    conn.query_row(
+        "SELECT COUNT(*) FROM audit_log WHERE action = ?1",
+        [action],
+        |r| r.get(0),
+    )
+    .expect("counts")
+}
+
+#[tokio::test]
+async fn offboarding_disables_enables_resets_and_lists_users() {
+    let (data, app, team) = setup();
+    let alice = &team.alice;
+    let (cookie, _) = data.session(alice);
+    let out = cli(data.path(), &["user", "disable", "--email", &alice.email]);
+    assert!(out.contains("disabled"), "{out}");
+    app.post_entry(&alice.token, &entry("while-disabled", "whiledisabled"))
+        .await
+        .expect_error(StatusCode::UNAUTHORIZED, "unauthorized", "token revoked");
+    let mut browser = Browser::with_session(&app, &cookie);
+    browser
+        .get("/account")
+        .await
+        .expect_redirect("/login?next=%2Faccount", "session ended");
+    let mut fresh = Browser::new(&app);
+    fresh
+        .sign_in(&alice.email, PASSWORD, "/account")
+        .await
+        .expect(StatusCode::UNAUTHORIZED, "no sign-in while disabled");
+    let listed = cli(data.path(), &["user", "list"]);
+    let line = listed
+        .lines()
+        .find(|l| l.starts_with(&alice.email))
+        .unwrap_or_default();
+    assert!(line.ends_with("disabled"), "{listed}");
+
+    cli(data.path(), &["user", "enable", "--email", &alice.email]);
+    fresh
+        .sign_in(&alice.email, PASSWORD, "/account")
+        .await
+        .expect_redirect("/account", "signs in again");
+    app.post_entry(&alice.token, &entry("after-enabling", "afterenabling"))
+        .await
+        .expect_error(StatusCode::UNAUTHORIZED, "unauthorized", "still revoked");
+
+    let out = cli(
+        data.path(),
+        &["user", "reset-password", "--email", &alice.email],
+    );
+    let one_time = out.lines().last().unwrap_or_default().trim().to_owned();
+    let mut again = Browser::new(&app);
+    again
+        .sign_in(&alice.email, PASSWORD, "/entries/new")
+        .await
+        .expect(StatusCode::UNAUTHORIZED, "the old password is gone");
+    again
+        .sign_in(&alice.email, &one_time, "/entries/new")
+        .await
+        .expect_redirect("/account", "the one-time password must be changed first");
+    for action in ["user.disable", "user.enable", "user.reset-password"] {
+        assert_eq!(audited(data.path(), action), 1, "{action}");
+    }
+}

@@ -97,7 +97,7 @@ impl Accounts {
             .as_ref()
             .map_or(dummy_hash(), |u| u.password_hash.as_str());
         let verified = verify_password(hash, password);
-        match user.filter(|_| verified) {
+        match user.filter(|u| verified && !u.disabled) {
             Some(user) => Ok(Some(user)),
             None => {
                 let detail = format!("{email} from {client}");
@@ -223,6 +223,44 @@ impl Accounts {
     /// A user by email.
     pub fn user_by_email(&self, email: &str) -> Result<Option<User>, AccountError> {
         Ok(self.store.user_by_email(email.trim())?)
+    }
+
+    /// Every user, by email.
+    pub fn users(&self) -> Result<Vec<User>, AccountError> {
+        Ok(self.store.users()?)
+    }
+
+    /// The user with this email, or why not.
+    fn existing(&self, email: &str) -> Result<User, AccountError> {
+        self.user_by_email(email)?
+            .ok_or_else(|| AccountError::Invalid(format!("no user {}", email.trim())))
+    }
+
+    /// Disables a user: no sign-in, every session ended, every API token revoked (offboarding).
+    pub fn disable(&self, email: &str) -> Result<User, AccountError> {
+        let user = self.existing(email)?;
+        self.store.set_disabled(user.id, true)?;
+        self.store.audit(None, "user.disable", &user.email)?;
+        Ok(user)
+    }
+
+    /// Enables a disabled user again (their revoked tokens stay revoked).
+    pub fn enable(&self, email: &str) -> Result<User, AccountError> {
+        let user = self.existing(email)?;
+        self.store.set_disabled(user.id, false)?;
+        self.store.audit(None, "user.enable", &user.email)?;
+        Ok(user)
+    }
+
+    /// Gives a user a new one-time password (to change at the next sign-in), ending every
+    /// session of theirs; returns the password, to hand over.
+    pub fn reset_password(&self, email: &str) -> Result<String, AccountError> {
+        let user = self.existing(email)?;
+        let password = new_one_time_password()?;
+        self.store
+            .set_password(user.id, &hash_password(&password)?, true)?;
+        self.store.audit(None, "user.reset-password", &user.email)?;
+        Ok(password)
     }
 
     /// Adds a user of `jurisdiction` with a one-time password; returns the user's id and

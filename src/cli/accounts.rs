@@ -92,6 +92,62 @@ pub fn add_user(
     ))
 }
 
+/// Disables a user.
+pub fn disable_user(dirs: &Dirs, email: &str) -> Result<String, String> {
+    let user = accounts(dirs)?.disable(email).map_err(|e| e.to_string())?;
+    Ok(format!(
+        "disabled {}: signed out everywhere, every API token revoked",
+        user.email
+    ))
+}
+
+/// Enables a user again.
+pub fn enable_user(dirs: &Dirs, email: &str) -> Result<String, String> {
+    let user = accounts(dirs)?.enable(email).map_err(|e| e.to_string())?;
+    Ok(format!(
+        "enabled {} (tokens revoked when disabled stay revoked)",
+        user.email
+    ))
+}
+
+/// Gives a user a new one-time password and returns it, to hand over.
+pub fn reset_password(dirs: &Dirs, email: &str) -> Result<String, String> {
+    let password = accounts(dirs)?
+        .reset_password(email)
+        .map_err(|e| e.to_string())?;
+    Ok(format!(
+        "new one-time password for {} (hand it over; it is not shown again, and must be changed at the next sign-in; every session was ended):\n{password}",
+        email.trim()
+    ))
+}
+
+/// Lists the users, one a line: email, jurisdiction, role, state.
+pub fn list_users(dirs: &Dirs) -> Result<String, String> {
+    let users = accounts(dirs)?.users().map_err(|e| e.to_string())?;
+    let lines: Vec<String> = users
+        .iter()
+        .map(|u| {
+            let state = if u.disabled {
+                "disabled"
+            } else if u.must_change_password {
+                "one-time password"
+            } else {
+                "active"
+            };
+            format!(
+                "{}\t{}\t{}\t{state}",
+                u.email,
+                u.jurisdiction,
+                u.role.as_str()
+            )
+        })
+        .collect();
+    if lines.is_empty() {
+        return Ok("no users".into());
+    }
+    Ok(lines.join("\n"))
+}
+
 /// Creates an API token and returns it (shown once).
 pub fn create_token(dirs: &Dirs, email: &str, label: Option<&str>) -> Result<String, String> {
     let accounts = accounts(dirs)?;

@@ -136,6 +136,35 @@ enum UserCommand {
         #[command(flatten)]
         dirs: Dirs,
     },
+    /// Disable a user: no sign-in, every session ended, every API token revoked.
+    Disable {
+        /// The user's email.
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        dirs: Dirs,
+    },
+    /// Enable a disabled user again (revoked tokens stay revoked).
+    Enable {
+        /// The user's email.
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        dirs: Dirs,
+    },
+    /// Give a user a new one-time password (prints it) and end their sessions.
+    ResetPassword {
+        /// The user's email.
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        dirs: Dirs,
+    },
+    /// List the users: email, jurisdiction, role and state.
+    List {
+        #[command(flatten)]
+        dirs: Dirs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -220,6 +249,18 @@ pub fn main() -> ExitCode {
                     dirs,
                 },
         } => accounts::finish(accounts::add_user(&dirs, &email, &jurisdiction, &role)),
+        Command::User {
+            command: UserCommand::Disable { email, dirs },
+        } => accounts::finish(accounts::disable_user(&dirs, &email)),
+        Command::User {
+            command: UserCommand::Enable { email, dirs },
+        } => accounts::finish(accounts::enable_user(&dirs, &email)),
+        Command::User {
+            command: UserCommand::ResetPassword { email, dirs },
+        } => accounts::finish(accounts::reset_password(&dirs, &email)),
+        Command::User {
+            command: UserCommand::List { dirs },
+        } => accounts::finish(accounts::list_users(&dirs)),
         Command::Token {
             command: TokenCommand::Create { email, name, dirs },
         } => accounts::finish(accounts::create_token(&dirs, &email, name.as_deref())),

@@ -2,7 +2,8 @@
 //! how many have run.
 
 /// Each migration, in order. Never edit one that has shipped: add another.
-pub const MIGRATIONS: &[&str] = &[r#"
+pub const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE jurisdictions (
     slug TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -67,4 +68,8 @@ CREATE TABLE audit_log (
     action TEXT NOT NULL,
     detail TEXT NOT NULL
 );
-"#];
+"#,
+    r#"
+ALTER TABLE users ADD COLUMN disabled_at TEXT;
+"#,
+];

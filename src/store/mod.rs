@@ -62,6 +62,8 @@ pub struct User {
     pub password_hash: String,
     /// Whether it still has the one-time password it was given.
     pub must_change_password: bool,
+    /// Whether it is disabled: it cannot sign in, and has no session or live token.
+    pub disabled: bool,
 }
 
 impl User {
@@ -247,6 +249,11 @@ pub trait AccountStore: Send + Sync {
     ) -> Result<UserId, StoreError>;
     /// A user by email (case-insensitive).
     fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError>;
+    /// Every user, by email.
+    fn users(&self) -> Result<Vec<User>, StoreError>;
+    /// Disables a user (ending every session and revoking every token, in one transaction)
+    /// or enables one again; `NotFound` when there is no such user.
+    fn set_disabled(&self, user: UserId, disabled: bool) -> Result<(), StoreError>;
     /// Replaces a user's password hash and ends every session of theirs.
     fn set_password(
         &self,

@@ -81,29 +81,41 @@ impl SqliteStore {
     }
 }
 
-const USER_COLUMNS: &str =
-    "u.id, u.email, u.jurisdiction, u.role, u.password_hash, u.must_change_password";
+const USER_COLUMNS: &str = "u.id, u.email, u.jurisdiction, u.role, u.password_hash, \
+     u.must_change_password, u.disabled_at IS NOT NULL";
 
-fn user_from_row(row: &Row<'_>) -> rusqlite::Result<(i64, String, String, String, String, bool)> {
-    Ok((
-        row.get(0)?,
-        row.get(1)?,
-        row.get(2)?,
-        row.get(3)?,
-        row.get(4)?,
-        row.get(5)?,
-    ))
+/// A user's columns as read, before they are checked.
+struct RawUser {
+    id: i64,
+    email: String,
+    jurisdiction: String,
+    role: String,
+    password_hash: String,
+    must_change_password: bool,
+    disabled: bool,
 }
 
-fn into_user(raw: (i64, String, String, String, String, bool)) -> Result<User, StoreError> {
-    let (id, email, jurisdiction, role, password_hash, must_change_password) = raw;
+fn user_from_row(row: &Row<'_>) -> rusqlite::Result<RawUser> {
+    Ok(RawUser {
+        id: row.get(0)?,
+        email: row.get(1)?,
+        jurisdiction: row.get(2)?,
+        role: row.get(3)?,
+        password_hash: row.get(4)?,
+        must_change_password: row.get(5)?,
+        disabled: row.get(6)?,
+    })
+}
+
+fn into_user(raw: RawUser) -> Result<User, StoreError> {
     Ok(User {
-        id,
-        email,
-        jurisdiction: Slug::parse(&jurisdiction).map_err(corrupt)?,
-        role: Role::parse(&role).ok_or_else(|| corrupt(format!("bad role {role}")))?,
-        password_hash,
-        must_change_password,
+        id: raw.id,
+        email: raw.email,
+        jurisdiction: Slug::parse(&raw.jurisdiction).map_err(corrupt)?,
+        role: Role::parse(&raw.role).ok_or_else(|| corrupt(format!("bad role {}", raw.role)))?,
+        password_hash: raw.password_hash,
+        must_change_password: raw.must_change_password,
+        disabled: raw.disabled,
     })
 }
 
@@ -463,6 +475,38 @@ impl AccountStore for SqliteStore {
         raw.map(into_user).transpose()
     }
 
+    fn users(&self) -> Result<Vec<User>, StoreError> {
+        let conn = self.conn();
+        let mut statement = conn.prepare(&format!(
+            "SELECT {USER_COLUMNS} FROM users u ORDER BY u.email"
+        ))?;
+        let rows = statement.query_map([], user_from_row)?;
+        rows.map(|row| into_user(row?)).collect()
+    }
+
+    fn set_disabled(&self, user: UserId, disabled: bool) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let at = now();
+        let changed = tx.execute(
+            "UPDATE users SET disabled_at = CASE WHEN ?2 THEN COALESCE(disabled_at, ?3) END \
+             WHERE id = ?1",
+            params![user, disabled, at],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::NotFound(format!("no user {user}")));
+        }
+        if disabled {
+            tx.execute("DELETE FROM sessions WHERE user_id = ?1", [user])?;
+            tx.execute(
+                "UPDATE api_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
+                params![user, at],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     fn set_password(
         &self,
         user: UserId,
@@ -500,7 +544,7 @@ impl AccountStore for SqliteStore {
             .query_row(
                 &format!(
                     "SELECT {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
-                     WHERE t.token_hash = ?1 AND t.revoked_at IS NULL"
+                     WHERE t.token_hash = ?1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL"
                 ),
                 [token_hash],
                 user_from_row,
@@ -575,10 +619,10 @@ impl AccountStore for SqliteStore {
             .query_row(
                 &format!(
                     "SELECT {USER_COLUMNS}, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id \
-                     WHERE s.token_hash = ?1 AND s.expires_at > ?2"
+                     WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled_at IS NULL"
                 ),
                 params![token_hash, now()],
-                |r| Ok((user_from_row(r)?, r.get::<_, String>(6)?)),
+                |r| Ok((user_from_row(r)?, r.get::<_, String>(7)?)),
             )
             .optional()?;
         raw.map(|(user, csrf_token)| {
