@@ -12,8 +12,6 @@ use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 
 use tokio::sync::oneshot;
 
-/// Password checks that may run at once, per core.
-const CHECKS_PER_CORE: usize = 1;
 /// Password checks that may wait for a turn, per core; more are turned away.
 const WAITING_PER_CORE: usize = 16;
 
@@ -25,10 +23,11 @@ pub struct PasswordGate {
 }
 
 impl PasswordGate {
-    /// A gate sized for this machine's cores.
+    /// A gate sized for this machine's cores: hashing is CPU-bound, so one thread per core
+    /// but one (at least one), leaving a core for everything else the server answers.
     pub fn for_this_machine() -> Self {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        PasswordGate::new(CHECKS_PER_CORE * cores, WAITING_PER_CORE * cores)
+        PasswordGate::new(cores.saturating_sub(1).max(1), WAITING_PER_CORE * cores)
     }
 
     /// A gate running `threads` checks at once, with room for `waiting` more.
