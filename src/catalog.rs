@@ -18,6 +18,7 @@ pub use curated::Curated;
 pub use reading::{EntryView, RelatedLink};
 pub use stamp::{STAMP_FILE, StampRecord};
 pub use start::{StartError, StartOutcome};
+pub use writing::MAX_MESSAGE_CHARS;
 
 use crate::playbook::entry::FieldErrors;
 use crate::playbook::{EntryFile, EntryId, Jurisdiction, Playbook};

@@ -126,13 +126,16 @@ impl Config {
         Duration::from_secs(self.request_timeout_secs.max(1))
     }
 
+    /// Whether the public URL is HTTPS (then cookies are `Secure` and HSTS is sent).
+    pub fn is_https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+
     /// Whether cookies must be `Secure`: asked for, or the public URL is HTTPS.
     pub fn cookies_secure(&self) -> bool {
-        self.secure_cookies
-            || self
-                .public_url
-                .as_deref()
-                .is_some_and(|u| u.starts_with("https://"))
+        self.secure_cookies || self.is_https()
     }
 
     /// The base URL for permalinks, without a trailing slash.

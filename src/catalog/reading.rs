@@ -76,9 +76,28 @@ impl Catalog {
         viewer: Option<&User>,
         id: &EntryId,
     ) -> Result<EntryView, CatalogError> {
-        let found = self.entry(id)?.ok_or_else(no_entry)?;
+        let mut found = self.entry(id)?.ok_or_else(no_entry)?;
         let may_see = !found.retired || viewer.is_some_and(|u| u.may_edit(&id.jurisdiction));
-        if may_see { Ok(found) } else { Err(no_entry()) }
+        if !may_see {
+            return Err(no_entry());
+        }
+        // Readers are pointed only at entries they can open: not at retired ones.
+        let mut lookup_failed = None;
+        let live = found.entry.meta.keeping_related(|related| {
+            self.is_curated(related)
+                || match self.store.entry(related) {
+                    Ok(entry) => entry.is_some_and(|e| !e.retired),
+                    Err(e) => {
+                        lookup_failed = Some(e);
+                        false
+                    }
+                }
+        });
+        if let Some(e) = lookup_failed {
+            return Err(e.into());
+        }
+        found.entry.meta = live;
+        Ok(found)
     }
 
     /// Whether `user` may edit the entry `id` (contributed, of their jurisdiction or admin).

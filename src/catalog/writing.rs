@@ -4,7 +4,10 @@
 
 use super::{Catalog, CatalogError, EntryView};
 use crate::playbook::EntryId;
-use crate::playbook::entry::{EntryInput, FieldProblems, ValidEntry};
+use crate::playbook::entry::{EntryInput, FieldErrors, FieldProblems, ValidEntry};
+
+/// The longest change message a revision records, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 500;
 use crate::store::{NewRevision, RevisionAction, Role, User};
 
 impl Catalog {
@@ -82,7 +85,12 @@ impl Catalog {
         input: &EntryInput,
         message: &str,
     ) -> Result<EntryView, CatalogError> {
-        self.editable(user, id)?;
+        let current = self.editable(user, id)?;
+        if current.retired {
+            return Err(CatalogError::Conflict(
+                "This entry is retired: an admin must restore it before it can change.".into(),
+            ));
+        }
         let mut valid = self.validate(input, Some(id))?;
         // The id is the address: an edit cannot move the entry.
         valid.slug = id.slug.clone();
@@ -126,6 +134,14 @@ impl Catalog {
         message: &str,
     ) -> Result<EntryView, CatalogError> {
         let message = message.trim();
+        if message.chars().count() > MAX_MESSAGE_CHARS {
+            let mut problems = FieldErrors::default();
+            problems.add(
+                "message",
+                format!("must be at most {MAX_MESSAGE_CHARS} characters"),
+            );
+            return Err(CatalogError::Invalid(problems));
+        }
         let message = if message.is_empty() {
             action.as_str()
         } else {

@@ -11,6 +11,7 @@ use crate::playbook::entry::{EntryInput, JurisdictionInput};
 use crate::playbook::load::JURISDICTION_INDEX;
 use crate::playbook::write::{entry_file, jurisdiction_file};
 use crate::playbook::{Playbook, load_playbook};
+use crate::store::Role;
 
 /// The catalog over `playbook`, read from the playbook folder of `dirs`, and the accounts.
 fn open_catalog(dirs: &Dirs, playbook: &Playbook) -> Result<(Catalog, Accounts), String> {
@@ -138,10 +139,13 @@ pub fn import(dirs: &Dirs, dir: &Path, email: &str) -> Result<String, String> {
         if catalog.entry(id).map_err(|e| e.to_string())?.is_some() {
             continue;
         }
-        if catalog
-            .jurisdiction(id.jurisdiction.as_str())
-            .map_err(|e| e.to_string())?
-            .is_none()
+        // Only an admin may write another jurisdiction's entries, so only an admin's import
+        // adds the jurisdictions they belong to.
+        if user.role == Role::Admin
+            && catalog
+                .jurisdiction(id.jurisdiction.as_str())
+                .map_err(|e| e.to_string())?
+                .is_none()
             && let Some(j) = loaded.playbook.jurisdictions.get(&id.jurisdiction)
         {
             catalog

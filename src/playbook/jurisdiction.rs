@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::entry::meta::MAX_TITLE_CHARS;
+use super::entry::meta::{MAX_TITLE_CHARS, is_invisible_format};
 use super::entry::{Broken, FieldPath, FieldProblems};
 use super::slug::Slug;
 
@@ -89,7 +89,11 @@ impl Jurisdiction {
                 problems.add(FieldPath::field("name"), Broken::TooLong { max });
                 String::new()
             }
-            Some(name) if name.chars().any(char::is_control) => {
+            Some(name)
+                if name
+                    .chars()
+                    .any(|c| c.is_control() || is_invisible_format(c)) =>
+            {
                 problems.add(FieldPath::field("name"), Broken::ControlCharacters);
                 String::new()
             }

@@ -204,6 +204,9 @@ pub enum StoreError {
     /// Stored data could not be read back.
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
+    /// The store's files could not be created or opened.
+    #[error("storage error: {0}")]
+    Io(String),
 }
 
 /// Jurisdictions, contributed entries and their revisions: what the catalog keeps.

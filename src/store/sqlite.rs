@@ -38,13 +38,44 @@ fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }
 
+/// Creates the database file readable and writable by its owner only (SQLite gives its WAL
+/// and shared-memory files the same permissions), and narrows an existing one: it holds
+/// password and token hashes.
+fn restrict_to_owner(path: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let io = |e: std::io::Error| StoreError::Io(format!("{}: {e}", path.display()));
+        // Never open (and close) a file descriptor of a database this process may have open:
+        // closing it would drop the process's SQLite locks on the file. Create it only when
+        // it is new; narrow an existing one by its path.
+        let created = std::fs::OpenOptions::new()
+            .create_new(true)
+            .write(true)
+            .mode(0o600)
+            .open(path);
+        match created {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+                    .map_err(io)?;
+            }
+            Err(e) => return Err(io(e)),
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 impl SqliteStore {
     /// Opens (creating if needed) the store under `data_dir` and applies migrations.
     pub fn open(data_dir: &Path) -> Result<SqliteStore, StoreError> {
-        std::fs::create_dir_all(data_dir).map_err(|e| {
-            StoreError::Corrupt(format!("cannot create {}: {e}", data_dir.display()))
-        })?;
-        let conn = Connection::open(data_dir.join(DATABASE_FILE))?;
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| StoreError::Io(format!("cannot create {}: {e}", data_dir.display())))?;
+        let path = data_dir.join(DATABASE_FILE);
+        restrict_to_owner(&path)?;
+        let conn = Connection::open(&path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;

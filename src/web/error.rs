@@ -46,6 +46,9 @@ pub enum AppError {
     /// Too many attempts.
     #[error("too many attempts: wait a minute and try again")]
     TooManyRequests,
+    /// The request took longer than the configured limit.
+    #[error("the request took too long: try again, or narrow it")]
+    Timeout,
     /// The server is too busy for this now (a bounded queue is full).
     #[error("the server is busy: try again in a moment")]
     Busy,
@@ -73,6 +76,7 @@ impl AppError {
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Timeout => StatusCode::REQUEST_TIMEOUT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -90,6 +94,7 @@ impl AppError {
             AppError::Unprocessable(_) => "validation_failed",
             AppError::TooManyRequests => "too_many_requests",
             AppError::Busy => "busy",
+            AppError::Timeout => "timeout",
             AppError::Internal(_) => "internal",
         }
     }
@@ -269,6 +274,7 @@ impl IntoResponse for PageError {
             StatusCode::FORBIDDEN => "Not allowed",
             StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
             StatusCode::SERVICE_UNAVAILABLE => "Busy",
+            StatusCode::REQUEST_TIMEOUT => "That took too long",
             _ => "That did not work",
         };
         let page = ErrorPage {

@@ -62,16 +62,16 @@ async fn feed(
         .hits
         .iter()
         .map(|hit| FeedEntry {
-            title: hit.title.clone(),
+            title: xml_text(&hit.title),
             url: paths::absolute(&base, &paths::entry(&hit.id)),
             updated: updated_of(hit).unwrap_or(newest).to_rfc3339(),
-            summary: hit.summary.clone(),
+            summary: xml_text(&hit.summary),
             kind: hit.kind.as_str(),
-            jurisdiction: hit.jurisdiction.name.clone(),
+            jurisdiction: xml_text(&hit.jurisdiction.name),
         })
         .collect();
     let xml = Feed {
-        title,
+        title: xml_text(&title),
         self_url: paths::absolute(&base, &self_path),
         html_url: paths::absolute(&base, &html_path),
         updated: newest.to_rfc3339(),
@@ -84,6 +84,20 @@ async fn feed(
         xml,
     )
         .into_response())
+}
+
+/// `text` with only the characters XML 1.0 allows: one control character (from a query, or
+/// a name stored before names were checked) would make the feed invalid for every
+/// subscriber. Askama escapes what remains.
+fn xml_text(text: &str) -> String {
+    text.chars()
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r')
+                || ('\u{20}'..='\u{D7FF}').contains(&c)
+                || ('\u{E000}'..='\u{FFFD}').contains(&c)
+                || c >= '\u{10000}'
+        })
+        .collect()
 }
 
 /// `GET /feed.atom`: the newest and latest-changed entries.
@@ -142,4 +156,14 @@ pub async fn opensearch(State(state): State<AppState>) -> Result<Response, PageE
         xml,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_characters_xml_allows_reach_a_feed() {
+        assert_eq!(xml_text("a\u{1}b\u{1b}c\td\u{FFFE}e😀"), "abc\tde😀");
+    }
 }

@@ -2,7 +2,9 @@
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{Method, StatusCode, Uri};
+use axum::extract::Request;
+use axum::http::{Method, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -20,6 +22,7 @@ use super::{api, assets, feeds, pages, security};
 pub fn build_router(state: AppState) -> Router {
     let timeout = state.config.request_timeout();
     let max_body = state.config.max_body_bytes;
+    let https = state.config.is_https();
     let api = Router::new()
         .route("/search", get(api::search::search))
         .route("/suggest", get(api::suggest::suggest))
@@ -99,15 +102,18 @@ pub fn build_router(state: AppState) -> Router {
         .fallback(page_not_found)
         .method_not_allowed_fallback(page_method_not_allowed)
         .with_state(state);
-    for layer in security::header_layers() {
+    for layer in security::header_layers(https) {
         app = app.layer(layer);
     }
+    // Inside out: the body limit, the timeout, then rejections put in our format (so they
+    // see the timeout's 408 and are compressed like the rest).
     app.layer(DefaultBodyLimit::max(max_body))
-        .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             timeout,
         ))
+        .layer(middleware::from_fn(rejections_in_our_format))
+        .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(|_| {
             ApiError(AppError::internal("a handler panicked")).into_response()
         }))
@@ -116,6 +122,45 @@ pub fn build_router(state: AppState) -> Router {
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
+}
+
+/// Rejections made before a handler runs (an undecodable path, a body over the limit, a
+/// timeout) come as plain text or empty; answer them like every other error: the JSON
+/// envelope under `/api/`, the site's error page elsewhere.
+async fn rejections_in_our_format(request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let ours = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| !v.starts_with("text/plain"));
+    if !status.is_client_error() || ours {
+        return response;
+    }
+    let error = match status {
+        StatusCode::NOT_FOUND => AppError::NotFound("There is nothing at this address.".into()),
+        StatusCode::METHOD_NOT_ALLOWED => AppError::MethodNotAllowed,
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
+        StatusCode::REQUEST_TIMEOUT => AppError::Timeout,
+        _ => {
+            let body = axum::body::to_bytes(response.into_body(), 4096)
+                .await
+                .unwrap_or_default();
+            let said = String::from_utf8_lossy(&body).trim().to_owned();
+            AppError::BadRequest(if said.is_empty() {
+                "That request could not be understood.".into()
+            } else {
+                said
+            })
+        }
+    };
+    if api {
+        ApiError(error).into_response()
+    } else {
+        PageError(error).into_response()
+    }
 }
 
 /// `GET /healthz`

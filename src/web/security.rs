@@ -9,8 +9,11 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
      img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; \
      frame-ancestors 'none'";
 
-/// The layers that add the security headers.
-pub fn header_layers() -> Vec<SetResponseHeaderLayer<HeaderValue>> {
+/// HSTS: browsers that reached the site over HTTPS keep to HTTPS for a year.
+const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
+
+/// The layers that add the security headers; `https` (the public URL is HTTPS) adds HSTS.
+pub fn header_layers(https: bool) -> Vec<SetResponseHeaderLayer<HeaderValue>> {
     let headers: [(HeaderName, &'static str); 6] = [
         (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
@@ -25,8 +28,10 @@ pub fn header_layers() -> Vec<SetResponseHeaderLayer<HeaderValue>> {
             "same-origin",
         ),
     ];
+    let hsts = https.then_some((header::STRICT_TRANSPORT_SECURITY, STRICT_TRANSPORT_SECURITY));
     headers
         .into_iter()
+        .chain(hsts)
         .map(|(name, value)| {
             SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
         })

@@ -213,7 +213,7 @@ impl EntryMeta {
 
     /// The same metadata, keeping only the related ids `keep` accepts (an export leaves
     /// links to entries it does not write behind).
-    pub fn keeping_related(&self, keep: impl Fn(&EntryId) -> bool) -> EntryMeta {
+    pub fn keeping_related(&self, mut keep: impl FnMut(&EntryId) -> bool) -> EntryMeta {
         let mut meta = self.clone();
         meta.related.retain(|id| keep(id));
         meta
@@ -309,8 +309,31 @@ fn required_text(
             p.add(path, Broken::Empty);
             String::new()
         }
-        Some(value) => text(p, path, value, Some(max)),
+        Some(value) => {
+            let kept = text(p, path, value, Some(max));
+            if kept.chars().any(is_invisible_format) {
+                p.add(path, Broken::FormatCharacters);
+            }
+            kept
+        }
     }
+}
+
+/// Whether `c` formats text invisibly: direction controls and zero-width characters, which
+/// let a title read as something it is not. Quotes keep them (they are quoted as found).
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+    )
 }
 
 /// An optional text: blank counts as absent.
@@ -445,6 +468,22 @@ mod tests {
         };
         let meta = EntryMeta::parse(&fields).expect("valid");
         assert_eq!(meta.summary(), "One.\nTwo.\nThree.");
+    }
+
+    #[test]
+    fn titles_with_invisible_formatting_are_refused() {
+        for title in [
+            "Ordinance\u{202E}txt.exe",
+            "Zero\u{200B}width",
+            "\u{FEFF}BOM",
+        ] {
+            let fields = EntryFields {
+                title: Some(title.into()),
+                ..valid()
+            };
+            let errors = EntryMeta::parse(&fields).expect_err(title).by_field();
+            assert!(errors.get("title").is_some(), "{title:?}");
+        }
     }
 
     #[test]

@@ -80,6 +80,9 @@ pub enum Broken {
     },
     /// A text holds control characters other than line breaks and tabs.
     ControlCharacters,
+    /// A title-like text holds invisible formatting characters (bidi controls, zero-width
+    /// characters), which can make it read as something it is not.
+    FormatCharacters,
     /// A text holds a line of only `+++`, which would end the front matter of a file.
     FenceLine,
     /// A value outside a closed list (kind, status).
@@ -143,6 +146,9 @@ impl FieldProblem {
             Broken::Missing | Broken::Empty => "must not be empty".into(),
             Broken::TooLong { max } => format!("must be at most {max} characters"),
             Broken::ControlCharacters => "must not contain control characters".into(),
+            Broken::FormatCharacters => {
+                "must not contain invisible formatting characters (direction marks, zero-width characters)".into()
+            }
             Broken::FenceLine => FENCE.into(),
             Broken::NotOneOf { allowed, .. } => format!("must be one of {}", allowed.join(", ")),
             Broken::NotADate { .. } => "must be a date like 2026-01-27".into(),
@@ -165,6 +171,9 @@ impl FieldProblem {
             Broken::Empty => format!("`{label}` must not be empty"),
             Broken::TooLong { max } => format!("`{label}` is longer than {max} characters"),
             Broken::ControlCharacters => format!("`{label}` contains control characters"),
+            Broken::FormatCharacters => {
+                format!("`{label}` contains invisible formatting characters")
+            }
             Broken::FenceLine => format!("`{label}` {FENCE}"),
             Broken::NotOneOf { value, allowed } => format!(
                 "unknown {label} `{}`: use one of {}",

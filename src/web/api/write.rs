@@ -118,6 +118,7 @@ pub async fn create(
         (status = 401, description = "No valid API token.", body = ErrorBody),
         (status = 403, description = "A curated entry, or another jurisdiction's.", body = ErrorBody),
         (status = 404, description = "No such entry.", body = ErrorBody),
+        (status = 409, description = "The entry is retired: an admin must restore it first.", body = ErrorBody),
         (status = 413, description = "The body is over the size limit.", body = ErrorBody),
         (status = 422, description = "The entry is not valid: see `error.fields`.", body = ErrorBody),
         (status = 500, description = "A failure on the server.", body = ErrorBody),

@@ -296,7 +296,11 @@ pub async fn update(
 
 /// The change message of a form, trimmed and capped.
 fn change_message(form: &FormData) -> String {
-    form.get("message").trim().chars().take(500).collect()
+    form.get("message")
+        .trim()
+        .chars()
+        .take(crate::catalog::MAX_MESSAGE_CHARS)
+        .collect()
 }
 
 async fn submit(
