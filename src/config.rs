@@ -19,6 +19,8 @@ pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 10;
 pub const DEFAULT_MAX_BODY_BYTES: usize = 256 * 1024;
 /// `--login-attempts-per-minute`'s default.
 pub const DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE: usize = 10;
+/// `--writes-per-minute`'s default.
+pub const DEFAULT_WRITES_PER_MINUTE: usize = 60;
 /// `--session-hours`'s default.
 pub const DEFAULT_SESSION_HOURS: i64 = 12;
 
@@ -49,6 +51,10 @@ pub struct Config {
     /// Sign-in attempts allowed per client per minute.
     #[arg(long, env = "PLAYBOOK_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE)]
     pub login_attempts_per_minute: usize,
+    /// Entry writes (saves, retirements) allowed per user per minute, through the browser and
+    /// the API together.
+    #[arg(long, env = "PLAYBOOK_WRITES_PER_MINUTE", default_value_t = DEFAULT_WRITES_PER_MINUTE)]
+    pub writes_per_minute: usize,
     /// Hours a browser session lasts.
     #[arg(long, env = "PLAYBOOK_SESSION_HOURS", default_value_t = DEFAULT_SESSION_HOURS)]
     pub session_hours: i64,

@@ -206,3 +206,45 @@ fn an_editors_import_adds_no_other_jurisdiction() {
         .expect("counts");
     assert_eq!(known, 0, "the refused entries' jurisdiction was not added");
 }
+
+#[tokio::test]
+async fn writes_are_limited_per_user_and_facets_list_the_most_frequent_values() {
+    let data = DataDir::new();
+    let alice = data.account(
+        "alice@minneapolis.example",
+        CITY_A,
+        city_playbook::store::Role::Editor,
+    );
+    let mut config = Config::new(playbook_dir(), data.path());
+    config.writes_per_minute = 7;
+    let app = App::new(config);
+    // Six entries of twenty topics each: 120 topics in all.
+    for n in 0..6 {
+        let mut body = entry(&format!("topical-{n}"), "topicalword");
+        body["topics"] = json!(
+            (0..20)
+                .map(|t| format!("topic-{n}-{t}"))
+                .collect::<Vec<_>>()
+        );
+        app.create(&alice.token, &body).await;
+    }
+    let found = app
+        .get("/api/search?q=topicalword")
+        .await
+        .expect(StatusCode::OK, "search")
+        .json();
+    let topics = found["facets"]["topic"].as_object().expect("topic counts");
+    assert_eq!(topics.len(), 100, "the most frequent values only");
+    let more = found["facets_more"]["topic"].as_u64().unwrap_or(0);
+    assert!(more >= 20, "{}", found["facets_more"]);
+    // The seventh write of the minute is the last one allowed.
+    app.create(&alice.token, &entry("seventh", "seventhword"))
+        .await;
+    app.post_entry(&alice.token, &entry("eighth", "eighthword"))
+        .await
+        .expect_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_requests",
+            "the eighth write",
+        );
+}

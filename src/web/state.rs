@@ -10,7 +10,7 @@ use crate::catalog::{Catalog, CatalogError, StartError, StartOutcome};
 use crate::config::Config;
 use crate::playbook::Problem;
 use crate::search::{OpenOutcome, SearchRequest, SearchResults};
-use crate::store::{StoreError, Stores, UserId};
+use crate::store::{StoreError, Stores, User, UserId};
 
 use super::error::AppError;
 use super::password_gate::PasswordGate;
@@ -57,6 +57,8 @@ pub struct Shared {
     pub login_limiter: SignInLimiter,
     /// Password changes per user (as many per minute as sign-ins per client).
     pub password_change_limiter: AttemptLimiter<UserId>,
+    /// Entry writes per user (browser and API together).
+    pub write_limiter: AttemptLimiter<UserId>,
     /// Password checks a few at a time (argon2 is costly in memory and time).
     pub password_gate: PasswordGate,
     /// Searches running at once (`SEARCH_SLOTS_PER_CORE` per core); the rest wait their turn
@@ -98,6 +100,7 @@ impl AppState {
         }
         let login_limiter = SignInLimiter::new(config.login_attempts_per_minute);
         let password_change_limiter = AttemptLimiter::new(config.login_attempts_per_minute);
+        let write_limiter = AttemptLimiter::new(config.writes_per_minute);
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         Ok(AppState(Arc::new(Shared {
             config,
@@ -105,6 +108,7 @@ impl AppState {
             accounts: Accounts::new(stores.accounts),
             login_limiter,
             password_change_limiter,
+            write_limiter,
             password_gate: PasswordGate::for_this_machine(),
             search_slots: Arc::new(Semaphore::new(SEARCH_SLOTS_PER_CORE * cores)),
         })))
@@ -127,6 +131,16 @@ impl AppState {
         .await
         .map_err(|e| AppError::internal(format!("search task failed: {e}")))?
         .map_err(AppError::from)
+    }
+
+    /// Counts a write by `user`; `TooManyRequests` past the per-minute limit.
+    pub fn allow_write(&self, user: &User) -> Result<(), AppError> {
+        if self.write_limiter.allow(user.id) {
+            Ok(())
+        } else {
+            tracing::warn!(user = user.id, "write rate limit reached");
+            Err(AppError::TooManyRequests)
+        }
     }
 
     /// Runs accounts work that checks or hashes a password on a password thread, when the

@@ -13,7 +13,7 @@ use utoipa::{PartialSchema, ToSchema};
 use super::openapi::SearchQuery;
 
 use crate::playbook::{Kind, Status};
-use crate::search::{Facets, Filter, Hit, JurisdictionRef, SearchResults, Snippet};
+use crate::search::{ByFilter, Facets, Filter, Hit, JurisdictionRef, SearchResults, Snippet};
 use crate::web::error::{ApiError, ErrorBody};
 use crate::web::params::SearchParams;
 use crate::web::paths;
@@ -33,9 +33,15 @@ pub struct SearchResponse {
     pub limit: usize,
     /// This page's results.
     pub hits: Vec<HitJson>,
-    /// Counts over every match, per filter and value.
+    /// Counts over every match, per filter and value: the `MAX_FACET_VALUES` most frequent
+    /// values of each filter.
     #[schema(value_type = FacetCounts)]
     pub facets: Facets,
+    /// Per filter, how many more values matched than `facets` lists; only when some were
+    /// left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<FacetsLeftOut>)]
+    pub facets_more: Option<ByFilter<usize>>,
     /// Milliseconds spent searching.
     pub took_ms: f64,
 }
@@ -121,13 +127,15 @@ fn push_escaped(text: &str, html: &mut String) {
 impl SearchResponse {
     /// Results with their timing.
     pub fn new(results: SearchResults, took: Duration) -> Self {
+        let (facets, facets_more) = most_frequent(results.facets);
         SearchResponse {
             query: results.query,
             total: results.total,
             offset: results.offset,
             limit: results.limit,
             hits: results.hits.into_iter().map(HitJson::from).collect(),
-            facets: results.facets,
+            facets,
+            facets_more,
             took_ms: (took.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
         }
     }
@@ -161,6 +169,51 @@ impl PartialSchema for FacetCounts {
 }
 
 impl ToSchema for FacetCounts {}
+
+/// The most values of one filter a search response lists; `facets_more` counts the rest. A
+/// contributor who adds thousands of topics must not make every response that large.
+pub const MAX_FACET_VALUES: usize = 100;
+
+/// Per filter, how many matching values `facets` leaves out.
+pub struct FacetsLeftOut;
+
+impl PartialSchema for FacetsLeftOut {
+    fn schema() -> RefOr<schema::Schema> {
+        let mut object = ObjectBuilder::new().description(Some(
+            "Per filter, how many more values matched than `facets` lists (it lists the most frequent).",
+        ));
+        for filter in Filter::ALL {
+            let count = ObjectBuilder::new()
+                .schema_type(schema::Type::Integer)
+                .minimum(Some(0));
+            object = object
+                .property(filter.as_str(), count)
+                .required(filter.as_str());
+        }
+        object.into()
+    }
+}
+
+impl ToSchema for FacetsLeftOut {}
+
+/// Keeps the `MAX_FACET_VALUES` most frequent values of each filter (ties by value); the
+/// counts of what was left out.
+fn most_frequent(mut facets: Facets) -> (Facets, Option<ByFilter<usize>>) {
+    let mut left_out = ByFilter::<usize>::default();
+    for filter in Filter::ALL {
+        let counts = &mut facets[filter];
+        if counts.len() <= MAX_FACET_VALUES {
+            continue;
+        }
+        let mut ranked: Vec<(String, u64)> = std::mem::take(counts).into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        left_out[filter] = ranked.len() - MAX_FACET_VALUES;
+        ranked.truncate(MAX_FACET_VALUES);
+        *counts = ranked.into_iter().collect();
+    }
+    let any_left_out = Filter::ALL.into_iter().any(|f| left_out[f] > 0);
+    (facets, any_left_out.then_some(left_out))
+}
 
 /// `GET /api/search?q=&jurisdiction=&kind=&topic=&sort=&limit=&offset=`
 #[utoipa::path(

@@ -80,6 +80,7 @@ pub struct EntryBody {
         (status = 409, description = "The id is taken.", body = ErrorBody),
         (status = 413, description = "The body is over the size limit.", body = ErrorBody),
         (status = 422, description = "The entry is not valid: see `error.fields`.", body = ErrorBody),
+        (status = 429, description = "Too many writes this minute.", body = ErrorBody),
         (status = 500, description = "A failure on the server.", body = ErrorBody),
     )
 )]
@@ -89,6 +90,7 @@ pub async fn create(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let (input, message) = read_body(body)?;
+    state.allow_write(&user)?;
     let saved = state
         .with_catalog(move |catalog| catalog.create(&user, &input, &message))
         .await?;
@@ -121,6 +123,7 @@ pub async fn create(
         (status = 409, description = "The entry is retired: an admin must restore it first.", body = ErrorBody),
         (status = 413, description = "The body is over the size limit.", body = ErrorBody),
         (status = 422, description = "The entry is not valid: see `error.fields`.", body = ErrorBody),
+        (status = 429, description = "Too many writes this minute.", body = ErrorBody),
         (status = 500, description = "A failure on the server.", body = ErrorBody),
     )
 )]
@@ -132,6 +135,7 @@ pub async fn update(
 ) -> Result<Json<EntryJson>, ApiError> {
     let id = parse_id(&jurisdiction, &slug)?;
     let (input, message) = read_body(body)?;
+    state.allow_write(&user)?;
     let saved = state
         .with_catalog(move |catalog| catalog.update(&user, &id, &input, &message))
         .await?;
@@ -152,6 +156,7 @@ pub async fn update(
         (status = 401, description = "No valid API token.", body = ErrorBody),
         (status = 403, description = "A curated entry, or another jurisdiction's.", body = ErrorBody),
         (status = 404, description = "No such entry.", body = ErrorBody),
+        (status = 429, description = "Too many writes this minute.", body = ErrorBody),
         (status = 500, description = "A failure on the server.", body = ErrorBody),
     )
 )]
@@ -161,6 +166,7 @@ pub async fn retire(
     Path((jurisdiction, slug)): Path<(String, String)>,
 ) -> Result<Json<EntryJson>, ApiError> {
     let id = parse_id(&jurisdiction, &slug)?;
+    state.allow_write(&user)?;
     let saved = state
         .with_catalog(move |catalog| {
             catalog.set_retired(&user, &id, true, "retired through the API")

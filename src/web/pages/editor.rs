@@ -345,6 +345,7 @@ async fn submit(
             &editor_page(&session, &target, state_of_form),
         );
     }
+    state.allow_write(&session.user)?;
     let user = session.user.clone();
     let write_target = match &target {
         Target::New => None,
@@ -394,6 +395,7 @@ async fn set_retired(
     check_csrf(&session.csrf_token, form.get("csrf_token"))?;
     let (id, _) = editable(&state, &session, &jurisdiction, &slug).await?;
     let message = change_message(&form);
+    state.allow_write(&session.user)?;
     let user = session.user.clone();
     let target = id.clone();
     state
