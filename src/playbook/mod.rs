@@ -9,6 +9,7 @@ pub mod problem;
 pub mod read;
 pub mod scan;
 pub mod slug;
+pub mod source_text;
 pub mod synonyms;
 pub mod write;
 
