@@ -1,0 +1,401 @@
+//! Entry pages, source pages and the entry JSON show each quote's state (issue 16,
+//! "Provenance in the product"), with a source's text stored and without: "Checked word for
+//! word against the stored text of …", "Not found in the stored text of …", "Not checked: no
+//! stored text", "Not checked: no declared source"; `/sources/{id}` lists the live entries
+//! citing a source with their quotes, in context only when the declaration lets its text be
+//! shown. Contributed entries cite a declared source or describe one, and get their states
+//! when saved.
+
+mod api_document;
+
+use std::path::Path;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use city_playbook::accounts::Accounts;
+use city_playbook::config::Config;
+use city_playbook::playbook::Slug;
+use city_playbook::store::{Role, Stores};
+use http_body_util::BodyExt;
+use scraper::{Html, Selector};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+/// The app over a playbook folder, with a temp data dir and a temp folder of stored texts.
+struct App {
+    router: Router,
+    data: TempDir,
+    _texts: TempDir,
+}
+
+/// One answer.
+struct Reply {
+    status: StatusCode,
+    body: String,
+}
+
+impl Reply {
+    fn html(&self) -> Html {
+        Html::parse_document(&self.body)
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+impl App {
+    /// The app over `playbook_dir`, with `texts` (file name, text) as the stored texts.
+    fn new(playbook_dir: &Path, texts: &[(&str, &str)]) -> App {
+        let data = TempDir::new().expect("temp data dir");
+        let folder = TempDir::new().expect("temp texts dir");
+        for (name, text) in texts {
+            std::fs::write(folder.path().join(name), text).expect("write a text");
+        }
+        let mut config = Config::new(playbook_dir, data.path());
+        config.sources.path = Some(folder.path().to_owned());
+        let router = city_playbook::web::build_app(&config).expect("the app starts");
+        App {
+            router,
+            data,
+            _texts: folder,
+        }
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Reply {
+        let mut builder = Request::builder().method(method.clone()).uri(uri);
+        if let Some(token) = token {
+            builder = builder.header("authorization", format!("Bearer {token}"));
+        }
+        let request = match body {
+            Some(body) => builder
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string())),
+            None => builder.body(Body::empty()),
+        }
+        .expect("a request");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router is infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("the body reads")
+            .to_bytes();
+        let body = String::from_utf8_lossy(&bytes).into_owned();
+        api_document::check_reply(&method, uri, status, &headers, &body);
+        Reply { status, body }
+    }
+
+    async fn get(&self, uri: &str) -> Reply {
+        self.send(Method::GET, uri, None, None).await
+    }
+
+    async fn page(&self, uri: &str) -> Html {
+        let reply = self.get(uri).await;
+        assert_eq!(reply.status, StatusCode::OK, "GET {uri}: {}", reply.body);
+        reply.html()
+    }
+
+    async fn json(&self, uri: &str) -> Value {
+        let reply = self.get(uri).await;
+        assert_eq!(reply.status, StatusCode::OK, "GET {uri}: {}", reply.body);
+        reply.json()
+    }
+
+    /// An API token of a new editor of `jurisdiction`.
+    fn token(&self, jurisdiction: &str) -> String {
+        let stores = Stores::open_sqlite(self.data.path()).expect("the store opens");
+        let accounts = Accounts::new(stores.accounts);
+        let slug = Slug::parse(jurisdiction).expect("slug");
+        let email = format!("staff@{jurisdiction}.example");
+        let (user, _) = accounts
+            .add_user(&email, &slug, Role::Editor)
+            .expect("a user");
+        accounts.create_token(user, "tests").expect("a token")
+    }
+}
+
+fn texts(page: &Html, css: &str) -> Vec<String> {
+    let selector = Selector::parse(css).expect("a selector");
+    page.select(&selector)
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+fn attrs(page: &Html, css: &str, attr: &str) -> Vec<String> {
+    let selector = Selector::parse(css).expect("a selector");
+    page.select(&selector)
+        .filter_map(|e| e.value().attr(attr).map(str::to_owned))
+        .collect()
+}
+
+/// The states of every source of an entry's JSON.
+fn states(entry: &Value) -> Vec<String> {
+    entry["sources"]
+        .as_array()
+        .expect("sources")
+        .iter()
+        .map(|s| s["verification"].as_str().unwrap_or("(none)").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_unknown_source_is_the_sites_not_found_page() {
+    let playbook = minutes_playbook();
+    let app = App::new(playbook.path(), &[]);
+    for uri in [
+        "/sources/no-such-source",
+        "/sources/Not_An_Id",
+        "/sources/a%2F..%2Fb",
+    ] {
+        let reply = app.get(uri).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{uri}");
+        let page = reply.html();
+        assert_eq!(texts(&page, ".error-status"), ["Error 404"], "{uri}");
+        assert_eq!(
+            texts(&page, "a.skip-link").len(),
+            1,
+            "{uri}: in the site's layout"
+        );
+    }
+}
+
+/// A playbook of one city whose council minutes are a declared source that may be shown,
+/// with an entry quoting it faithfully and one misquoting it.
+fn minutes_playbook() -> TempDir {
+    let dir = TempDir::new().expect("temp playbook");
+    let write = |relative: &str, text: &str| {
+        let path = dir.path().join(relative);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    write(
+        "riverton-or/_index.md",
+        "+++\nname = \"Riverton\"\nstate = \"OR\"\nlevel = \"city\"\n+++\nA river town.\n",
+    );
+    write(
+        "_sources/council-minutes.md",
+        "+++\ntitle = \"Minutes of the Riverton council\"\npublisher = \"City of Riverton\"\nkind = \"report\"\npublished = 2026-03-04\nurl = \"https://riverton.example/minutes\"\ntext_may_be_shown = true\n+++\nThe council's public minutes.\n",
+    );
+    write(
+        "riverton-or/keep-the-ferry.md",
+        "+++\ntitle = \"Keep the ferry running\"\nsummary = \"S\"\nkind = \"practice\"\n\n[[sources]]\nsource = \"council-minutes\"\nquote = \"The mayor said \\\"the ferry stays open\\\" - whatever happens.\"\n\n[[sources]]\ntitle = \"Harbor memo\"\npublisher = \"Port of Riverton\"\nquote = \"Close the gate at dusk.\"\n+++\nBody.\n",
+    );
+    write(
+        "riverton-or/misquoted.md",
+        "+++\ntitle = \"A misquotation\"\nsummary = \"S\"\nkind = \"practice\"\n\n[[sources]]\nsource = \"council-minutes\"\nquote = \"The mayor said the ferry must close.\"\n+++\nBody.\n",
+    );
+    dir
+}
+
+const MINUTES: &str = "The council met at 7 p.m. on Tuesday. The mayor said \u{201C}the ferry stays open\u{201D} \u{2014} whatever happens. Members agreed. The meeting closed at nine.\nA second paragraph.\n";
+
+#[tokio::test]
+async fn a_stored_public_record_shows_each_quote_in_context_and_flags_a_misquote() {
+    let playbook = minutes_playbook();
+    let app = App::new(playbook.path(), &[("council-minutes.txt", MINUTES)]);
+
+    let faithful = app.page("/entries/riverton-or/keep-the-ferry").await;
+    assert_eq!(
+        texts(&faithful, "section.sources .verification"),
+        [
+            "Checked word for word against the stored text of Minutes of the Riverton council",
+            "Not checked: no declared source",
+        ]
+    );
+    let misquoted = app.page("/entries/riverton-or/misquoted").await;
+    assert_eq!(
+        texts(&misquoted, "section.sources .verification"),
+        ["Not found in the stored text of Minutes of the Riverton council"]
+    );
+    let json = app.json("/api/entries/riverton-or/keep-the-ferry").await;
+    assert_eq!(states(&json), ["verified", "undeclared"]);
+    assert_eq!(json["sources"][0]["source"], "council-minutes");
+    assert_eq!(json["sources"][0]["date"], "2026-03-04");
+    assert_eq!(
+        json["sources"][0]["url"],
+        "https://riverton.example/minutes"
+    );
+    assert!(json["sources"][1].get("source").is_none(), "{json}");
+    assert_eq!(json["sources"][1]["title"], "Harbor memo");
+    let json = app.json("/api/entries/riverton-or/misquoted").await;
+    assert_eq!(states(&json), ["not-found"]);
+
+    let page = app.page("/sources/council-minutes").await;
+    assert_eq!(texts(&page, "h1"), ["Minutes of the Riverton council"]);
+    assert_eq!(
+        attrs(&page, ".source-facts a", "href"),
+        ["https://riverton.example/minutes"]
+    );
+    let contexts = texts(&page, ".in-context");
+    assert_eq!(
+        contexts,
+        [
+            "In the stored text: The council met at 7 p.m. on Tuesday. The mayor said \u{201C}the ferry stays open\u{201D} \u{2014} whatever happens. Members agreed."
+        ],
+        "one sentence either side, the misquote has none"
+    );
+    assert_eq!(
+        texts(&page, ".in-context mark"),
+        ["The mayor said \u{201C}the ferry stays open\u{201D} \u{2014} whatever happens."]
+    );
+    let mut states = texts(&page, ".citing .verification");
+    states.sort();
+    assert_eq!(
+        states,
+        [
+            "Checked word for word against the stored text of Minutes of the Riverton council",
+            "Not found in the stored text of Minutes of the Riverton council",
+        ]
+    );
+}
+
+/// An entry for the write API citing `sources`.
+fn contribution(slug: &str, sources: Value) -> Value {
+    json!({
+        "slug": slug,
+        "title": "Keep the ferry running at night",
+        "summary": "The council kept the ferry open.",
+        "kind": "practice",
+        "body_markdown": "Body.",
+        "sources": sources,
+        "message": "first draft",
+    })
+}
+
+#[tokio::test]
+async fn a_contributed_entry_gets_its_quotes_states_when_saved_and_read() {
+    let playbook = minutes_playbook();
+    let app = App::new(playbook.path(), &[("council-minutes.txt", MINUTES)]);
+    let token = app.token("riverton-or");
+
+    let body = contribution(
+        "night-ferry",
+        json!([
+            {"source": "council-minutes", "quote": "Members agreed."},
+            {"source": "council-minutes", "quote": "Members disagreed."},
+            {"title": "Harbor memo", "publisher": "Port of Riverton", "quote": "Close the gate at dusk."},
+        ]),
+    );
+    let created = app
+        .send(Method::POST, "/api/entries", Some(&token), Some(&body))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let created = created.json();
+    assert_eq!(states(&created), ["verified", "not-found", "undeclared"]);
+    assert_eq!(
+        created["sources"][0]["title"],
+        "Minutes of the Riverton council"
+    );
+
+    // What GET returns can be sent back: the declaration's details are read-only.
+    let read = app.json("/api/entries/riverton-or/night-ferry").await;
+    assert_eq!(states(&read), ["verified", "not-found", "undeclared"]);
+    let mut edited = read.clone();
+    edited["sources"][1]["quote"] = json!("The meeting closed at nine.");
+    let updated = app
+        .send(
+            Method::PUT,
+            "/api/entries/riverton-or/night-ferry",
+            Some(&token),
+            Some(&edited),
+        )
+        .await;
+    assert_eq!(updated.status, StatusCode::OK, "{}", updated.body);
+    assert_eq!(
+        states(&updated.json()),
+        ["verified", "verified", "undeclared"]
+    );
+
+    let page = app.page("/entries/riverton-or/night-ferry").await;
+    assert_eq!(
+        texts(&page, "section.sources .verification")[..2],
+        [
+            "Checked word for word against the stored text of Minutes of the Riverton council",
+            "Checked word for word against the stored text of Minutes of the Riverton council",
+        ]
+    );
+    let listed = attrs(
+        &app.page("/sources/council-minutes").await,
+        ".citing > li > h3 a",
+        "href",
+    );
+    assert!(
+        listed.contains(&"/entries/riverton-or/night-ferry".to_owned()),
+        "{listed:?}"
+    );
+
+    // Retired, it is no longer listed as citing the source.
+    let retired = app
+        .send(
+            Method::DELETE,
+            "/api/entries/riverton-or/night-ferry",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(retired.status, StatusCode::OK, "{}", retired.body);
+    let listed = attrs(
+        &app.page("/sources/council-minutes").await,
+        ".citing > li > h3 a",
+        "href",
+    );
+    assert!(
+        !listed.contains(&"/entries/riverton-or/night-ferry".to_owned()),
+        "{listed:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_contribution_citing_an_undeclared_id_is_refused_at_its_field() {
+    let playbook = minutes_playbook();
+    let app = App::new(playbook.path(), &[]);
+    let token = app.token("riverton-or");
+    let body = contribution(
+        "bad-source",
+        json!([{"source": "no-such-source", "quote": "x"}]),
+    );
+    let refused = app
+        .send(Method::POST, "/api/entries", Some(&token), Some(&body))
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        refused.json()["error"]["fields"]["sources[0].source"],
+        "no declared source `no-such-source`"
+    );
+    let body = contribution(
+        "no-text",
+        json!([{"source": "council-minutes", "quote": "Members agreed."}]),
+    );
+    let saved = app
+        .send(Method::POST, "/api/entries", Some(&token), Some(&body))
+        .await;
+    assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.body);
+    assert_eq!(states(&saved.json()), ["no-text"]);
+}
