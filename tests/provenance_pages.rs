@@ -117,6 +117,93 @@ impl App {
         reply.json()
     }
 
+    /// A signed-in browser session of a new editor of `jurisdiction`: (cookie, CSRF token).
+    fn session(&self, jurisdiction: &str) -> (String, String) {
+        let stores = Stores::open_sqlite(self.data.path()).expect("the store opens");
+        let accounts = Accounts::new(stores.accounts);
+        let slug = Slug::parse(jurisdiction).expect("slug");
+        let email = format!("editor@{jurisdiction}.example");
+        let (_, one_time) = accounts
+            .add_user(&email, &slug, Role::Editor)
+            .expect("a user");
+        let user = accounts
+            .user_by_email(&email)
+            .expect("reads")
+            .expect("the user");
+        let chosen = "a long and unusual passphrase 4821";
+        accounts
+            .change_password(&user, &one_time, chosen, chosen)
+            .expect("changes")
+            .expect("accepted");
+        let user = accounts
+            .user_by_email(&email)
+            .expect("reads")
+            .expect("the user");
+        let token = accounts
+            .start_session(&user, 1, "tests")
+            .expect("a session");
+        let csrf = accounts
+            .session(&token)
+            .expect("reads")
+            .expect("the session")
+            .csrf_token;
+        (format!("cpb_session={token}"), csrf)
+    }
+
+    /// Sends a form (`fields`) with the session `cookie`.
+    async fn post_form(&self, uri: &str, cookie: &str, fields: &[(&str, &str)]) -> Reply {
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(uri)
+            .header("cookie", cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("a request");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router is infallible");
+        let status = response.status();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("the body reads")
+            .to_bytes();
+        Reply {
+            status,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// `GET uri` as a page, with the session `cookie`.
+    async fn page_as(&self, uri: &str, cookie: &str) -> Html {
+        let request = Request::builder()
+            .uri(uri)
+            .header("cookie", cookie)
+            .body(Body::empty())
+            .expect("a request");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router is infallible");
+        assert_eq!(response.status(), StatusCode::OK, "GET {uri}");
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("the body reads")
+            .to_bytes();
+        Html::parse_document(&String::from_utf8_lossy(&bytes))
+    }
+
     /// An API token of a new editor of `jurisdiction`.
     fn token(&self, jurisdiction: &str) -> String {
         let stores = Stores::open_sqlite(self.data.path()).expect("the store opens");
@@ -398,4 +485,59 @@ async fn a_contribution_citing_an_undeclared_id_is_refused_at_its_field() {
         .await;
     assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.body);
     assert_eq!(states(&saved.json()), ["no-text"]);
+}
+
+#[tokio::test]
+async fn the_editor_offers_the_declared_sources_and_saves_a_quote_of_one() {
+    let playbook = minutes_playbook();
+    let app = App::new(playbook.path(), &[("council-minutes.txt", MINUTES)]);
+    let (cookie, csrf) = app.session("riverton-or");
+    let form = app.page_as("/entries/new", &cookie).await;
+    assert_eq!(
+        attrs(&form, "select#source_source_0 option", "value"),
+        ["", "council-minutes"]
+    );
+    assert_eq!(
+        texts(&form, "label[for=source_source_0]"),
+        ["Declared source"]
+    );
+
+    let mut fields = vec![
+        ("csrf_token", csrf.as_str()),
+        ("slug", "ferry-by-night"),
+        ("title", "Run the ferry by night"),
+        ("summary", "The council kept the ferry open."),
+        ("kind", "practice"),
+        ("body_markdown", "Body."),
+        ("source_source_0", "council-minutes"),
+        ("source_quote_0", "Members agreed."),
+        ("action", "save"),
+    ];
+    let both = [fields.clone(), vec![("source_title_0", "Minutes")]].concat();
+    let refused = app.post_form("/entries/new", &cookie, &both).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.html();
+    assert!(
+        texts(&page, ".source .field-error")
+            .iter()
+            .any(|e| e == "leave it out: the declared source `council-minutes` gives it"),
+        "{:?}",
+        texts(&page, ".field-error")
+    );
+
+    fields.retain(|(name, _)| *name != "source_title_0");
+    let saved = app.post_form("/entries/new", &cookie, &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = app.page("/entries/riverton-or/ferry-by-night").await;
+    assert_eq!(
+        texts(&page, "section.sources .verification"),
+        ["Checked word for word against the stored text of Minutes of the Riverton council"]
+    );
+    let edit = app
+        .page_as("/entries/riverton-or/ferry-by-night/edit", &cookie)
+        .await;
+    assert_eq!(
+        attrs(&edit, "select#source_source_0 option[selected]", "value"),
+        ["council-minutes"]
+    );
 }
