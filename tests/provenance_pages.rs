@@ -5,6 +5,10 @@
 //! citing a source with their quotes, in context only when the declaration lets its text be
 //! shown. Contributed entries cite a declared source or describe one, and get their states
 //! when saved.
+//!
+//! The POLITICO article is never in the repository: tests that need it read
+//! `<crate root>/../shared/sources/article.txt`, and say so and skip where it is absent,
+//! except in CI (`CI=true`), where its absence is a failure.
 
 mod api_document;
 
@@ -22,6 +26,38 @@ use scraper::{Html, Selector};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use tower::ServiceExt;
+
+/// The id the playbook declares the POLITICO article under.
+const POLITICO: &str = "politico-operation-metro-surge";
+/// Its declared title.
+const POLITICO_TITLE: &str =
+    "How Minnesota and Minneapolis officials handled Operation Metro Surge";
+/// A curated entry citing it.
+const FREY: &str = "minneapolis-mn/frey-three-points";
+
+fn crate_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The text of the POLITICO article, if this machine has the reference copy; None (after
+/// saying so) when it does not, unless this is CI, where that is a failure.
+fn article() -> Option<String> {
+    let path = crate_root().join("../shared/sources/article.txt");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) if std::env::var("CI").is_ok_and(|ci| ci == "true") => panic!(
+            "CI must have the article at {} to check quotes against it: {e}",
+            path.display()
+        ),
+        Err(e) => {
+            eprintln!(
+                "note: skipping: the article's reference copy {} is not here ({e})",
+                path.display()
+            );
+            None
+        }
+    }
+}
 
 /// The app over a playbook folder, with a temp data dir and a temp folder of stored texts.
 struct App {
@@ -62,6 +98,14 @@ impl App {
             data,
             _texts: folder,
         }
+    }
+
+    /// The app over the real playbook, with the article as the POLITICO source's text or
+    /// with no text.
+    fn real(article: Option<&str>) -> App {
+        let name = format!("{POLITICO}.txt");
+        let texts: Vec<(&str, &str)> = article.map(|a| (name.as_str(), a)).into_iter().collect();
+        App::new(&crate_root().join("playbook"), &texts)
     }
 
     async fn send(
@@ -245,6 +289,130 @@ fn states(entry: &Value) -> Vec<String> {
         .iter()
         .map(|s| s["verification"].as_str().unwrap_or("(none)").to_owned())
         .collect()
+}
+
+#[tokio::test]
+async fn with_the_article_stored_an_entry_says_each_quote_was_checked_word_for_word() {
+    let Some(article) = article() else { return };
+    let app = App::real(Some(&article));
+    let page = app.page(&format!("/entries/{FREY}")).await;
+    let states = texts(&page, "section.sources .verification");
+    assert!(!states.is_empty());
+    let checked = format!("Checked word for word against the stored text of {POLITICO_TITLE}");
+    assert!(states.iter().all(|s| *s == checked), "{states:?}");
+    assert_eq!(
+        states.len(),
+        texts(&page, "section.sources blockquote").len()
+    );
+    let links = attrs(&page, "section.sources .source-title a", "href");
+    assert!(
+        links
+            .iter()
+            .all(|href| *href == format!("/sources/{POLITICO}")),
+        "{links:?}"
+    );
+
+    let entry = app.json(&format!("/api/entries/{FREY}")).await;
+    for source in entry["sources"].as_array().expect("sources") {
+        assert_eq!(source["source"], POLITICO, "{source}");
+        assert_eq!(source["title"], POLITICO_TITLE, "{source}");
+        assert_eq!(source["publisher"], "POLITICO", "{source}");
+        assert_eq!(source["verification"], "verified", "{source}");
+        assert!(source["quote"].is_string(), "{source}");
+    }
+}
+
+#[tokio::test]
+async fn without_a_stored_text_an_entry_says_its_quotes_were_not_checked() {
+    let app = App::real(None);
+    let page = app.page(&format!("/entries/{FREY}")).await;
+    let states = texts(&page, "section.sources .verification");
+    assert!(!states.is_empty());
+    assert!(
+        states.iter().all(|s| s == "Not checked: no stored text"),
+        "{states:?}"
+    );
+    let entry = app.json(&format!("/api/entries/{FREY}")).await;
+    assert!(states_are(&entry, "no-text"), "{entry}");
+    assert!(
+        entry["sources"]
+            .as_array()
+            .expect("sources")
+            .iter()
+            .all(|s| s["source"] == POLITICO && s["publisher"] == "POLITICO")
+    );
+}
+
+fn states_are(entry: &Value, state: &str) -> bool {
+    let states = states(entry);
+    !states.is_empty() && states.iter().all(|s| s == state)
+}
+
+/// Every entry listed on every page of a source's page, and every quote shown.
+async fn source_listing(app: &App, id: &str) -> (Vec<String>, Vec<String>, Vec<Html>) {
+    let mut entries = Vec::new();
+    let mut quotes = Vec::new();
+    let mut pages = Vec::new();
+    let mut next = Some(format!("/sources/{id}"));
+    while let Some(uri) = next.take() {
+        let page = app.page(&uri).await;
+        entries.extend(attrs(&page, ".citing > li > h3 a", "href"));
+        quotes.extend(texts(&page, ".citing blockquote"));
+        next = attrs(&page, ".pagination a[rel=next]", "href").pop();
+        pages.push(page);
+        assert!(pages.len() < 20, "too many pages");
+    }
+    (entries, quotes, pages)
+}
+
+#[tokio::test]
+async fn the_source_page_lists_every_entry_citing_it_without_showing_a_news_articles_text() {
+    let article = article();
+    let app = App::real(article.as_deref());
+    let loaded = city_playbook::playbook::load_playbook(&crate_root().join("playbook"));
+    let citing = loaded
+        .playbook
+        .entries
+        .values()
+        .filter(|e| {
+            e.meta
+                .sources()
+                .iter()
+                .any(|s| s.declared_id().is_some_and(|id| id.as_str() == POLITICO))
+        })
+        .count();
+    let (entries, quotes, pages) = source_listing(&app, POLITICO).await;
+    assert_eq!(entries.len(), citing, "{entries:?}");
+    assert!(entries.contains(&format!("/entries/{FREY}")));
+    assert_eq!(quotes.len(), loaded.playbook.quotes.of_declared.len());
+    let first = &pages[0];
+    assert_eq!(texts(first, "h1"), [POLITICO_TITLE]);
+    assert!(texts(first, ".source-facts").concat().contains("POLITICO"));
+    assert!(
+        pages.iter().all(|p| texts(p, ".in-context").is_empty()),
+        "a news article's text is never shown"
+    );
+    let note = texts(first, ".text-note").concat();
+    let states: Vec<String> = pages
+        .iter()
+        .flat_map(|p| texts(p, ".citing .verification"))
+        .collect();
+    assert_eq!(states.len(), quotes.len());
+    if article.is_some() {
+        assert!(note.contains("The text itself is not shown"), "{note}");
+        assert!(
+            states
+                .iter()
+                .all(|s| s.starts_with("Checked word for word")),
+            "{states:?}"
+        );
+    } else {
+        assert!(note.contains("not stored here"), "{note}");
+        assert!(
+            states.iter().all(|s| s == "Not checked: no stored text"),
+            "{states:?}"
+        );
+    }
 }
 
 #[tokio::test]
