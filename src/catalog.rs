@@ -2,10 +2,12 @@
 //! store, searched together. Writes go to the store first (durably), then to the index; the
 //! index records the last store revision it applied, and `open` applies whatever it missed,
 //! so a crash between the two loses nothing. Curated entries stay in their files: the catalog
-//! knows their ids and reads one when it is asked for.
+//! knows their ids and reads one when it is asked for. It also knows the declared sources and
+//! their stored texts, so every quote it hands out comes with its state.
 
 mod curated;
 mod reading;
+mod sources;
 mod stamp;
 mod start;
 mod writing;
@@ -16,12 +18,13 @@ use std::sync::Arc;
 
 pub use curated::Curated;
 pub use reading::{EntryView, RelatedLink};
+pub use sources::{CitingView, QuoteInContext, QuoteView, SourceView};
 pub use stamp::{STAMP_FILE, StampRecord};
 pub use start::{StartError, StartOutcome};
 pub use writing::MAX_MESSAGE_CHARS;
 
 use crate::playbook::entry::FieldErrors;
-use crate::playbook::{EntryFile, EntryId, Jurisdiction, Playbook};
+use crate::playbook::{EntryFile, EntryId, Jurisdiction, Playbook, Provenance, QuoteCheck};
 use crate::search::{
     IndexError, IndexedEntry, OpenOutcome, SearchError, SearchIndex, SearchRequest, SearchResults,
 };
@@ -71,44 +74,63 @@ impl From<StoreError> for CatalogError {
     }
 }
 
-/// Curated and contributed entries, their store and their index.
+/// Curated and contributed entries, their store and their index, and the declared sources.
 pub struct Catalog {
     curated: Curated,
+    /// The declared sources and their stored texts.
+    provenance: Provenance,
+    /// How the curated quotes came out against the stored texts when the catalog opened.
+    quote_check: QuoteCheck,
     store: Arc<dyn EntryStore>,
     index: SearchIndex,
 }
 
 impl Catalog {
     /// Opens the index under `data_dir` for `playbook`, loaded from the folder
-    /// `playbook_dir`, over `store`, and brings the index up to date. The catalog keeps no
-    /// entry contents, so the caller may drop `playbook` (start-up goes through
-    /// `Catalog::start`).
+    /// `playbook_dir` (its sources' texts in `<playbook_dir>/_sources`), over `store`, and
+    /// brings the index up to date. The catalog keeps no entry contents, so the caller may
+    /// drop `playbook` (start-up goes through `Catalog::start`).
     pub fn open(
         playbook_dir: &Path,
         playbook: &Playbook,
         data_dir: &Path,
         store: Arc<dyn EntryStore>,
     ) -> Result<(Catalog, OpenOutcome), CatalogError> {
-        Self::open_with_files(playbook_dir, playbook, data_dir, store, &BTreeMap::new())
+        let provenance = sources::provenance_of(playbook.sources.clone(), playbook_dir, None);
+        Self::open_with_files(
+            playbook_dir,
+            playbook,
+            provenance,
+            data_dir,
+            store,
+            &BTreeMap::new(),
+        )
     }
 
-    /// `open`, with the entries' files known from a scan of the folder.
+    /// `open`, with the declared sources' texts read and the entries' files known from a
+    /// scan of the folder.
     fn open_with_files(
         playbook_dir: &Path,
         playbook: &Playbook,
+        provenance: Provenance,
         data_dir: &Path,
         store: Arc<dyn EntryStore>,
         known: &BTreeMap<EntryId, EntryFile>,
     ) -> Result<(Catalog, OpenOutcome), CatalogError> {
         let curated = Curated::of_playbook(playbook_dir, playbook, known);
+        let quote_check =
+            sources::check_quotes_at_start(&provenance, &playbook.quotes, playbook_dir);
         let (index, outcome) = SearchIndex::open(data_dir, playbook)?;
-        Ok((Self::assemble(curated, store, index)?, outcome))
+        let catalog = Self::assemble(curated, provenance, quote_check, store, index)?;
+        Ok((catalog, outcome))
     }
 
     /// The catalog of these parts, with the curated jurisdictions in the store and the index
     /// caught up with it.
     fn assemble(
         curated: Curated,
+        provenance: Provenance,
+        quote_check: QuoteCheck,
         store: Arc<dyn EntryStore>,
         index: SearchIndex,
     ) -> Result<Catalog, CatalogError> {
@@ -116,6 +138,8 @@ impl Catalog {
         store.sync_curated_jurisdictions(&jurisdictions)?;
         let catalog = Catalog {
             curated,
+            provenance,
+            quote_check,
             store,
             index,
         };

@@ -33,6 +33,9 @@ pub struct Config {
     /// The playbook folder and the data folder.
     #[command(flatten)]
     pub dirs: Dirs,
+    /// Where the sources' stored texts are.
+    #[command(flatten)]
+    pub sources: SourcesDir,
     /// Seconds a request may take before it is answered with 408.
     #[arg(long, env = "PLAYBOOK_REQUEST_TIMEOUT_SECS", default_value_t = DEFAULT_REQUEST_TIMEOUT_SECS)]
     pub request_timeout_secs: u64,
@@ -93,6 +96,30 @@ pub struct PlaybookDir {
     pub path: PathBuf,
 }
 
+/// The folder of the declared sources' stored texts (`<source-id>.txt`), for `serve` and
+/// `check`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct SourcesDir {
+    /// The folder of the sources' stored texts, one `<source-id>.txt` per declared source
+    /// (default: `<playbook-dir>/_sources`).
+    #[arg(
+        id = "sources_dir",
+        long = "sources-dir",
+        value_name = "DIR",
+        env = "PLAYBOOK_SOURCES_DIR"
+    )]
+    pub path: Option<PathBuf>,
+}
+
+impl SourcesDir {
+    /// The folder given, or `<playbook_dir>/_sources`.
+    pub fn resolve(&self, playbook_dir: &std::path::Path) -> PathBuf {
+        self.path
+            .clone()
+            .unwrap_or_else(|| crate::playbook::provenance::default_sources_dir(playbook_dir))
+    }
+}
+
 /// `Config` as a command line of its own, so clap itself fills in the defaults.
 #[derive(clap::Parser)]
 #[command(no_binary_name = true)]
@@ -125,6 +152,11 @@ impl Config {
             },
             ..Config::default()
         }
+    }
+
+    /// The folder of the sources' stored texts.
+    pub fn sources_dir(&self) -> PathBuf {
+        self.sources.resolve(&self.dirs.playbook.path)
     }
 
     /// The request timeout.
@@ -174,6 +206,8 @@ mod tests {
             DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE
         );
         assert_eq!(config.session_hours, DEFAULT_SESSION_HOURS);
+        assert_eq!(config.sources.path, None);
+        assert_eq!(config.sources_dir(), Path::new("cities").join("_sources"));
         let defaults = Config::default();
         assert_eq!(defaults.dirs.playbook.path, Path::new(DEFAULT_PLAYBOOK_DIR));
         assert_eq!(defaults.dirs.data_dir, Path::new(DEFAULT_DATA_DIR));

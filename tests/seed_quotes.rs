@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use city_playbook::playbook::markdown::has_task_list;
-use city_playbook::playbook::{Entry, EntryId, Kind, Playbook, Status, load_playbook};
+use city_playbook::playbook::{Cited, Entry, EntryId, Kind, Playbook, Status, load_playbook};
 
 fn crate_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -116,10 +116,16 @@ fn the_guard_checklist_is_a_template_task_list() {
 
 #[test]
 fn every_entry_cites_politico_with_a_quote() {
-    for entry in seeded_playbook().entries.values() {
+    let playbook = seeded_playbook();
+    for entry in playbook.entries.values() {
         let cited = entry.meta.sources().iter().any(|source| {
-            source.publisher.as_deref() == Some("POLITICO")
-                && source.quote.as_deref().is_some_and(|q| !q.is_empty())
+            let publisher = match &source.cites {
+                Cited::Declared(id) => playbook
+                    .source(id.as_str())
+                    .and_then(|declared| declared.details.publisher.as_deref()),
+                Cited::Inline(details) => details.publisher.as_deref(),
+            };
+            publisher == Some("POLITICO") && source.quote.as_deref().is_some_and(|q| !q.is_empty())
         });
         assert!(cited, "{} has no quoted POLITICO source", entry.id);
     }

@@ -300,7 +300,14 @@ fn playbook_files(source: &Path) -> io::Result<Vec<PathBuf>> {
         .map(|e| e.map(|e| e.path()))
         .collect::<io::Result<_>>()?;
     folders.sort();
-    for folder in folders.into_iter().filter(|p| p.is_dir()) {
+    // Jurisdiction folders only: `_sources` holds source declarations, not entries.
+    let jurisdictions = folders.into_iter().filter(|p| {
+        p.is_dir()
+            && !p
+                .file_name()
+                .is_some_and(|name| name.to_string_lossy().starts_with('_'))
+    });
+    for folder in jurisdictions {
         let mut inner: Vec<PathBuf> = fs::read_dir(&folder)?
             .map(|e| e.map(|e| e.path()))
             .collect::<io::Result<_>>()?;

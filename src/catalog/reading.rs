@@ -3,7 +3,7 @@
 //! edit it; to anyone else it is not there.
 
 use super::{Catalog, CatalogError};
-use crate::playbook::{Entry, EntryId, Jurisdiction};
+use crate::playbook::{CitedSource, Entry, EntryId, Jurisdiction};
 use crate::store::{ContributedEntry, Revision, RevisionInfo, User};
 
 /// An entry as readers see it, wherever it comes from, with its jurisdiction.
@@ -17,6 +17,9 @@ pub struct EntryView {
     pub retired: bool,
     /// Its current revision (contributed entries only).
     pub revision: Option<RevisionInfo>,
+    /// Its sources as readers see them: each resolved against its declaration, its quote's
+    /// state checked against the stored text (in the order of `entry.meta.sources()`).
+    pub sources: Vec<CitedSource>,
 }
 
 /// An entry one entry's page points to.
@@ -62,6 +65,7 @@ impl Catalog {
             .jurisdiction(entry.jurisdiction().as_str())?
             .ok_or_else(|| CatalogError::NotFound(format!("entry {id} has no jurisdiction")))?;
         Ok(Some(EntryView {
+            sources: self.cited_sources(&entry.meta),
             entry,
             jurisdiction,
             retired,

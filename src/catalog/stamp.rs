@@ -1,6 +1,7 @@
-//! The record, in the data dir, of the playbook folder's stamp at the last full load and the
-//! fingerprint of the contents that load read. Start-up trusts the index without reading the
-//! folder only when the folder's stamp is still this one. Replaced atomically (temp file,
+//! The record, in the data dir, of the playbook folder's stamp at the last full load, the
+//! fingerprint of the contents that load read, and the quotes of declared sources it found.
+//! Start-up trusts the index (and checks those quotes against the stored texts) without
+//! reading the folder only when the folder's stamp is still this one. Replaced atomically (temp file,
 //! fsync, rename), so a crash leaves the old record or the new one, never half of one.
 
 use std::fs;
@@ -9,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::playbook::PlaybookScan;
+use crate::playbook::{PlaybookQuotes, PlaybookScan};
 
 /// The record's file name in the data dir.
 pub const STAMP_FILE: &str = "playbook-stamp.json";
@@ -21,6 +22,10 @@ pub struct StampRecord {
     pub stamp: String,
     /// `Playbook::fingerprint` of that load (also the index's, once opened or built).
     pub fingerprint: String,
+    /// The quotes that load found, to check against the stored texts at the next start-up.
+    /// Required: a record from before quotes were recorded does not read, so the next
+    /// start-up reads the folder in full.
+    pub quotes: PlaybookQuotes,
 }
 
 impl StampRecord {
@@ -29,10 +34,16 @@ impl StampRecord {
         data_dir.join(STAMP_FILE)
     }
 
-    /// Records, after a full load of the playbook that read contents with `fingerprint`, the
-    /// `scan` taken just before it, for the next start-up. Skipped when a file had changed
-    /// moments before the scan; a failure is logged, as it costs only a slower next start.
-    pub fn save_after_full_load(data_dir: &Path, scan: &PlaybookScan, fingerprint: &str) {
+    /// Records, after a full load of the playbook that read contents with `fingerprint` and
+    /// found `quotes`, the `scan` taken just before it, for the next start-up. Skipped when a
+    /// file had changed moments before the scan; a failure is logged, as it costs only a
+    /// slower next start.
+    pub fn save_after_full_load(
+        data_dir: &Path,
+        scan: &PlaybookScan,
+        fingerprint: &str,
+        quotes: &PlaybookQuotes,
+    ) {
         if !scan.settled {
             tracing::info!(
                 "a playbook file changed moments ago; not recording the stamp, so the next start-up reads the playbook in full"
@@ -42,6 +53,7 @@ impl StampRecord {
         let record = StampRecord {
             stamp: scan.stamp.clone(),
             fingerprint: fingerprint.to_owned(),
+            quotes: quotes.clone(),
         };
         if let Err(e) = record.write(data_dir) {
             tracing::warn!(error = %e, "could not record the playbook stamp; the next start-up reads the playbook in full");

@@ -9,19 +9,27 @@
 //! records the stamp for next time. A file edited without changing its size or modification
 //! time is not noticed by the fast path; `playbook reindex` and `playbook check` always read
 //! contents.
+//!
+//! Either way, the declared sources are read (their declarations on the fast path too, like
+//! `_index.md`), their stored texts are read afresh from the sources folder, and every curated
+//! quote of a declared source is checked against them: the full path finds the quotes as it
+//! reads entries, the fast path takes them from the stamp record, which the stamp vouches for.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use super::Curated;
+use super::sources::{check_quotes_at_start, provenance_of};
 use super::stamp::StampRecord;
 use super::{Catalog, CatalogError};
 use crate::playbook::load::JURISDICTION_INDEX;
+use crate::playbook::source::{DECLARATION_ENDING, SOURCES_FOLDER};
 use crate::playbook::synonyms::SYNONYMS_FILE;
 use crate::playbook::{
-    Jurisdiction, PlaybookScan, Problem, Slug, Synonyms, check_playbook, load_playbook,
-    read_jurisdiction_file, read_synonyms_file, scan_playbook,
+    DeclaredSource, Jurisdiction, PlaybookScan, Problem, Slug, SourceId, Synonyms, check_playbook,
+    load_playbook, read_jurisdiction_file, read_source_declaration_file, read_synonyms_file,
+    scan_playbook,
 };
 use crate::search::{OpenOutcome, SearchIndex};
 use crate::store::EntryStore;
@@ -47,11 +55,32 @@ pub enum StartError {
     Catalog(#[from] CatalogError),
 }
 
+/// The small files the fast path reads: jurisdictions, synonyms and source declarations.
+struct SmallFiles {
+    jurisdictions: BTreeMap<Slug, Jurisdiction>,
+    synonyms: Synonyms,
+    sources: BTreeMap<SourceId, DeclaredSource>,
+}
+
 impl Catalog {
     /// Opens the catalog of the playbook folder `playbook_dir` with its store and index
-    /// under `data_dir`: the fast path when the folder is unchanged, else the full one.
+    /// under `data_dir`, and the sources' texts in `<playbook_dir>/_sources` (see
+    /// `start_with_sources`).
     pub fn start(
         playbook_dir: &Path,
+        data_dir: &Path,
+        store: Arc<dyn EntryStore>,
+    ) -> Result<(Catalog, StartOutcome), StartError> {
+        Self::start_with_sources(playbook_dir, None, data_dir, store)
+    }
+
+    /// Opens the catalog of the playbook folder `playbook_dir` with its store and index
+    /// under `data_dir`: the fast path when the folder is unchanged, else the full one. The
+    /// sources' stored texts are read from `sources_dir` (`None`: `<playbook_dir>/_sources`)
+    /// and every curated quote of a declared source is checked against them.
+    pub fn start_with_sources(
+        playbook_dir: &Path,
+        sources_dir: Option<&Path>,
         data_dir: &Path,
         store: Arc<dyn EntryStore>,
     ) -> Result<(Catalog, StartOutcome), StartError> {
@@ -69,7 +98,7 @@ impl Catalog {
             }
         };
         if let Some(scan) = &mut scan {
-            match Self::start_fast(playbook_dir, data_dir, &store, scan) {
+            match Self::start_fast(playbook_dir, sources_dir, data_dir, &store, scan) {
                 Ok(Some(catalog)) => {
                     let elapsed_ms = started.elapsed().as_millis() as u64;
                     tracing::debug!(elapsed_ms, "opened the catalog the fast way");
@@ -81,13 +110,14 @@ impl Catalog {
                 }
             }
         }
-        Self::start_full(playbook_dir, data_dir, store, scan)
+        Self::start_full(playbook_dir, sources_dir, data_dir, store, scan)
     }
 
     /// The fast path; None when the full path is needed. Takes the scan's entries only
     /// once it is sure to succeed, short of a store failure.
     fn start_fast(
         playbook_dir: &Path,
+        sources_dir: Option<&Path>,
         data_dir: &Path,
         store: &Arc<dyn EntryStore>,
         scan: &mut PlaybookScan,
@@ -99,17 +129,21 @@ impl Catalog {
             tracing::info!("the playbook folder changed since the last full load");
             return Ok(None);
         }
-        let Some((jurisdictions, synonyms)) = read_small_files(playbook_dir, scan) else {
+        let Some(small) = read_small_files(playbook_dir, scan) else {
             return Ok(None);
         };
-        let Some(index) = SearchIndex::open_current(data_dir, &record.fingerprint, &synonyms)?
+        let Some(index) =
+            SearchIndex::open_current(data_dir, &record.fingerprint, &small.synonyms)?
         else {
             tracing::info!("the index does not match the last full load of the playbook");
             return Ok(None);
         };
         let entries = std::mem::take(&mut scan.entries);
-        let curated = Curated::new(playbook_dir, jurisdictions, synonyms, entries);
-        Ok(Some(Self::assemble(curated, Arc::clone(store), index)?))
+        let curated = Curated::new(playbook_dir, small.jurisdictions, small.synonyms, entries);
+        let provenance = provenance_of(small.sources, playbook_dir, sources_dir);
+        let quote_check = check_quotes_at_start(&provenance, &record.quotes, playbook_dir);
+        let catalog = Self::assemble(curated, provenance, quote_check, Arc::clone(store), index)?;
+        Ok(Some(catalog))
     }
 
     /// The full path: read and validate every file, keeping no entry contents; reuse the
@@ -117,6 +151,7 @@ impl Catalog {
     /// and rebuild. Then record the stamp.
     fn start_full(
         playbook_dir: &Path,
+        sources_dir: Option<&Path>,
         data_dir: &Path,
         store: Arc<dyn EntryStore>,
         scan: Option<PlaybookScan>,
@@ -127,6 +162,8 @@ impl Catalog {
         }
         let reusable = SearchIndex::open_current(data_dir, &checked.fingerprint, &checked.synonyms)
             .map_err(CatalogError::from)?;
+        let provenance = provenance_of(checked.sources, playbook_dir, sources_dir);
+        let quotes = checked.quotes;
         let (catalog, fingerprint, outcome) = match reusable {
             Some(index) => {
                 let curated = Curated::new(
@@ -135,7 +172,8 @@ impl Catalog {
                     checked.synonyms,
                     checked.entries,
                 );
-                let catalog = Self::assemble(curated, store, index)?;
+                let quote_check = check_quotes_at_start(&provenance, &quotes, playbook_dir);
+                let catalog = Self::assemble(curated, provenance, quote_check, store, index)?;
                 (catalog, checked.fingerprint, OpenOutcome::Reused)
             }
             None => {
@@ -147,6 +185,7 @@ impl Catalog {
                 let (catalog, outcome) = Self::open_with_files(
                     playbook_dir,
                     &loaded.playbook,
+                    provenance,
                     data_dir,
                     store,
                     &checked.entries,
@@ -155,18 +194,15 @@ impl Catalog {
             }
         };
         if let Some(scan) = &scan {
-            StampRecord::save_after_full_load(data_dir, scan, &fingerprint);
+            StampRecord::save_after_full_load(data_dir, scan, &fingerprint, &quotes);
         }
         Ok((catalog, StartOutcome::Full(outcome)))
     }
 }
 
-/// The jurisdictions and synonyms of the scanned folder; None (and a log line) when one of
-/// their files does not read, which the full path then reports properly.
-fn read_small_files(
-    playbook_dir: &Path,
-    scan: &PlaybookScan,
-) -> Option<(BTreeMap<Slug, Jurisdiction>, Synonyms)> {
+/// The jurisdictions, synonyms and source declarations of the scanned folder; None (and a
+/// log line) when one of their files does not read, which the full path then reports properly.
+fn read_small_files(playbook_dir: &Path, scan: &PlaybookScan) -> Option<SmallFiles> {
     let read = || -> Result<_, Vec<Problem>> {
         let mut jurisdictions = BTreeMap::new();
         for slug in &scan.jurisdictions {
@@ -178,7 +214,18 @@ fn read_small_files(
         } else {
             Synonyms::default()
         };
-        Ok((jurisdictions, synonyms))
+        let mut sources = BTreeMap::new();
+        for id in &scan.sources {
+            let path = playbook_dir
+                .join(SOURCES_FOLDER)
+                .join(format!("{id}{DECLARATION_ENDING}"));
+            sources.insert(id.clone(), read_source_declaration_file(&path, id.clone())?);
+        }
+        Ok(SmallFiles {
+            jurisdictions,
+            synonyms,
+            sources,
+        })
     };
     read()
         .map_err(|problems| {

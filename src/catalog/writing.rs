@@ -12,7 +12,8 @@ use crate::store::{NewRevision, RevisionAction, Role, User};
 
 impl Catalog {
     /// Checks input by every entry rule, including that related ids name live entries and
-    /// not `id` itself (the entry being saved, when it exists).
+    /// not `id` itself (the entry being saved, when it exists), and that source ids name
+    /// declared sources.
     fn validate(
         &self,
         input: &EntryInput,
@@ -35,6 +36,12 @@ impl Catalog {
         if let Some(e) = lookup_failed {
             return Err(e.into());
         }
+        let mut problems = problems;
+        problems.extend(
+            valid
+                .meta
+                .check_sources(|source| self.provenance.source(source.as_str()).is_some()),
+        );
         if problems.is_empty() {
             Ok(valid)
         } else {
@@ -163,6 +170,7 @@ impl Catalog {
             .jurisdiction(id.jurisdiction.as_str())?
             .ok_or_else(|| CatalogError::NotFound(format!("entry {id} has no jurisdiction")))?;
         Ok(EntryView {
+            sources: self.cited_sources(&saved.entry.meta),
             entry: saved.entry,
             jurisdiction,
             retired: saved.retired,

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::{Config, Dirs, PlaybookDir, ServerAddr};
+use crate::config::{Config, Dirs, PlaybookDir, ServerAddr, SourcesDir};
 use crate::search::{Filter, SearchRequest};
 
 /// City Playbook: search and serve the playbook of moves cities made under a federal surge.
@@ -23,10 +23,17 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Validate every playbook file and list every problem as path:line: message.
+    /// Validate every playbook file and check every quote of a declared source against its
+    /// stored text; list every problem as path:line: message.
     Check {
         #[command(flatten)]
         playbook: PlaybookDir,
+        #[command(flatten)]
+        sources: SourcesDir,
+        /// Also fail on a quote of a declared source that has no stored text to check it
+        /// against.
+        #[arg(long)]
+        require_verified: bool,
     },
     /// Search the playbook and print ranked results.
     Search {
@@ -193,7 +200,15 @@ enum TokenCommand {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { playbook } => check::run(&playbook.path),
+        Command::Check {
+            playbook,
+            sources,
+            require_verified,
+        } => check::run(
+            &playbook.path,
+            &sources.resolve(&playbook.path),
+            require_verified,
+        ),
         Command::Search {
             query,
             kind,

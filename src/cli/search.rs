@@ -101,7 +101,12 @@ pub fn run_reindex(playbook_dir: &Path, data_dir: &Path) -> ExitCode {
     match rebuilt {
         Ok((catalog, _)) => {
             if let Some(scan) = &scan {
-                StampRecord::save_after_full_load(data_dir, scan, &playbook.fingerprint);
+                StampRecord::save_after_full_load(
+                    data_dir,
+                    scan,
+                    &playbook.fingerprint,
+                    &playbook.quotes,
+                );
             }
             println!(
                 "indexed {} entries in {:.2}s into {}",

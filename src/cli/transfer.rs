@@ -9,7 +9,8 @@ use crate::catalog::{Catalog, CatalogError};
 use crate::config::Dirs;
 use crate::playbook::entry::{EntryInput, JurisdictionInput};
 use crate::playbook::load::JURISDICTION_INDEX;
-use crate::playbook::write::{entry_file, jurisdiction_file};
+use crate::playbook::source::{DECLARATION_ENDING, SOURCES_FOLDER};
+use crate::playbook::write::{entry_file, jurisdiction_file, source_declaration_file};
 use crate::playbook::{Playbook, load_playbook};
 use crate::store::Role;
 
@@ -33,8 +34,9 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Writes the curated playbook and every live contributed entry to `out` as playbook files,
-/// so `playbook check --playbook-dir OUT` passes and the files can go into a pull request.
+/// Writes the curated playbook (its source declarations too, not their stored texts) and every
+/// live contributed entry to `out` as playbook files, so `playbook check --playbook-dir OUT`
+/// passes and the files can go into a pull request.
 pub fn export(dirs: &Dirs, out: &Path) -> Result<String, String> {
     // The catalog reads curated entries on demand; an export wants them all at once.
     let loaded = load_playbook(&dirs.playbook.path);
@@ -45,6 +47,13 @@ pub fn export(dirs: &Dirs, out: &Path) -> Result<String, String> {
             &out.join(j.slug.as_str()).join(JURISDICTION_INDEX),
             &jurisdiction_file(j),
         )?;
+    }
+    // Declarations only: stored texts stay with the instance that may keep them.
+    for source in playbook.sources.values() {
+        let path = out
+            .join(SOURCES_FOLDER)
+            .join(format!("{}{DECLARATION_ENDING}", source.id));
+        write(&path, &source_declaration_file(source))?;
     }
     for entry in playbook.entries.values() {
         let path = out

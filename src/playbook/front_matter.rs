@@ -1,8 +1,8 @@
 //! The file format: TOML front matter between `+++` lines, then a Markdown body.
 //!
 //! Front matter is parsed once into a TOML table that remembers where each value stands;
-//! fields are read from it, and each problem the entry or jurisdiction rules find (keyed by
-//! field) is placed on the line of the value it is about.
+//! fields are read from it, and each problem the entry, jurisdiction or source declaration
+//! rules find (keyed by field) is placed on the line of the value it is about.
 
 use serde::Deserialize;
 use serde::de::IntoDeserializer;
@@ -12,7 +12,8 @@ use toml::de::{DeTable, DeValue};
 use super::entry::{EntryFields, EntryMeta, FieldPath, FieldProblems};
 use super::jurisdiction::{Jurisdiction, JurisdictionFields};
 use super::problem::line_of_offset;
-use super::slug::Slug;
+use super::slug::{Slug, SourceId};
+use super::source::{DeclaredSource, SourceDeclarationFields};
 
 /// A problem on one line of a file, before the file's path is attached.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,13 +147,26 @@ fn table_value<'t, 'a>(table: &'t DeTable<'a>, name: &str) -> Option<&'t Spanned
         .map(|(_, value)| value)
 }
 
-/// Front matter of an entry, with the line of each `related` id (to report unknown ids).
+/// Front matter of an entry, with the lines of what checks needing the rest of the playbook
+/// (or the sources' texts) report on.
 #[derive(Debug, Clone)]
 pub struct ParsedEntryMeta {
     /// The validated front matter.
     pub meta: EntryMeta,
+    /// The lines of its values.
+    pub lines: EntryLines,
+}
+
+/// Where an entry's related ids and sources stand in its file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntryLines {
     /// The file line of each id in `meta.related()`, in the same order.
-    pub related_lines: Vec<usize>,
+    pub related: Vec<usize>,
+    /// The file line of each source's `source` id (else of the item), in the order of
+    /// `meta.sources()`.
+    pub source_ids: Vec<usize>,
+    /// The file line of each source's `quote` (else of the item), in the same order.
+    pub quotes: Vec<usize>,
 }
 
 /// Parses and validates an entry's front matter.
@@ -160,13 +174,30 @@ pub fn parse_entry_meta(file: SplitFile<'_>) -> Result<ParsedEntryMeta, Vec<Line
     let front = file.parse().map_err(|p| vec![p])?;
     let fields: EntryFields = front.fields().map_err(|p| vec![p])?;
     let meta = EntryMeta::parse(&fields).map_err(|problems| front.at_lines(problems))?;
-    let related_lines = (0..meta.related().len())
+    let related = (0..meta.related().len())
         .map(|i| front.line_of(&FieldPath::item("related", i)))
         .collect();
-    Ok(ParsedEntryMeta {
-        meta,
-        related_lines,
-    })
+    let source_line = |field| -> Vec<usize> {
+        (0..meta.sources().len())
+            .map(|i| front.line_of(&FieldPath::item_field("sources", i, field)))
+            .collect()
+    };
+    let lines = EntryLines {
+        related,
+        source_ids: source_line("source"),
+        quotes: source_line("quote"),
+    };
+    Ok(ParsedEntryMeta { meta, lines })
+}
+
+/// Parses and validates a source declaration, `_sources/<id>.md`.
+pub fn parse_source_declaration(
+    id: SourceId,
+    file: SplitFile<'_>,
+) -> Result<DeclaredSource, Vec<LineProblem>> {
+    let front = file.parse().map_err(|p| vec![p])?;
+    let fields: SourceDeclarationFields = front.fields().map_err(|p| vec![p])?;
+    DeclaredSource::parse(id, &fields, file.body).map_err(|problems| front.at_lines(problems))
 }
 
 /// Parses and validates a jurisdiction's `_index.md`.

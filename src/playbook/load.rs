@@ -7,13 +7,19 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::entry::Entry;
 use super::entry::meta::check_related;
+use super::entry::{Broken, Entry, FieldPath, FieldProblem};
+use super::front_matter::EntryLines;
 use super::problem::Problem;
-use super::read::{decode_utf8, parse_entry, parse_jurisdiction_file, parse_synonyms_file};
+use super::provenance::{CitedQuote, PlaybookQuotes, QuotePlace};
+use super::read::{
+    decode_utf8, parse_entry, parse_jurisdiction_file, parse_source_declaration_file,
+    parse_synonyms_file,
+};
 pub use super::scan::JURISDICTION_INDEX;
 use super::scan::{EntryFile, file_name, list_dir};
-use super::slug::{EntryId, Slug};
+use super::slug::{EntryId, Slug, SourceId};
+use super::source::{DECLARATION_ENDING, DeclaredSource, SOURCES_FOLDER, TEXT_ENDING};
 use super::synonyms::SYNONYMS_FILE;
 use super::synonyms::Synonyms;
 use super::{Jurisdiction, Playbook};
@@ -35,6 +41,10 @@ pub struct CheckedPlaybook {
     pub jurisdictions: BTreeMap<Slug, Jurisdiction>,
     /// Synonym groups from `synonyms.toml`.
     pub synonyms: Synonyms,
+    /// Declared sources by id.
+    pub sources: BTreeMap<SourceId, DeclaredSource>,
+    /// Every quote the entries make, those of declared sources with their file and line.
+    pub quotes: PlaybookQuotes,
     /// Every valid entry's id, with how its file name ends.
     pub entries: BTreeMap<EntryId, EntryFile>,
     /// The fingerprint `load_playbook` would give.
@@ -46,6 +56,25 @@ pub struct CheckedPlaybook {
 /// A valid entry with related ids: its file, and each related id with its line.
 type RelatedIds = (EntryId, PathBuf, Vec<(EntryId, usize)>);
 
+/// A valid entry's source items that name a declared source, checked once every declaration
+/// is known.
+struct DeclaredCitations {
+    /// The entry's file.
+    path: PathBuf,
+    items: Vec<DeclaredCitation>,
+}
+
+/// One source item naming a declared source.
+struct DeclaredCitation {
+    /// Its place among the entry's sources.
+    index: usize,
+    /// The id it names, and that id's line.
+    id: SourceId,
+    id_line: usize,
+    /// Its quote, with the quote's line.
+    quote: Option<(String, usize)>,
+}
+
 struct Loader {
     problems: Vec<Problem>,
     digest: Sha256,
@@ -54,6 +83,10 @@ struct Loader {
     files: BTreeMap<EntryId, EntryFile>,
     /// Checked once every entry is known.
     related: Vec<RelatedIds>,
+    /// Checked once every declaration is known.
+    citations: Vec<DeclaredCitations>,
+    /// Where each quote of a source described inline stands.
+    inline_quotes: Vec<QuotePlace>,
 }
 
 impl Loader {
@@ -70,19 +103,61 @@ impl Loader {
 
     /// Reads a file as UTF-8 text, and adds it to the fingerprint.
     fn read_text(&mut self, root: &Path, path: &Path) -> Option<String> {
-        let bytes = match fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                self.problem(path, 1, format!("cannot read file: {e}"));
-                return None;
-            }
-        };
+        let bytes = self.read_bytes(path)?;
         let relative = path.strip_prefix(root).unwrap_or(path);
         self.digest.update(relative.to_string_lossy().as_bytes());
         self.digest.update([0]);
         self.digest.update((bytes.len() as u64).to_le_bytes());
         self.digest.update(&bytes);
         self.keep(decode_utf8(path, bytes).map_err(|p| vec![p]))
+    }
+
+    /// Reads a file as UTF-8 text that the index holds nothing of, so it is left out of the
+    /// fingerprint (a source declaration: entries cite it by id; editing it needs no rebuild).
+    fn read_unindexed_text(&mut self, path: &Path) -> Option<String> {
+        let bytes = self.read_bytes(path)?;
+        self.keep(decode_utf8(path, bytes).map_err(|p| vec![p]))
+    }
+
+    fn read_bytes(&mut self, path: &Path) -> Option<Vec<u8>> {
+        match fs::read(path) {
+            Ok(bytes) => Some(bytes),
+            Err(e) => {
+                self.problem(path, 1, format!("cannot read file: {e}"));
+                None
+            }
+        }
+    }
+
+    /// Notes an entry's sources: quotes of sources described inline are counted; items naming
+    /// a declared source wait for every declaration to be known.
+    fn note_sources(&mut self, root: &Path, path: &Path, entry: &Entry, lines: &EntryLines) {
+        let mut items = Vec::new();
+        for (i, source) in entry.meta.sources().iter().enumerate() {
+            let line = |lines: &[usize]| lines.get(i).copied().unwrap_or(1);
+            match source.declared_id() {
+                Some(id) => {
+                    let quote = source.quote.clone().map(|q| (q, line(&lines.quotes)));
+                    items.push(DeclaredCitation {
+                        index: i,
+                        id: id.clone(),
+                        id_line: line(&lines.source_ids),
+                        quote,
+                    });
+                }
+                None if source.quote.is_some() => self.inline_quotes.push(QuotePlace {
+                    file: path.strip_prefix(root).unwrap_or(path).to_owned(),
+                    line: line(&lines.quotes),
+                }),
+                None => {}
+            }
+        }
+        if !items.is_empty() {
+            self.citations.push(DeclaredCitations {
+                path: path.to_owned(),
+                items,
+            });
+        }
     }
 }
 
@@ -102,6 +177,8 @@ pub fn check_playbook(dir: &Path) -> CheckedPlaybook {
     CheckedPlaybook {
         jurisdictions: playbook.jurisdictions,
         synonyms: playbook.synonyms,
+        sources: playbook.sources,
+        quotes: playbook.quotes,
         entries: loader.files,
         fingerprint: playbook.fingerprint,
         problems: loader.problems,
@@ -116,6 +193,8 @@ fn read_folder(dir: &Path, keep_entries: bool) -> (Playbook, Loader) {
         keep_entries,
         files: BTreeMap::new(),
         related: Vec::new(),
+        citations: Vec::new(),
+        inline_quotes: Vec::new(),
     };
     let mut playbook = Playbook::default();
     let top = match list_dir(dir) {
@@ -127,7 +206,9 @@ fn read_folder(dir: &Path, keep_entries: bool) -> (Playbook, Loader) {
     };
     for path in top {
         let name = file_name(&path);
-        if path.is_dir() {
+        if path.is_dir() && name == SOURCES_FOLDER {
+            load_sources(&mut loader, &path, &mut playbook);
+        } else if path.is_dir() {
             load_jurisdiction(&mut loader, dir, &path, &mut playbook);
         } else if name == SYNONYMS_FILE {
             if let Some(text) = loader.read_text(dir, &path)
@@ -151,7 +232,81 @@ fn read_folder(dir: &Path, keep_entries: bool) -> (Playbook, Loader) {
             loader.problem(&path, line.unwrap_or(1), problem.file_message());
         }
     }
+    for cited in std::mem::take(&mut loader.citations) {
+        let file = cited
+            .path
+            .strip_prefix(dir)
+            .unwrap_or(&cited.path)
+            .to_owned();
+        for item in cited.items {
+            if !playbook.sources.contains_key(&item.id) {
+                let problem = FieldProblem {
+                    path: FieldPath::item_field("sources", item.index, "source"),
+                    broken: Broken::NoSuchSource(item.id),
+                };
+                loader.problem(&cited.path, item.id_line, problem.file_message());
+            } else if let Some((quote, line)) = item.quote {
+                playbook.quotes.of_declared.push(CitedQuote {
+                    file: file.clone(),
+                    line,
+                    source: item.id,
+                    quote,
+                });
+            }
+        }
+    }
+    playbook.quotes.inline = loader.inline_quotes.len();
+    playbook.quotes.inline_places = std::mem::take(&mut loader.inline_quotes);
     finish(loader, playbook)
+}
+
+/// Reads the declarations of the sources folder; its stored texts (`<id>.txt`) are read only
+/// when quotes are checked.
+fn load_sources(loader: &mut Loader, folder: &Path, playbook: &mut Playbook) {
+    let files = match list_dir(folder) {
+        Ok(files) => files,
+        Err(e) => {
+            loader.problem(folder, 1, format!("cannot read folder: {e}"));
+            return;
+        }
+    };
+    for path in files {
+        let name = file_name(&path);
+        if path.is_dir() {
+            loader.problem(
+                &path,
+                1,
+                format!(
+                    "unexpected folder: {SOURCES_FOLDER}/ holds source declarations and texts only"
+                ),
+            );
+            continue;
+        }
+        if name == "README.md" || name.ends_with(TEXT_ENDING) {
+            continue;
+        }
+        let Some(stem) = name.strip_suffix(DECLARATION_ENDING) else {
+            loader.problem(
+                &path,
+                1,
+                format!("unexpected file: {SOURCES_FOLDER}/ holds declarations (<source-id>.md) and stored texts (<source-id>.txt)"),
+            );
+            continue;
+        };
+        let id = match SourceId::parse(stem) {
+            Ok(id) => id,
+            Err(message) => {
+                loader.problem(&path, 1, format!("bad source file name: {message}"));
+                continue;
+            }
+        };
+        let Some(text) = loader.read_unindexed_text(&path) else {
+            continue;
+        };
+        if let Some(declared) = loader.keep(parse_source_declaration_file(&path, &text, id)) {
+            playbook.sources.insert(declared.id.clone(), declared);
+        }
+    }
 }
 
 fn finish(mut loader: Loader, mut playbook: Playbook) -> (Playbook, Loader) {
@@ -229,8 +384,15 @@ fn load_jurisdiction(loader: &mut Loader, root: &Path, folder: &Path, playbook: 
             continue;
         };
         loader.files.insert(id.clone(), ending);
+        loader.note_sources(root, &path, &entry, &lines);
         if !entry.meta.related().is_empty() {
-            let related = entry.meta.related().iter().cloned().zip(lines).collect();
+            let related = entry
+                .meta
+                .related()
+                .iter()
+                .cloned()
+                .zip(lines.related)
+                .collect();
             loader.related.push((id.clone(), path, related));
         }
         if loader.keep_entries {
@@ -254,7 +416,7 @@ fn read_entry(
     root: &Path,
     path: &Path,
     id: EntryId,
-) -> Option<(Entry, Vec<usize>)> {
+) -> Option<(Entry, EntryLines)> {
     let text = loader.read_text(root, path)?;
     loader.keep(parse_entry(path, &text, id))
 }

@@ -1,4 +1,5 @@
-//! The playbook domain: entries, jurisdictions, their file format and the loaded playbook.
+//! The playbook domain: entries, jurisdictions, declared sources, their file format, the
+//! loaded playbook, and checking quotes against the sources' stored texts.
 
 pub mod entry;
 pub mod front_matter;
@@ -6,21 +7,33 @@ pub mod jurisdiction;
 pub mod load;
 pub mod markdown;
 pub mod problem;
+pub mod provenance;
 pub mod read;
 pub mod scan;
 pub mod slug;
+pub mod source;
+pub mod source_text;
 pub mod synonyms;
 pub mod write;
 
 use std::collections::BTreeMap;
 
-pub use entry::{Entry, EntryFields, EntryInput, EntryMeta, Kind, Origin, Source, Status};
+pub use entry::{
+    Cited, Entry, EntryFields, EntryInput, EntryMeta, Kind, Origin, Source, SourceDetails, Status,
+};
 pub use jurisdiction::{Jurisdiction, JurisdictionFields, Level};
 pub use load::{CheckedPlaybook, LoadedPlaybook, check_playbook, load_playbook};
 pub use problem::Problem;
-pub use read::{read_entry_file, read_jurisdiction_file, read_synonyms_file};
+pub use provenance::{
+    CitedQuote, CitedSource, PlaybookQuotes, Provenance, QuoteCheck, QuotePlace, SourceTexts,
+    Verification,
+};
+pub use read::{
+    read_entry_file, read_jurisdiction_file, read_source_declaration_file, read_synonyms_file,
+};
 pub use scan::{EntryFile, PlaybookScan, scan_playbook};
-pub use slug::{EntryId, Slug};
+pub use slug::{EntryId, Slug, SourceId};
+pub use source::{DeclaredSource, SourceDeclarationFields, SourceKind};
 pub use synonyms::Synonyms;
 
 /// A validated playbook: every jurisdiction and entry, plus the maintainers' synonyms.
@@ -32,6 +45,10 @@ pub struct Playbook {
     pub entries: BTreeMap<EntryId, Entry>,
     /// Synonym groups from `synonyms.toml` (empty when the file is absent).
     pub synonyms: Synonyms,
+    /// Declared sources by id, from `_sources/<id>.md`.
+    pub sources: BTreeMap<SourceId, DeclaredSource>,
+    /// Every quote the entries make, those of declared sources with their file and line.
+    pub quotes: PlaybookQuotes,
     /// A digest of every file the playbook was read from, to tell whether an index is current.
     pub fingerprint: String,
 }
@@ -45,5 +62,10 @@ impl Playbook {
     /// The jurisdiction with this slug, if any.
     pub fn jurisdiction(&self, slug: &str) -> Option<&Jurisdiction> {
         self.jurisdictions.get(slug)
+    }
+
+    /// The declared source with this id, if any.
+    pub fn source(&self, id: &str) -> Option<&DeclaredSource> {
+        self.sources.get(id)
     }
 }

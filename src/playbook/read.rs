@@ -1,5 +1,5 @@
-//! Reads one playbook file (an entry, a jurisdiction's `_index.md`, `synonyms.toml`) into its
-//! domain value, or the problems that keep it out, each naming the file and line. The folder
+//! Reads one playbook file (an entry, a jurisdiction's `_index.md`, a source declaration,
+//! `synonyms.toml`) into its domain value, or the problems that keep it out, each naming the file and line. The folder
 //! loader and the catalog's on-demand reads share these, so both judge a file alike.
 
 use std::fs;
@@ -8,9 +8,13 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 
 use super::entry::{Entry, Origin};
-use super::front_matter::{LineProblem, parse_entry_meta, parse_jurisdiction, split_front_matter};
+use super::front_matter::{
+    EntryLines, LineProblem, parse_entry_meta, parse_jurisdiction, parse_source_declaration,
+    split_front_matter,
+};
 use super::problem::{Problem, line_of_offset};
-use super::slug::{EntryId, Slug};
+use super::slug::{EntryId, Slug, SourceId};
+use super::source::DeclaredSource;
 use super::{Jurisdiction, Synonyms};
 
 /// The problems of `path`, with the path attached.
@@ -36,13 +40,13 @@ fn read_utf8(path: &Path) -> Result<String, Vec<Problem>> {
     decode_utf8(path, bytes).map_err(|p| vec![p])
 }
 
-/// Parses the text of the entry file `path` as the entry `id`; also returns the file line
-/// of each related id, for checks that need the whole playbook.
+/// Parses the text of the entry file `path` as the entry `id`; also returns the file lines
+/// of its related ids and sources, for checks that need the whole playbook.
 pub(super) fn parse_entry(
     path: &Path,
     text: &str,
     id: EntryId,
-) -> Result<(Entry, Vec<usize>), Vec<Problem>> {
+) -> Result<(Entry, EntryLines), Vec<Problem>> {
     let file = split_front_matter(text).map_err(|p| at(path, vec![p]))?;
     if let Some(offset) = file.body.find('\0') {
         let line = line_of_offset(text, text.len() - file.body.len() + offset);
@@ -63,7 +67,7 @@ pub(super) fn parse_entry(
             .ok()
             .map(DateTime::<Utc>::from),
     };
-    Ok((entry, parsed.related_lines))
+    Ok((entry, parsed.lines))
 }
 
 /// Parses the text of a jurisdiction's `_index.md`.
@@ -75,6 +79,18 @@ pub(super) fn parse_jurisdiction_file(
     split_front_matter(text)
         .map_err(|p| vec![p])
         .and_then(|file| parse_jurisdiction(slug, file))
+        .map_err(|problems| at(path, problems))
+}
+
+/// Parses the text of the source declaration `path` as the source `id`.
+pub(super) fn parse_source_declaration_file(
+    path: &Path,
+    text: &str,
+    id: SourceId,
+) -> Result<DeclaredSource, Vec<Problem>> {
+    split_front_matter(text)
+        .map_err(|p| vec![p])
+        .and_then(|file| parse_source_declaration(id, file))
         .map_err(|problems| at(path, problems))
 }
 
@@ -93,6 +109,14 @@ pub fn read_entry_file(path: &Path, id: EntryId) -> Result<Entry, Vec<Problem>> 
 /// Reads a jurisdiction's `_index.md`.
 pub fn read_jurisdiction_file(path: &Path, slug: Slug) -> Result<Jurisdiction, Vec<Problem>> {
     parse_jurisdiction_file(path, &read_utf8(path)?, slug)
+}
+
+/// Reads a source declaration, `_sources/<id>.md`.
+pub fn read_source_declaration_file(
+    path: &Path,
+    id: SourceId,
+) -> Result<DeclaredSource, Vec<Problem>> {
+    parse_source_declaration_file(path, &read_utf8(path)?, id)
 }
 
 /// Reads `synonyms.toml`.

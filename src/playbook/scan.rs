@@ -11,7 +11,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
-use super::slug::{EntryId, Slug};
+use super::slug::{EntryId, Slug, SourceId};
+use super::source::{DECLARATION_ENDING, SOURCES_FOLDER};
 use super::synonyms::SYNONYMS_FILE;
 
 /// A jurisdiction folder's description file.
@@ -96,6 +97,8 @@ pub struct PlaybookScan {
     pub entries: BTreeMap<EntryId, EntryFile>,
     /// Whether `synonyms.toml` is present.
     pub has_synonyms: bool,
+    /// Source declarations (`_sources/<id>.md`) by the ids their names give.
+    pub sources: Vec<SourceId>,
 }
 
 /// A digest of listed items, and whether every file in it had settled.
@@ -152,10 +155,12 @@ struct FolderScan {
     digest: [u8; 32],
     settled: bool,
     entries: Vec<(EntryId, EntryFile)>,
+    sources: Vec<SourceId>,
 }
 
 /// Stamps the items of the top-level folder `name`, and lists its entries if its name is a
-/// jurisdiction slug.
+/// jurisdiction slug, or its declarations if it is the sources folder. Stored texts there
+/// are stamped like any file, so a changed text is a changed folder.
 fn scan_folder(
     name: &str,
     path: &Path,
@@ -164,8 +169,18 @@ fn scan_folder(
 ) -> std::io::Result<FolderScan> {
     let mut stamper = Stamper::new(started);
     let mut entries = Vec::new();
+    let mut sources = Vec::new();
     for (file_name, file) in list_items(path)? {
         let is_folder = stamper.add(&format!("{name}/{file_name}"), &file)?;
+        if name == SOURCES_FOLDER && !is_folder {
+            if let Some(id) = file_name
+                .strip_suffix(DECLARATION_ENDING)
+                .and_then(|stem| SourceId::parse(stem).ok())
+            {
+                sources.push(id);
+            }
+            continue;
+        }
         let Some(slug) = slug.filter(|_| !is_folder && file_name != JURISDICTION_INDEX) else {
             continue;
         };
@@ -179,6 +194,7 @@ fn scan_folder(
         digest: stamper.digest.finalize().into(),
         settled: stamper.settled,
         entries,
+        sources,
     })
 }
 
@@ -232,6 +248,7 @@ pub fn scan_playbook(dir: &Path) -> std::io::Result<PlaybookScan> {
         jurisdictions: Vec::new(),
         entries: BTreeMap::new(),
         has_synonyms: false,
+        sources: Vec::new(),
     };
     // The stamp: the top-level items (folders by name), then each folder's own digest.
     let mut folders = Vec::new();
@@ -252,6 +269,7 @@ pub fn scan_playbook(dir: &Path) -> std::io::Result<PlaybookScan> {
         for (id, file) in result.entries {
             scan.entries.entry(id).or_insert(file);
         }
+        scan.sources.extend(result.sources);
         if let Some(slug) = folder.2 {
             scan.jurisdictions.push(slug);
         }

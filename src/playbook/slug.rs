@@ -1,4 +1,5 @@
-//! Slugs (`[a-z0-9]+(-[a-z0-9]+)*`) and entry ids (`<jurisdiction>/<slug>`).
+//! Slugs (`[a-z0-9]+(-[a-z0-9]+)*`), entry ids (`<jurisdiction>/<slug>`) and source ids (a
+//! slug naming a declared source).
 
 use std::borrow::Borrow;
 use std::fmt;
@@ -112,6 +113,35 @@ impl<'de> Deserialize<'de> for EntryId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
         EntryId::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A declared source's id: a slug, the name of its declaration `_sources/<id>.md`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SourceId(Slug);
+
+impl SourceId {
+    /// Parses a source id, explaining what is wrong when it is not one.
+    pub fn parse(text: &str) -> Result<SourceId, String> {
+        Slug::parse(text).map(SourceId)
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl fmt::Display for SourceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Borrow<str> for SourceId {
+    fn borrow(&self) -> &str {
+        self.0.as_str()
     }
 }
 

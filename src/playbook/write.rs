@@ -1,8 +1,9 @@
-//! Writing entries and jurisdictions back to the playbook file format, so contributed entries
-//! can be stored, exported and read again without loss.
+//! Writing entries, jurisdictions and source declarations back to the playbook file format, so
+//! contributed entries can be stored, exported and read again without loss.
 
 use super::entry::{EntryFields, EntryMeta};
 use super::jurisdiction::{Jurisdiction, JurisdictionFields};
+use super::source::DeclaredSource;
 
 /// The front matter of `meta` as TOML.
 pub fn front_matter_toml(meta: &EntryMeta) -> String {
@@ -33,10 +34,21 @@ pub fn jurisdiction_file(jurisdiction: &Jurisdiction) -> String {
     )
 }
 
+/// A source declaration, `_sources/<id>.md`.
+pub fn source_declaration_file(source: &DeclaredSource) -> String {
+    format!(
+        "+++\n{}+++\n{}\n",
+        toml::to_string(&source.fields()).unwrap_or_default(),
+        source.description_markdown.trim_end()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::playbook::front_matter::{parse_entry_meta, parse_jurisdiction, split_front_matter};
+    use crate::playbook::front_matter::{
+        parse_entry_meta, parse_jurisdiction, parse_source_declaration, split_front_matter,
+    };
     use crate::playbook::{Level, Slug};
 
     #[test]
@@ -75,6 +87,35 @@ quote = "“Curly” quotes — and ’apostrophes’"
         let parsed = parse_entry_meta(split).expect("parses");
         assert_eq!(parsed.meta, meta);
         assert_eq!(split.body.trim(), "Body\n\n- [ ] step");
+    }
+
+    #[test]
+    fn a_declared_source_survives_a_round_trip_through_its_file() {
+        let written = "+++\ntitle = \"Council minutes, \\\"May\\\"\"\npublisher = \"City of Riverton\"\nkind = \"report\"\npublished = 2026-02-01\nurl = \"https://example.org/minutes\"\ntext_may_be_shown = true\n+++\nThe minutes.\n";
+        let id = crate::playbook::SourceId::parse("council-minutes").expect("id");
+        let split = split_front_matter(written).expect("splits");
+        let declared = parse_source_declaration(id.clone(), split).expect("valid");
+        assert!(declared.text_may_be_shown);
+        let text = source_declaration_file(&declared);
+        let again = parse_source_declaration(id, split_front_matter(&text).expect("splits"));
+        assert_eq!(again.expect("valid"), declared);
+    }
+
+    #[test]
+    fn an_entry_citing_a_declared_source_writes_only_its_id_and_quote() {
+        let written = "+++\ntitle = \"T\"\nsummary = \"S\"\nkind = \"practice\"\n\n[[sources]]\nsource = \"council-minutes\"\nquote = \"We met.\"\n+++\n";
+        let parsed = parse_entry_meta(split_front_matter(written).expect("splits")).expect("valid");
+        let text = entry_file(&parsed.meta, "Body");
+        assert!(
+            text.contains("[[sources]]\nsource = \"council-minutes\"\nquote = \"We met.\"\n"),
+            "{text}"
+        );
+        assert_eq!(
+            parse_entry_meta(split_front_matter(&text).expect("splits"))
+                .expect("valid")
+                .meta,
+            parsed.meta
+        );
     }
 
     #[test]

@@ -69,6 +69,8 @@ pub struct IndexedEntry {
     pub jurisdiction: JurisdictionRef,
     /// When it last changed.
     pub updated: Option<DateTime<Utc>>,
+    /// The ids of the declared sources it cites.
+    pub cites: Vec<String>,
 }
 
 impl IndexedEntry {
@@ -85,6 +87,12 @@ impl IndexedEntry {
             status: entry.meta.status(),
             jurisdiction: JurisdictionRef::from(jurisdiction),
             updated: entry.updated,
+            cites: entry
+                .meta
+                .sources()
+                .iter()
+                .filter_map(|s| s.declared_id().map(ToString::to_string))
+                .collect(),
         }
     }
 
@@ -135,6 +143,9 @@ impl IndexedEntry {
         );
         if let Some(updated) = self.updated {
             doc.add_text(f.updated, updated.to_rfc3339());
+        }
+        for source in &self.cites {
+            doc.add_text(f.cites, source);
         }
         doc
     }

@@ -6,10 +6,12 @@
 //!   `upsert`, `remove`), `OpenOutcome`, `IndexError`, `CommitPayload`, `IndexedEntry`;
 //! - searching: `SearchRequest` (filtered by `Filter`), `SearchResults` with `Hit`s, their
 //!   `Snippet`s, `Facets` and `FacetNames`, `SearchError`, and the limits;
-//! - related entries (`RelatedEntry`) and suggestions as you type (`Suggestion`).
+//! - related entries (`RelatedEntry`), entries citing a declared source (`CitingPage`) and
+//!   suggestions as you type (`Suggestion`).
 
 mod all_words_first;
 mod analyzer;
+mod citing;
 mod document;
 mod facet_count;
 mod filter;
@@ -32,6 +34,7 @@ mod synonyms;
 mod typo;
 
 pub use analyzer::is_stop_word;
+pub use citing::{CitingEntry, CitingPage};
 pub use document::{IndexedEntry, JurisdictionRef};
 pub use facet_count::FacetNames;
 pub use filter::{ByFilter, Filter, FilterValues};

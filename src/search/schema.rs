@@ -8,7 +8,7 @@ use tantivy::schema::{
 use super::analyzer::{PLAIN, STEMMED};
 
 /// Bumped whenever the schema or analysis changes, so older indexes are rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Every field of a playbook index.
 #[derive(Debug, Clone)]
@@ -50,6 +50,9 @@ pub struct PlaybookFields {
     pub jurisdiction_state: Field,
     /// Stored only: the jurisdiction's level.
     pub jurisdiction_level: Field,
+    /// The ids of the declared sources the entry cites, untokenized: a source's page lists
+    /// the entries citing it.
+    pub cites: Field,
 }
 
 /// The `date_sort` value of an entry without a date: sorts after every dated entry.
@@ -106,6 +109,7 @@ impl PlaybookFields {
             jurisdiction_name: builder.add_text_field("jurisdiction_name", STORED | FAST),
             jurisdiction_state: builder.add_text_field("jurisdiction_state", STORED),
             jurisdiction_level: builder.add_text_field("jurisdiction_level", STORED),
+            cites: builder.add_text_field("cites", STRING),
         };
         (builder.build(), fields)
     }
@@ -132,6 +136,7 @@ impl PlaybookFields {
             jurisdiction_name: get("jurisdiction_name")?,
             jurisdiction_state: get("jurisdiction_state")?,
             jurisdiction_level: get("jurisdiction_level")?,
+            cites: get("cites")?,
         })
     }
 

@@ -83,6 +83,16 @@ pub fn entry_api_revisions(id: impl Display) -> String {
     format!("/api/entries/{id}/revisions")
 }
 
+/// A declared source's page, listing the entries that cite it: `/sources/council-minutes`.
+pub fn source(id: impl Display) -> String {
+    format!("/sources/{id}")
+}
+
+/// Page `page` (from 1) of a source's page.
+pub fn source_page(id: impl Display, page: usize) -> String {
+    format!("{}?page={page}", source(id))
+}
+
 /// The page listing every entry with one value of a filter: `/jurisdictions/minnesota`,
 /// `/kinds/checklist`, `/topics/policing`.
 pub fn listing(filter: Filter, value: impl Display) -> String {
@@ -208,6 +218,16 @@ mod tests {
         assert_eq!(
             entry_api_revisions(&id),
             "/api/entries/minneapolis-mn/separation-ordinance/revisions"
+        );
+    }
+
+    #[test]
+    fn a_source_has_a_page() {
+        let id = crate::playbook::SourceId::parse("politico-operation-metro-surge").expect("id");
+        assert_eq!(source(&id), "/sources/politico-operation-metro-surge");
+        assert_eq!(
+            source_page(&id, 2),
+            "/sources/politico-operation-metro-surge?page=2"
         );
     }
 

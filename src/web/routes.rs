@@ -52,6 +52,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/jurisdictions/{slug}", get(pages::listing::jurisdiction))
         .route("/kinds/{kind}", get(pages::listing::kind))
         .route("/topics/{topic}", get(pages::listing::topic))
+        .route("/sources/{id}", get(pages::source::source))
         .route("/about", get(pages::about::about))
         .route(
             "/login",

@@ -79,12 +79,18 @@ impl Deref for AppState {
 
 impl AppState {
     /// Opens the catalog (reading the playbook in full unless its folder is unchanged since
-    /// the last full load), the store and the index (building it if needed).
+    /// the last full load, and checking every quote of a declared source against the
+    /// sources' stored texts), the store and the index (building it if needed).
     pub fn load(config: Config) -> Result<AppState, StartupError> {
         let dirs = &config.dirs;
         let stores = Stores::open_sqlite(&dirs.data_dir)?;
-        let (catalog, outcome) =
-            Catalog::start(&dirs.playbook.path, &dirs.data_dir, stores.entries)?;
+        let sources_dir = config.sources_dir();
+        let (catalog, outcome) = Catalog::start_with_sources(
+            &dirs.playbook.path,
+            Some(&sources_dir),
+            &dirs.data_dir,
+            stores.entries,
+        )?;
         let entries = catalog.num_entries();
         match outcome {
             StartOutcome::Fast => tracing::info!(

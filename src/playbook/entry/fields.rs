@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use super::kind::{Kind, Status};
 
-use super::meta::{EntryMeta, Source};
+use super::meta::{Cited, EntryMeta, Source};
 
 /// The front matter fields as given; every one may be absent or wrong.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -48,10 +48,15 @@ pub struct EntryFields {
     pub sources: Vec<SourceFields>,
 }
 
-/// A source's fields as given.
+/// A source's fields as given: a declared source's id (`source`) and the quote, or, for a
+/// source not declared, its description (`title`, `publisher`, `date`, `url`) and the quote.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SourceFields {
+    /// The id of a source declared in `playbook/_sources/<id>.md`; its declaration gives the
+    /// title, publisher, date and web address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// The document's title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -74,7 +79,8 @@ impl SourceFields {
     /// Whether every field is blank (an unused group of form fields).
     pub fn is_blank(&self) -> bool {
         let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
-        blank(&self.title)
+        blank(&self.source)
+            && blank(&self.title)
             && blank(&self.publisher)
             && self.date.as_ref().is_none_or(DateField::is_blank)
             && blank(&self.url)
@@ -191,12 +197,21 @@ impl From<&EntryMeta> for EntryFields {
 
 impl From<&Source> for SourceFields {
     fn from(source: &Source) -> Self {
-        SourceFields {
-            title: Some(source.title.clone()),
-            publisher: source.publisher.clone(),
-            date: source.date.map(DateField::of),
-            url: source.url.clone(),
-            quote: source.quote.clone(),
+        let quote = source.quote.clone();
+        match &source.cites {
+            Cited::Declared(id) => SourceFields {
+                source: Some(id.to_string()),
+                quote,
+                ..SourceFields::default()
+            },
+            Cited::Inline(details) => SourceFields {
+                source: None,
+                title: Some(details.title.clone()),
+                publisher: details.publisher.clone(),
+                date: details.date.map(DateField::of),
+                url: details.url.clone(),
+                quote,
+            },
         }
     }
 }
@@ -251,7 +266,7 @@ mod tests {
     fn field_names_come_from_serde() {
         assert_eq!(
             field_names::<SourceFields>(),
-            ["title", "publisher", "date", "url", "quote"]
+            ["source", "title", "publisher", "date", "url", "quote"]
         );
         assert!(field_names::<EntryFields>().contains(&"sources"));
     }

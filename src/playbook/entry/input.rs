@@ -71,6 +71,17 @@ struct Envelope {
     body_markdown: String,
 }
 
+/// The fields of a source item that a declared source's declaration gives.
+const DESCRIBED_BY_DECLARATION: [&str; 4] = ["title", "publisher", "date", "url"];
+
+/// Whether a JSON source item names a declared source (a `source` id that is not blank).
+fn names_declared_source(source: &Map<String, Value>) -> bool {
+    source
+        .get("source")
+        .and_then(Value::as_str)
+        .is_some_and(|id| !id.trim().is_empty())
+}
+
 /// `object` with only the keys of `names`.
 fn narrowed(object: &Map<String, Value>, names: &[&str]) -> Map<String, Value> {
     object
@@ -81,9 +92,27 @@ fn narrowed(object: &Map<String, Value>, names: &[&str]) -> Map<String, Value> {
 }
 
 impl EntryInput {
-    /// Reads a JSON object. Fields it does not know (`id`, `body_html`, …) are ignored, so
-    /// an entry as the API returns it can be sent back; a known field of the wrong type is a
-    /// problem with the body as a whole.
+    /// Reads a JSON object as the API takes it: as `from_json`, except that a source naming
+    /// a declared source may carry the title, publisher, date and web address `GET` filled in
+    /// from its declaration; they are the declaration's, so they are dropped, not refused.
+    pub fn from_api_json(value: &Value) -> Result<EntryInput, FieldErrors> {
+        let mut value = value.clone();
+        let sources = value.get_mut("sources").and_then(Value::as_array_mut);
+        for source in sources.into_iter().flatten() {
+            if let Value::Object(source) = source
+                && names_declared_source(source)
+            {
+                for described in DESCRIBED_BY_DECLARATION {
+                    source.remove(described);
+                }
+            }
+        }
+        Self::from_json(&value)
+    }
+
+    /// Reads a JSON object. Fields it does not know (`id`, `body_html`, a source's
+    /// `verification`, …) are ignored, so an entry as the API returns it can be sent back; a
+    /// known field of the wrong type is a problem with the body as a whole.
     pub fn from_json(value: &Value) -> Result<EntryInput, FieldErrors> {
         let wrong = |message: String| {
             let mut errors = FieldErrors::default();
@@ -166,6 +195,7 @@ impl EntryInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::playbook::Cited;
     use serde_json::json;
 
     fn valid() -> Value {
@@ -188,7 +218,36 @@ mod tests {
             .parse()
             .expect("valid");
         assert_eq!(entry.slug.as_str(), "sanctuary-resolution");
-        assert_eq!(entry.meta.sources()[0].publisher.as_deref(), Some("City"));
+        let Cited::Inline(details) = &entry.meta.sources()[0].cites else {
+            panic!("an inline source: {:?}", entry.meta.sources());
+        };
+        assert_eq!(details.publisher.as_deref(), Some("City"));
+    }
+
+    #[test]
+    fn a_declared_source_sent_back_as_returned_keeps_only_its_id_and_quote() {
+        let mut value = valid();
+        value["sources"] = json!([{
+            "source": "council-minutes", "title": "Council minutes", "publisher": "City",
+            "date": "2026-01-01", "url": "https://example.org", "quote": "We met.",
+            "verification": "verified"
+        }]);
+        let entry = EntryInput::from_api_json(&value)
+            .expect("reads")
+            .parse()
+            .expect("valid");
+        let source = &entry.meta.sources()[0];
+        assert_eq!(
+            source.declared_id().map(|id| id.as_str()),
+            Some("council-minutes")
+        );
+        assert_eq!(source.quote.as_deref(), Some("We met."));
+        let refused = EntryInput::from_json(&value)
+            .expect("reads")
+            .parse()
+            .expect_err("a form describing a declared source is refused")
+            .by_field();
+        assert!(refused.get("sources[0].title").is_some(), "{refused:?}");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::fields::{DateField, EntryFields, SourceFields};
 use super::kind::{Kind, Status};
 use super::problem::{Broken, FieldPath, FieldProblems};
-use crate::playbook::{EntryId, Slug};
+use crate::playbook::{EntryId, Slug, SourceId};
 
 /// The longest title accepted, in characters.
 pub const MAX_TITLE_CHARS: usize = 200;
@@ -24,22 +24,80 @@ pub const MAX_SOURCES: usize = 20;
 pub const MAX_RELATED: usize = 20;
 
 /// A document an entry rests on, with the passage quoted from it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
+    /// The document: a declared source, by id, or one described where it is cited.
+    pub cites: Cited,
+    /// The passage the entry rests on, word for word.
+    pub quote: Option<String>,
+}
+
+/// The document a source item names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cited {
+    /// A source declared once in `playbook/_sources/<id>.md`, which describes it.
+    Declared(SourceId),
+    /// A source described in place (title, publisher, date, web address), shown as given.
+    Inline(SourceDetails),
+}
+
+impl Source {
+    /// The declared source's id, when the item names one.
+    pub fn declared_id(&self) -> Option<&SourceId> {
+        match &self.cites {
+            Cited::Declared(id) => Some(id),
+            Cited::Inline(_) => None,
+        }
+    }
+}
+
+/// What describes a document: the fields a declaration gives once, or an entry gives inline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceDetails {
     /// The document's title.
     pub title: String,
     /// Who published it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher: Option<String>,
     /// When it was published.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<NaiveDate>,
     /// Where to read it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// The passage the entry rests on, word for word.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quote: Option<String>,
+}
+
+impl SourceDetails {
+    /// Details with only a title (for an id that names no declaration).
+    pub fn titled(title: impl Into<String>) -> SourceDetails {
+        SourceDetails {
+            title: title.into(),
+            publisher: None,
+            date: None,
+            url: None,
+        }
+    }
+
+    /// Checks a document's description, the same rules wherever it is given: `path` names
+    /// each field (`title`, `publisher`, `date`, `url`) where the problem is reported.
+    pub fn parse(
+        p: &mut FieldProblems,
+        path: impl Fn(&'static str) -> FieldPath,
+        title: &Option<String>,
+        publisher: &Option<String>,
+        date_given: Option<&DateField>,
+        url: &Option<String>,
+    ) -> SourceDetails {
+        let url = optional_text(p, path("url"), url);
+        if let Some(url) = &url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            p.add(path("url"), Broken::NotAWebAddress);
+        }
+        SourceDetails {
+            title: required_text(p, path("title"), title, MAX_TITLE_CHARS),
+            publisher: optional_text(p, path("publisher"), publisher),
+            date: date(p, path("date"), date_given),
+            url,
+        }
+    }
 }
 
 /// An entry's validated front matter; serializes as the API's JSON shows it.
@@ -61,7 +119,9 @@ pub struct EntryMeta {
     /// Ids (`jurisdiction/slug`) of related entries.
     #[schema(value_type = Vec<String>)]
     related: Vec<EntryId>,
-    /// Documents it rests on, each with the passage quoted from it.
+    /// Documents it rests on, each with the passage quoted from it. Not serialized here:
+    /// the API shows each resolved against its declaration and verified (`web::api`).
+    #[serde(skip)]
     sources: Vec<Source>,
 }
 
@@ -141,7 +201,7 @@ impl EntryMeta {
         let sources = given
             .into_iter()
             .enumerate()
-            .map(|(i, source)| Source::parse(p, i, source))
+            .filter_map(|(i, source)| Source::parse(p, i, source))
             .collect();
         problems.or_ok(|| {
             Some(EntryMeta {
@@ -211,6 +271,12 @@ impl EntryMeta {
         check_related(&self.related, id, exists)
     }
 
+    /// The rule its declared sources follow that needs the rest of the playbook (see
+    /// `check_sources`).
+    pub fn check_sources(&self, declared: impl FnMut(&SourceId) -> bool) -> FieldProblems {
+        check_sources(&self.sources, declared)
+    }
+
     /// The same metadata, keeping only the related ids `keep` accepts (an export leaves
     /// links to entries it does not write behind).
     pub fn keeping_related(&self, mut keep: impl FnMut(&EntryId) -> bool) -> EntryMeta {
@@ -221,22 +287,68 @@ impl EntryMeta {
 }
 
 impl Source {
-    fn parse(p: &mut FieldProblems, i: usize, fields: &SourceFields) -> Source {
+    /// A source item: a declared source's id and the quote, or a description and the quote.
+    /// With `source`, the declaration describes the document, so a description given too is
+    /// a problem (it could only drift from the declaration). None when the id is not one.
+    fn parse(p: &mut FieldProblems, i: usize, fields: &SourceFields) -> Option<Source> {
         let path = |name| FieldPath::item_field("sources", i, name);
-        let url = optional_text(p, path("url"), &fields.url);
-        if let Some(url) = &url
-            && !(url.starts_with("https://") || url.starts_with("http://"))
-        {
-            p.add(path("url"), Broken::NotAWebAddress);
+        let quote = optional_text(p, path("quote"), &fields.quote);
+        let Some(id) = given(&fields.source) else {
+            let details = SourceDetails::parse(
+                p,
+                path,
+                &fields.title,
+                &fields.publisher,
+                fields.date.as_ref(),
+                &fields.url,
+            );
+            return Some(Source {
+                cites: Cited::Inline(details),
+                quote,
+            });
+        };
+        let id = SourceId::parse(id)
+            .map_err(|why| p.add(path("source"), Broken::NotASlug(why)))
+            .ok()?;
+        let described = [
+            ("title", given(&fields.title).is_some()),
+            ("publisher", given(&fields.publisher).is_some()),
+            ("date", fields.date.as_ref().is_some_and(|d| !d.is_blank())),
+            ("url", given(&fields.url).is_some()),
+        ];
+        for (name, _) in described.into_iter().filter(|(_, given)| *given) {
+            p.add(path(name), Broken::DescribedByDeclaration(id.clone()));
         }
-        Source {
-            title: required_text(p, path("title"), &fields.title, MAX_TITLE_CHARS),
-            publisher: optional_text(p, path("publisher"), &fields.publisher),
-            date: date(p, path("date"), fields.date.as_ref()),
-            url,
-            quote: optional_text(p, path("quote"), &fields.quote),
+        Some(Source {
+            cites: Cited::Declared(id),
+            quote,
+        })
+    }
+}
+
+/// The text of an optional field, unless blank.
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// The rule an entry's declared sources follow that needs the rest of the playbook: each id
+/// names a declared source (`declared`).
+pub fn check_sources(
+    sources: &[Source],
+    mut declared: impl FnMut(&SourceId) -> bool,
+) -> FieldProblems {
+    let mut problems = FieldProblems::default();
+    for (i, source) in sources.iter().enumerate() {
+        if let Some(id) = source.declared_id()
+            && !declared(id)
+        {
+            problems.add(
+                FieldPath::item_field("sources", i, "source"),
+                Broken::NoSuchSource(id.clone()),
+            );
         }
     }
+    problems
 }
 
 /// The rules a list of related ids follows that need the rest of the playbook: no id of the
@@ -294,7 +406,7 @@ fn text(p: &mut FieldProblems, path: FieldPath, value: &str, max: Option<usize>)
     value
 }
 
-fn required_text(
+pub(crate) fn required_text(
     p: &mut FieldProblems,
     path: FieldPath,
     value: &Option<String>,
@@ -337,13 +449,17 @@ pub fn is_invisible_format(c: char) -> bool {
 }
 
 /// An optional text: blank counts as absent.
-fn optional_text(p: &mut FieldProblems, path: FieldPath, value: &Option<String>) -> Option<String> {
+pub(crate) fn optional_text(
+    p: &mut FieldProblems,
+    path: FieldPath,
+    value: &Option<String>,
+) -> Option<String> {
     let value = value.as_deref().filter(|v| !v.trim().is_empty())?;
     Some(text(p, path, value, None))
 }
 
 /// A value of a closed list, by its slug.
-fn one_of<T: Copy + Into<&'static str>>(
+pub(crate) fn one_of<T: Copy + Into<&'static str>>(
     p: &mut FieldProblems,
     path: FieldPath,
     value: &Option<String>,
@@ -375,7 +491,11 @@ fn one_of<T: Copy + Into<&'static str>>(
 }
 
 /// A plain date, `YYYY-MM-DD` with four digits of year; blank counts as absent.
-fn date(p: &mut FieldProblems, path: FieldPath, value: Option<&DateField>) -> Option<NaiveDate> {
+pub(crate) fn date(
+    p: &mut FieldProblems,
+    path: FieldPath,
+    value: Option<&DateField>,
+) -> Option<NaiveDate> {
     let parsed = match value? {
         DateField::Text(text) => {
             let text = text.trim();
@@ -458,6 +578,68 @@ mod tests {
         ] {
             assert!(errors.get(field).is_some(), "{field}: {errors:?}");
         }
+    }
+
+    #[test]
+    fn a_source_names_a_declared_source_or_describes_one_not_both() {
+        let declared = |more: SourceFields| SourceFields {
+            source: Some("council-minutes".into()),
+            ..more
+        };
+        let fields = EntryFields {
+            sources: vec![
+                declared(SourceFields {
+                    quote: Some("We met.".into()),
+                    ..SourceFields::default()
+                }),
+                declared(SourceFields {
+                    title: Some("Minutes".into()),
+                    date: Some(DateField::Text("2026-01-01".into())),
+                    ..SourceFields::default()
+                }),
+                SourceFields {
+                    source: Some("Not An Id".into()),
+                    ..SourceFields::default()
+                },
+            ],
+            ..valid()
+        };
+        let errors = EntryMeta::parse(&fields).expect_err("invalid").by_field();
+        assert!(errors.get("sources[0].title").is_none(), "{errors:?}");
+        assert!(errors.get("sources[0].source").is_none(), "{errors:?}");
+        for field in ["sources[1].title", "sources[1].date", "sources[2].source"] {
+            assert!(errors.get(field).is_some(), "{field}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn a_declared_source_must_be_declared() {
+        let fields = EntryFields {
+            sources: vec![
+                SourceFields {
+                    source: Some("council-minutes".into()),
+                    quote: Some("We met.".into()),
+                    ..SourceFields::default()
+                },
+                SourceFields {
+                    source: Some("gone".into()),
+                    ..SourceFields::default()
+                },
+            ],
+            ..valid()
+        };
+        let meta = EntryMeta::parse(&fields).expect("valid on its own");
+        assert_eq!(
+            meta.sources()[0].cites,
+            Cited::Declared(SourceId::parse("council-minutes").expect("id"))
+        );
+        let problems = meta.check_sources(|id| id.as_str() == "council-minutes");
+        let errors = problems.by_field();
+        assert_eq!(
+            errors.get("sources[1].source"),
+            Some("no declared source `gone`")
+        );
+        assert_eq!(errors.0.len(), 1, "{errors:?}");
     }
 
     #[test]

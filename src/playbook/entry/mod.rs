@@ -15,7 +15,7 @@ use serde::Serialize;
 pub use fields::{DateField, EntryFields, ListField, SourceFields};
 pub use input::{EntryInput, JurisdictionInput, MAX_BODY_BYTES, ValidEntry};
 pub use kind::{Kind, Status};
-pub use meta::{EntryMeta, MAX_SOURCES, Source};
+pub use meta::{Cited, EntryMeta, MAX_SOURCES, Source, SourceDetails};
 pub use problem::{Broken, FieldErrors, FieldPath, FieldProblem, FieldProblems};
 
 use super::slug::{EntryId, Slug};

@@ -6,7 +6,8 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::playbook::EntryId;
+use crate::playbook::source::SOURCES_FOLDER;
+use crate::playbook::{EntryId, SourceId};
 
 /// Where a problem is: a field (`title`), an item of a list (`topics[2]`) or a field of a
 /// list's item (`sources[0].url`).
@@ -123,6 +124,10 @@ pub enum Broken {
     RelatedToItself,
     /// A related id appears twice.
     ListedTwice(EntryId),
+    /// A source item names a declared source and describes the document too.
+    DescribedByDeclaration(SourceId),
+    /// A source id names no declared source.
+    NoSuchSource(SourceId),
     /// Anything else, said the same way everywhere.
     Other(String),
 }
@@ -160,6 +165,10 @@ impl FieldProblem {
             Broken::NoSuchEntry(id) => format!("no entry `{id}`"),
             Broken::RelatedToItself => "an entry cannot be related to itself".into(),
             Broken::ListedTwice(id) => format!("`{id}` is listed twice"),
+            Broken::DescribedByDeclaration(id) => {
+                format!("leave it out: the declared source `{id}` gives it")
+            }
+            Broken::NoSuchSource(id) => format!("no declared source `{id}`"),
         }
     }
 
@@ -189,6 +198,12 @@ impl FieldProblem {
             Broken::TooMany { max, what } => format!("an entry has at most {max} {what}"),
             Broken::NoSuchEntry(id) => format!("unknown related id `{id}`: no such entry"),
             Broken::ListedTwice(id) => format!("related id `{id}` is listed twice"),
+            Broken::DescribedByDeclaration(id) => format!(
+                "`{label}` must be left out: the declared source `{id}` gives it (in {SOURCES_FOLDER}/{id}.md)"
+            ),
+            Broken::NoSuchSource(id) => format!(
+                "unknown source `{id}`: declare it in {SOURCES_FOLDER}/{id}.md, or describe it with title and publisher instead of `source`"
+            ),
             Broken::TooLarge { .. }
             | Broken::NulCharacter
             | Broken::RelatedToItself

@@ -11,7 +11,7 @@ use super::openapi::{EntryPath, ListQuery};
 
 use crate::catalog::EntryView;
 use crate::playbook::markdown::render_html;
-use crate::playbook::{Entry, EntryMeta, Kind, Origin, Status};
+use crate::playbook::{CitedSource, EntryMeta, Kind, Origin, Status, Verification};
 use crate::search::{Hit, JurisdictionRef};
 use crate::web::error::{ApiError, AppError, ErrorBody};
 use crate::web::pages::entry::parse_id;
@@ -31,9 +31,11 @@ pub struct EntryJson {
     pub slug: String,
     /// Its jurisdiction.
     pub jurisdiction: JurisdictionRef,
-    /// The front matter: title, summary, kind, topics, date, status, related, sources.
+    /// The front matter: title, summary, kind, topics, date, status, related.
     #[serde(flatten)]
     pub meta: EntryMeta,
+    /// The documents it rests on, each with the passage quoted from it and that quote's state.
+    pub sources: Vec<SourceJson>,
     /// The body as written.
     pub body_markdown: String,
     /// The body rendered as sanitized HTML.
@@ -42,6 +44,52 @@ pub struct EntryJson {
     pub origin: Origin,
     /// Whether it is retired (hidden from search and listings).
     pub retired: bool,
+}
+
+/// A document an entry rests on: a declared source (its `source` id, its title, publisher,
+/// date and web address from the declaration) or one described inline, with the passage
+/// quoted and the quote's state.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Source)]
+pub struct SourceJson {
+    /// The declared source's id, when the entry cites one; `/sources/{source}` lists every
+    /// entry citing it. Sent back with `quote`, it is all a declared source needs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The document's title.
+    pub title: String,
+    /// Who published it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// When it was published.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+    /// Where to read it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The passage the entry rests on, word for word.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    /// With a quote: whether it was found word for word in the stored text of its declared
+    /// source (`verified`), was not (`not-found`), or was not checked because the source has
+    /// no stored text here (`no-text`) or is not a declared source (`undeclared`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<Verification>,
+}
+
+impl From<&CitedSource> for SourceJson {
+    fn from(cited: &CitedSource) -> Self {
+        let details = &cited.details;
+        SourceJson {
+            source: cited.source.as_ref().map(ToString::to_string),
+            title: details.title.clone(),
+            publisher: details.publisher.clone(),
+            date: details.date,
+            url: details.url.clone(),
+            quote: cited.quote.clone(),
+            verification: cited.verification,
+        }
+    }
 }
 
 /// `GET /api/entries/{jurisdiction}/{slug}`
@@ -73,23 +121,18 @@ pub async fn entry(
 
 /// The JSON of an entry as readers see it.
 pub fn entry_json_of(view: &EntryView) -> EntryJson {
-    let mut json = entry_json(&view.entry, JurisdictionRef::from(&view.jurisdiction));
-    json.retired = view.retired;
-    json
-}
-
-/// The JSON of an entry.
-pub fn entry_json(entry: &Entry, jurisdiction: JurisdictionRef) -> EntryJson {
+    let entry = &view.entry;
     EntryJson {
         id: entry.id.to_string(),
         url: paths::entry(&entry.id),
         slug: entry.id.slug.to_string(),
-        jurisdiction,
+        jurisdiction: JurisdictionRef::from(&view.jurisdiction),
         meta: entry.meta.clone(),
+        sources: view.sources.iter().map(SourceJson::from).collect(),
         body_markdown: entry.body_markdown.clone(),
         body_html: render_html(&entry.body_markdown),
         origin: entry.origin,
-        retired: false,
+        retired: view.retired,
     }
 }
 

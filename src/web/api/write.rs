@@ -41,12 +41,15 @@ fn read_body(body: Result<Bytes, BytesRejection>) -> Result<(EntryInput, String)
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_owned();
-    let input = EntryInput::from_json(&value).map_err(AppError::Unprocessable)?;
+    let input = EntryInput::from_api_json(&value).map_err(AppError::Unprocessable)?;
     Ok((input, message))
 }
 
 /// An entry to save, as `POST` and `PUT` take it: the shape `GET` returns, whose read-only
-/// fields (`id`, `url`, `body_html`, `origin`, `retired`, …) are ignored.
+/// fields (`id`, `url`, `body_html`, `origin`, `retired`, a source's `verification`, …) are
+/// ignored. A source is a declared source's id (`source`) with its `quote`, or a description
+/// (`title`, `publisher`, `date`, `url`) with its `quote`; with `source`, the description
+/// comes from the declaration, and any sent along is ignored.
 #[derive(Serialize, ToSchema)]
 #[schema(as = EntryInput)]
 pub struct EntryBody {

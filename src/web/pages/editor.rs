@@ -38,6 +38,60 @@ struct SourceRow {
     index: usize,
     number: usize,
     input: SourceFields,
+    /// The declared sources it may name, the one it names selected.
+    choices: Vec<SourceChoice>,
+}
+
+/// A declared source an entry may cite, as an `<option>`.
+struct SourceChoice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+/// The declared sources an entry may cite: (id, what the choice says).
+type Declared = Vec<(String, String)>;
+
+/// The declared sources, as the editor offers them.
+fn declared_sources(state: &AppState) -> Declared {
+    state
+        .catalog
+        .provenance()
+        .declared()
+        .values()
+        .map(|source| {
+            let details = &source.details;
+            let label = match &details.publisher {
+                Some(publisher) => format!("{} ({publisher})", details.title),
+                None => details.title.clone(),
+            };
+            (source.id.to_string(), label)
+        })
+        .collect()
+}
+
+/// The choices of one source's group: every declared source, and the id it names if that is
+/// not declared (so an edit does not lose it).
+fn source_choices(declared: &Declared, named: Option<&str>) -> Vec<SourceChoice> {
+    let named = named.map(str::trim).filter(|id| !id.is_empty());
+    let mut choices: Vec<SourceChoice> = declared
+        .iter()
+        .map(|(id, label)| SourceChoice {
+            value: id.clone(),
+            label: label.clone(),
+            selected: named == Some(id.as_str()),
+        })
+        .collect();
+    if let Some(named) = named
+        && !choices.iter().any(|c| c.selected)
+    {
+        choices.push(SourceChoice {
+            value: named.to_owned(),
+            label: format!("{named} (not declared)"),
+            selected: true,
+        });
+    }
+    choices
 }
 
 #[derive(Template)]
@@ -52,6 +106,8 @@ struct EditorPage {
     jurisdiction: String,
     input: EntryInput,
     sources: Vec<SourceRow>,
+    /// Whether the playbook declares sources an entry may name.
+    offers_declared: bool,
     kinds: Vec<SelectOption>,
     statuses: Vec<SelectOption>,
     errors: FieldErrors,
@@ -87,7 +143,12 @@ struct FormState {
     preview_html: Option<String>,
 }
 
-fn editor_page(session: &SignedIn, target: &Target, form: FormState) -> EditorPage {
+fn editor_page(
+    session: &SignedIn,
+    target: &Target,
+    form: FormState,
+    declared: &Declared,
+) -> EditorPage {
     let input = form.input;
     let mut source_inputs: Vec<SourceFields> = input
         .fields
@@ -108,6 +169,7 @@ fn editor_page(session: &SignedIn, target: &Target, form: FormState) -> EditorPa
         .map(|(index, input)| SourceRow {
             index,
             number: index + 1,
+            choices: source_choices(declared, input.source.as_deref()),
             input,
         })
         .collect();
@@ -165,6 +227,7 @@ fn editor_page(session: &SignedIn, target: &Target, form: FormState) -> EditorPa
         show_jurisdiction: matches!(target, Target::New) && session.user.role == Role::Admin,
         jurisdiction,
         sources,
+        offers_declared: !declared.is_empty(),
         kinds,
         statuses,
         errors,
@@ -179,7 +242,8 @@ fn editor_page(session: &SignedIn, target: &Target, form: FormState) -> EditorPa
 }
 
 /// Reads the editor form into an `EntryInput`. Each field is named as in front matter and
-/// JSON; a source's fields are `source_<field>_<n>`. Blank fields count as absent.
+/// JSON; a source's fields are `source_<field>_<n>` (its declared source's id is
+/// `source_source_<n>`). Blank fields count as absent.
 fn read_form(form: &FormData, target: &Target) -> Result<EntryInput, FieldErrors> {
     let mut object = serde_json::Map::new();
     let mut sources: BTreeMap<usize, serde_json::Map<String, Value>> = BTreeMap::new();
@@ -218,7 +282,10 @@ fn respond(status: StatusCode, page: &EditorPage) -> Result<Response, PageError>
 }
 
 /// `GET /entries/new`
-pub async fn new_form(RequireSession(session): RequireSession) -> Result<Response, PageError> {
+pub async fn new_form(
+    State(state): State<AppState>,
+    RequireSession(session): RequireSession,
+) -> Result<Response, PageError> {
     let form = FormState {
         input: EntryInput::default(),
         message: String::new(),
@@ -226,7 +293,11 @@ pub async fn new_form(RequireSession(session): RequireSession) -> Result<Respons
         form_error: None,
         preview_html: None,
     };
-    respond(StatusCode::OK, &editor_page(&session, &Target::New, form))
+    let declared = declared_sources(&state);
+    respond(
+        StatusCode::OK,
+        &editor_page(&session, &Target::New, form, &declared),
+    )
 }
 
 /// `POST /entries/new`
@@ -271,7 +342,11 @@ pub async fn edit_form(
         id,
         retired: found.retired,
     };
-    respond(StatusCode::OK, &editor_page(&session, &target, form))
+    let declared = declared_sources(&state);
+    respond(
+        StatusCode::OK,
+        &editor_page(&session, &target, form, &declared),
+    )
 }
 
 /// `POST /entries/{jurisdiction}/{slug}/edit`
@@ -312,6 +387,7 @@ async fn submit(
     let form = FormData::parse(&body);
     check_csrf(&session.csrf_token, form.get("csrf_token"))?;
     let message = change_message(&form);
+    let declared = declared_sources(&state);
     let input = match read_form(&form, &target) {
         Ok(input) => input,
         Err(errors) => {
@@ -324,7 +400,7 @@ async fn submit(
             };
             return respond(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &editor_page(&session, &target, page),
+                &editor_page(&session, &target, page, &declared),
             );
         }
     };
@@ -342,7 +418,7 @@ async fn submit(
         }
         return respond(
             StatusCode::OK,
-            &editor_page(&session, &target, state_of_form),
+            &editor_page(&session, &target, state_of_form, &declared),
         );
     }
     state.allow_write(&session.user)?;
@@ -365,7 +441,7 @@ async fn submit(
                 Some("The entry was not saved: correct the fields marked below.".into());
             respond(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &editor_page(&session, &target, state_of_form),
+                &editor_page(&session, &target, state_of_form, &declared),
             )
         }
         Err(AppError::Conflict(message)) => {
@@ -376,7 +452,7 @@ async fn submit(
                 Some("The entry was not saved: its address is taken.".into());
             respond(
                 StatusCode::CONFLICT,
-                &editor_page(&session, &target, state_of_form),
+                &editor_page(&session, &target, state_of_form, &declared),
             )
         }
         Err(other) => Err(other.into()),

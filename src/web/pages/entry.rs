@@ -1,13 +1,16 @@
-//! `/entries/{jurisdiction}/{slug}`: one entry, rendered for reading and for print.
+//! `/entries/{jurisdiction}/{slug}`: one entry, rendered for reading and for print, each
+//! source's quote with its state in plain words.
 
 use askama::Template;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
-use super::{Link, render, topic_label};
+use chrono::NaiveDate;
+
+use super::{Link, VerificationView, render, topic_label};
 use crate::playbook::markdown::{has_task_list, render_html};
-use crate::playbook::{EntryId, EntryMeta, Kind, Origin, Slug, Status};
+use crate::playbook::{CitedSource, EntryId, EntryMeta, Kind, Origin, Slug, Status};
 use crate::web::assets::Layout;
 use crate::web::auth::MaybeSession;
 use crate::web::error::{AppError, PageError};
@@ -17,11 +20,43 @@ use crate::web::state::AppState;
 /// How many related entries a page lists (more when the entry names more itself).
 const RELATED_BY_CONTENT: usize = 5;
 
+/// A source as an entry's page lists it.
+struct SourceItem {
+    title: String,
+    /// Where the title links: the declared source's page, else the source's web address.
+    href: Option<String>,
+    publisher: Option<String>,
+    date: Option<NaiveDate>,
+    quote: Option<String>,
+    verification: Option<VerificationView>,
+}
+
+impl SourceItem {
+    fn new(cited: CitedSource) -> Self {
+        let details = cited.details;
+        let href = match &cited.source {
+            Some(id) if cited.declared => Some(paths::source(id)),
+            _ => details.url.clone(),
+        };
+        SourceItem {
+            verification: cited
+                .verification
+                .map(|v| VerificationView::new(v, &details.title)),
+            title: details.title,
+            href,
+            publisher: details.publisher,
+            date: details.date,
+            quote: cited.quote,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "entry.html")]
 struct EntryPage {
     layout: Layout,
     meta: EntryMeta,
+    sources: Vec<SourceItem>,
     kind: Link,
     status: Option<&'static str>,
     is_template: bool,
@@ -74,6 +109,7 @@ pub async fn entry(
     let page = EntryPage {
         layout: Layout::new(meta.title().to_owned()),
         meta: meta.clone(),
+        sources: found.sources.iter().cloned().map(SourceItem::new).collect(),
         kind: Link::new(paths::kind(meta.kind()), meta.kind().label()),
         status: meta.status().map(Status::label),
         is_template: meta.is_template(),

@@ -8,6 +8,7 @@ pub mod history;
 pub mod home;
 pub mod listing;
 pub mod search;
+pub mod source;
 
 use askama::Template;
 use axum::response::Html;
@@ -15,7 +16,7 @@ use axum::response::Html;
 use super::error::PageError;
 use super::params::SearchParams;
 use super::paths;
-use crate::playbook::Kind;
+use crate::playbook::{Kind, Verification};
 use crate::search::{FacetNames, Facets, Filter, Hit, Snippet};
 
 /// Renders a page template.
@@ -61,6 +62,37 @@ pub fn topic_label(slug: &str) -> String {
 /// A kind slug's label, or the slug itself.
 pub fn kind_label(slug: &str) -> String {
     Kind::parse(slug).map_or_else(|| slug.to_owned(), |k| k.label().to_owned())
+}
+
+/// A quote's state in plain words, for a source titled `source_title`.
+pub fn verification_words(verification: Verification, source_title: &str) -> String {
+    match verification {
+        Verification::Verified => {
+            format!("Checked word for word against the stored text of {source_title}")
+        }
+        Verification::NotFound => format!("Not found in the stored text of {source_title}"),
+        Verification::NoText => "Not checked: no stored text".to_owned(),
+        Verification::Undeclared => "Not checked: no declared source".to_owned(),
+    }
+}
+
+/// A quote's state as a page shows it: in words, with its slug for styling.
+#[derive(Debug, Clone)]
+pub struct VerificationView {
+    /// The state's slug (`verified`, `not-found`, `no-text`, `undeclared`).
+    pub slug: &'static str,
+    /// The state in plain words.
+    pub words: String,
+}
+
+impl VerificationView {
+    /// The view of `verification` for a source titled `source_title`.
+    pub fn new(verification: Verification, source_title: &str) -> Self {
+        VerificationView {
+            slug: verification.as_str(),
+            words: verification_words(verification, source_title),
+        }
+    }
 }
 
 /// A result as the pages show it.
