@@ -15,6 +15,8 @@ pub const DEFAULT_PLAYBOOK_DIR: &str = "playbook";
 pub const DEFAULT_DATA_DIR: &str = "data";
 /// `--request-timeout-secs`'s default.
 pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 10;
+/// `--idle-timeout-secs`'s default.
+pub const DEFAULT_IDLE_TIMEOUT_SECS: u64 = 15;
 /// `--max-body-bytes`'s default.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 256 * 1024;
 /// `--login-attempts-per-minute`'s default.
@@ -39,6 +41,10 @@ pub struct Config {
     /// Seconds a request may take before it is answered with 408.
     #[arg(long, env = "PLAYBOOK_REQUEST_TIMEOUT_SECS", default_value_t = DEFAULT_REQUEST_TIMEOUT_SECS)]
     pub request_timeout_secs: u64,
+    /// Seconds a connection may take to send a request's headers, or stay idle between
+    /// requests, before it is closed.
+    #[arg(long, env = "PLAYBOOK_IDLE_TIMEOUT_SECS", default_value_t = DEFAULT_IDLE_TIMEOUT_SECS)]
+    pub idle_timeout_secs: u64,
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "PLAYBOOK_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
@@ -164,6 +170,11 @@ impl Config {
         Duration::from_secs(self.request_timeout_secs.max(1))
     }
 
+    /// How long a connection may take to send a request's headers or stay idle (at least 1 s).
+    pub fn idle_timeout(&self) -> Duration {
+        Duration::from_secs(self.idle_timeout_secs.max(1))
+    }
+
     /// Whether the public URL is HTTPS (then cookies are `Secure` and HSTS is sent).
     pub fn is_https(&self) -> bool {
         self.public_url
@@ -198,6 +209,7 @@ mod tests {
         assert_eq!(config.dirs.data_dir, Path::new("state"));
         assert_eq!(config.server.addr.to_string(), DEFAULT_ADDR);
         assert_eq!(config.request_timeout_secs, DEFAULT_REQUEST_TIMEOUT_SECS);
+        assert_eq!(config.idle_timeout_secs, DEFAULT_IDLE_TIMEOUT_SECS);
         assert_eq!(config.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
         assert_eq!(config.public_url, None);
         assert!(!config.secure_cookies && !config.trust_forwarded_for);

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+mod connections;
 pub mod error;
 pub mod feeds;
 pub mod form;

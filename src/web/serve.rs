@@ -1,4 +1,4 @@
-//! Running the server: bind, serve, and shut down gracefully on Ctrl-C or SIGTERM.
+//! Running the server: bind, serve (see `connections`), and shut down gracefully on Ctrl-C or SIGTERM.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 
+use super::connections::serve_connections;
 use super::routes::build_router;
 use super::state::AppState;
 use crate::config::Config;
@@ -17,12 +18,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let listener = TcpListener::bind(addr).await?;
     state.warm_index_in_background();
     tracing::info!(addr = %listener.local_addr()?, "City Playbook is serving");
-    axum::serve(
+    let idle_timeout = state.config.idle_timeout();
+    serve_connections(
         listener,
-        build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        build_router(state),
+        idle_timeout,
+        shutdown_signal(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    .await;
     tracing::info!("shut down");
     Ok(())
 }

@@ -666,6 +666,11 @@ pub struct Server {
 impl Server {
     /// Starts the server on a free port over `data` and waits until `/healthz` answers.
     pub fn start(data: &Path, log: &Path) -> Server {
+        Server::start_with(data, log, &[])
+    }
+
+    /// [`Server::start`] with more `serve` flags.
+    pub fn start_with(data: &Path, log: &Path, flags: &[&str]) -> Server {
         let addr = free_addr();
         let log_file = std::fs::File::create(log).expect("log file");
         let child = Command::new(binary())
@@ -676,6 +681,7 @@ impl Server {
             .arg(playbook_dir())
             .arg("--data-dir")
             .arg(data)
+            .args(flags)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(log_file)
