@@ -83,7 +83,8 @@ async fn an_editor_creates_changes_and_retires_entries_of_their_city() {
         app.search_ids("zephyrlot").await.is_empty(),
         "old text gone"
     );
-    let alice = team.alice.email.as_str();
+    // Readers of the public list see the author's city, not their email (issue 18).
+    let alice = "Minneapolis, MN staff";
     assert_eq!(
         app.revisions(&id).await,
         [
@@ -219,7 +220,11 @@ async fn an_admin_writes_for_any_city_and_restores_retired_entries() {
         .into_iter()
         .map(|(_, action, author, _)| (action, author))
         .collect();
-    let (bob, admin) = (team.bob.email.clone(), team.admin.email.clone());
+    // The public list names each author's city, never their email (issue 18).
+    let (bob, admin) = (
+        "Riverton, OR staff".to_owned(),
+        "Minnesota staff".to_owned(),
+    );
     assert_eq!(
         history,
         [

@@ -248,3 +248,48 @@ async fn writes_are_limited_per_user_and_facets_list_the_most_frequent_values() 
             "the eighth write",
         );
 }
+
+#[tokio::test]
+async fn revision_authors_are_shown_by_email_only_to_their_own_city_and_admins() {
+    let (data, app, team) = setup();
+    let id = app
+        .create(&team.alice.token, &entry("authored", "authoredword"))
+        .await["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    let email = team.alice.email.as_str();
+    let history = format!("/entries/{id}/history");
+    let revision = format!("/entries/{id}/history/1");
+    let entry_page = format!("/entries/{id}");
+    let pages = [history.as_str(), revision.as_str(), entry_page.as_str()];
+
+    for page in pages {
+        let anonymous = app.get(page).await.expect(StatusCode::OK, page);
+        assert!(
+            !anonymous.body.contains(email),
+            "{page}: {}",
+            anonymous.body
+        );
+        assert!(anonymous.body.contains("Minneapolis, MN staff"), "{page}");
+    }
+    let (listed_author, api) = {
+        let revisions = app.revisions(&id).await;
+        (revisions[0].2.clone(), revisions.len())
+    };
+    assert_eq!((listed_author.as_str(), api), ("Minneapolis, MN staff", 1));
+
+    for (viewer, sees_email) in [(&team.alice, true), (&team.admin, true), (&team.bob, false)] {
+        let (cookie, _) = data.session(viewer);
+        let mut browser = Browser::with_session(&app, &cookie);
+        for page in pages {
+            let body = browser.get(page).await.expect(StatusCode::OK, page).body;
+            assert_eq!(
+                body.contains(email),
+                sees_email,
+                "{} on {page}",
+                viewer.email
+            );
+        }
+    }
+}

@@ -1,9 +1,12 @@
 //! Reading entries, and the rules of who may read and edit what: the one place the browser
 //! and the API ask, so they cannot disagree. A retired entry is seen only by those who may
-//! edit it; to anyone else it is not there.
+//! edit it; to anyone else it is not there. A revision's author is shown by email only to
+//! the author's own city and to admins.
+
+use std::collections::HashMap;
 
 use super::{Catalog, CatalogError};
-use crate::playbook::{CitedSource, Entry, EntryId, Jurisdiction};
+use crate::playbook::{CitedSource, Entry, EntryId, Jurisdiction, Slug};
 use crate::store::{ContributedEntry, Revision, RevisionInfo, User};
 
 /// An entry as readers see it, wherever it comes from, with its jurisdiction.
@@ -30,6 +33,10 @@ pub struct RelatedLink {
     /// Its title.
     pub title: String,
 }
+
+/// Authors' shown names already looked up, by the account's jurisdiction.
+#[derive(Default)]
+struct AuthorNames(HashMap<Slug, String>);
 
 fn no_entry() -> CatalogError {
     CatalogError::NotFound("There is no entry at this address.".into())
@@ -101,7 +108,43 @@ impl Catalog {
             return Err(e.into());
         }
         found.entry.meta = live;
+        found.revision = found
+            .revision
+            .map(|info| self.author_as_seen(viewer, info, &mut AuthorNames::default()))
+            .transpose()?;
         Ok(found)
+    }
+
+    /// `info` with its author as `viewer` may see it: the account's email for its own city's
+    /// staff and for admins; for anyone else, the author's city (`Minneapolis, MN staff`).
+    fn author_as_seen(
+        &self,
+        viewer: Option<&User>,
+        mut info: RevisionInfo,
+        names: &mut AuthorNames,
+    ) -> Result<RevisionInfo, CatalogError> {
+        let Some(city) = info.author_jurisdiction.clone() else {
+            // No account (removed, or a revision made by the command line): nothing to hide.
+            info.author = None;
+            return Ok(info);
+        };
+        if viewer.is_some_and(|u| u.may_edit(&city)) {
+            return Ok(info);
+        }
+        let shown = match names.0.get(&city) {
+            Some(shown) => shown.clone(),
+            None => {
+                let name = match self.jurisdiction(city.as_str())? {
+                    Some(j) => j.display_name(),
+                    None => city.to_string(),
+                };
+                let shown = format!("{name} staff");
+                names.0.insert(city.clone(), shown.clone());
+                shown
+            }
+        };
+        info.author = Some(shown);
+        Ok(info)
     }
 
     /// Whether `user` may edit the entry `id` (contributed, of their jurisdiction or admin).
@@ -169,7 +212,13 @@ impl Catalog {
         id: &EntryId,
     ) -> Result<(EntryView, Vec<RevisionInfo>), CatalogError> {
         let found = self.entry_for(viewer, id)?;
-        let revisions = self.store.revisions(id)?;
+        let mut names = AuthorNames::default();
+        let revisions = self
+            .store
+            .revisions(id)?
+            .into_iter()
+            .map(|info| self.author_as_seen(viewer, info, &mut names))
+            .collect::<Result<_, _>>()?;
         Ok((found, revisions))
     }
 
@@ -182,11 +231,16 @@ impl Catalog {
     ) -> Result<(Revision, Option<Revision>), CatalogError> {
         self.entry_for(viewer, id)?;
         let no_revision = || CatalogError::NotFound("There is no such revision.".into());
-        let current = self.store.revision(id, number)?.ok_or_else(no_revision)?;
-        let previous = match number {
+        let mut current = self.store.revision(id, number)?.ok_or_else(no_revision)?;
+        let mut previous = match number {
             0 | 1 => None,
             n => self.store.revision(id, n - 1)?,
         };
+        let mut names = AuthorNames::default();
+        current.info = self.author_as_seen(viewer, current.info, &mut names)?;
+        if let Some(previous) = previous.as_mut() {
+            previous.info = self.author_as_seen(viewer, previous.info.clone(), &mut names)?;
+        }
         Ok((current, previous))
     }
 

@@ -144,8 +144,12 @@ pub struct RevisionInfo {
     pub number: u32,
     /// What it did.
     pub action: RevisionAction,
-    /// Who made it.
+    /// Who made it: the account's email for its own city's staff and for admins; anyone else
+    /// reads the author's city (`Minneapolis, MN staff`).
     pub author: Option<String>,
+    /// The jurisdiction of the author's account; never sent, it decides what readers see.
+    #[serde(skip)]
+    pub author_jurisdiction: Option<Slug>,
     /// Why.
     pub message: String,
     /// When.

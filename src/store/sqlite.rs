@@ -176,7 +176,7 @@ fn into_jurisdiction(
 }
 
 /// Columns of a revision joined with its author.
-const REVISION_COLUMNS: &str = "r.id, r.number, r.action, u.email, r.message, r.created_at, r.entry_id, r.front_matter, r.body_markdown";
+const REVISION_COLUMNS: &str = "r.id, r.number, r.action, u.email, r.message, r.created_at, r.entry_id, r.front_matter, r.body_markdown, u.jurisdiction";
 
 struct RawRevision {
     id: i64,
@@ -188,6 +188,7 @@ struct RawRevision {
     entry_id: String,
     front_matter: String,
     body_markdown: String,
+    author_jurisdiction: Option<String>,
 }
 
 fn revision_from_row(row: &Row<'_>) -> rusqlite::Result<RawRevision> {
@@ -201,6 +202,7 @@ fn revision_from_row(row: &Row<'_>) -> rusqlite::Result<RawRevision> {
         entry_id: row.get(6)?,
         front_matter: row.get(7)?,
         body_markdown: row.get(8)?,
+        author_jurisdiction: row.get(9)?,
     })
 }
 
@@ -211,6 +213,12 @@ impl RawRevision {
             number: u32::try_from(self.number).map_err(corrupt)?,
             action: RevisionAction::parse(&self.action),
             author: self.author.clone(),
+            author_jurisdiction: self
+                .author_jurisdiction
+                .as_deref()
+                .map(Slug::parse)
+                .transpose()
+                .map_err(corrupt)?,
             message: self.message.clone(),
             created_at: time(&self.created_at)?,
         })
@@ -260,7 +268,7 @@ fn contributed(
     );
     let mut statement = conn.prepare(&sql)?;
     let rows = statement.query_map(args, |row| {
-        Ok((revision_from_row(row)?, row.get::<_, bool>(9)?))
+        Ok((revision_from_row(row)?, row.get::<_, bool>(10)?))
     })?;
     let mut out = Vec::new();
     for row in rows {
@@ -393,11 +401,13 @@ impl EntryStore for SqliteStore {
                 format!("{id} revision {number}: {}", change.message)
             ],
         )?;
-        let (retired, author): (bool, Option<String>) = tx.query_row(
-            "SELECT e.retired, u.email FROM entries e LEFT JOIN users u ON u.id = ?2 WHERE e.id = ?1",
-            params![id, change.author],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let (retired, author, author_jurisdiction): (bool, Option<String>, Option<String>) = tx
+            .query_row(
+                "SELECT e.retired, u.email, u.jurisdiction FROM entries e \
+                 LEFT JOIN users u ON u.id = ?2 WHERE e.id = ?1",
+                params![id, change.author],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
         tx.commit()?;
         let created_at = time(&at)?;
         Ok(ContributedEntry {
@@ -414,6 +424,11 @@ impl EntryStore for SqliteStore {
                 number: u32::try_from(number).map_err(corrupt)?,
                 action: change.action,
                 author,
+                author_jurisdiction: author_jurisdiction
+                    .as_deref()
+                    .map(Slug::parse)
+                    .transpose()
+                    .map_err(corrupt)?,
                 message: change.message.to_owned(),
                 created_at,
             },
