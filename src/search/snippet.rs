@@ -92,7 +92,24 @@ pub struct WordTerms {
 /// its memory to a few megabytes.
 const REMEMBERED_WORDS: usize = 200_000;
 
+/// Words a finder meets for the first time in one text (and so analyzes: stems, compares
+/// with typo terms) before it stops reading that text. A real body repeats its words; one of
+/// endless distinct words would otherwise cost a stemming per word at every search.
+const NEW_WORDS_PER_TEXT: usize = 1_500;
+/// Words a finder analyzes for one search, all its texts together; past it, the remaining
+/// hits show a passage of their summary.
+const NEW_WORDS_PER_SEARCH: usize = 15_000;
+
 impl WordTerms {
+    /// How many words are remembered.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.terms
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .len()
+    }
+
     fn get(&self, word: &str) -> Option<Option<Box<str>>> {
         let terms = self
             .terms
@@ -112,7 +129,8 @@ impl WordTerms {
         if terms.len() + learned.len() > REMEMBERED_WORDS {
             terms.clear();
         }
-        terms.extend(learned);
+        // Never past the bound, however much one search learned.
+        terms.extend(learned.take(REMEMBERED_WORDS));
     }
 }
 
@@ -129,6 +147,8 @@ pub struct PassageFinder<'a> {
     learned: Vec<(Box<str>, Option<Box<str>>)>,
     /// The matches of the latest text (see `matches`), kept to reuse its memory.
     found: Vec<(usize, usize, QueryWordId)>,
+    /// Words analyzed so far, all texts together (see `NEW_WORDS_PER_SEARCH`).
+    analyzed: usize,
 }
 
 impl Drop for PassageFinder<'_> {
@@ -152,6 +172,7 @@ impl<'a> PassageFinder<'a> {
             seen: HashMap::default(),
             learned: Vec::new(),
             found: Vec::new(),
+            analyzed: 0,
         }
     }
 
@@ -170,13 +191,15 @@ impl<'a> PassageFinder<'a> {
     /// Finds the words of `text` that match the query, with their byte offsets and query
     /// words (into `found`), up to the end of the first passage that shows every query word:
     /// no later passage can be better, and reading long bodies to their end was most of a
-    /// snippet's cost.
+    /// snippet's cost. Reading also stops once the text, or the search, has used its budget
+    /// of words met for the first time (`NEW_WORDS_PER_TEXT`, `NEW_WORDS_PER_SEARCH`).
     fn find_matches(&mut self, text: &str) {
         let every_word = self.highlighter.words();
         let mut found = std::mem::take(&mut self.found);
         found.clear();
         // Where the passage ends at the latest, once one shows every word.
         let mut passage_end = usize::MAX;
+        let mut analyzed_here = 0;
         for (from, to) in Words::of(text) {
             if from >= passage_end {
                 break;
@@ -194,6 +217,13 @@ impl<'a> PassageFinder<'a> {
             let matched = match self.seen.get(word) {
                 Some(&matched) => matched,
                 None => {
+                    if analyzed_here == NEW_WORDS_PER_TEXT || self.analyzed == NEW_WORDS_PER_SEARCH
+                    {
+                        // Out of budget: the matches found so far make the passage.
+                        break;
+                    }
+                    analyzed_here += 1;
+                    self.analyzed += 1;
                     let matched = self.analyze(word);
                     self.seen.insert(word.into(), matched);
                     matched
@@ -503,6 +533,51 @@ mod tests {
         assert_eq!(marked(&found), "Keep ICE off <mark>city</mark> parking.");
         let cut = plain_passage(&format!("{}end", "word ".repeat(100)));
         assert!(cut.text().ends_with('…') && cut.marks().is_empty());
+    }
+
+    /// `count` distinct made-up words, each starting with `first` (so none is ruled out by
+    /// its first letter).
+    fn distinct_words(first: char, count: usize) -> String {
+        (0..count)
+            .map(|n| format!("{first}{n:x}q "))
+            .collect::<String>()
+    }
+
+    #[test]
+    fn a_text_of_endless_distinct_words_is_read_only_up_to_its_budget() {
+        let terms = WordTerms::default();
+        let highlighter = highlighter(&["guard"]);
+        let mut finder = PassageFinder::new(stemmed_analyzer(), &highlighter, &terms);
+        // The word comes after more new words than a text may cost: not found, not read.
+        let planted = format!("{}guard", distinct_words('g', NEW_WORDS_PER_TEXT));
+        assert_eq!(finder.best_passage(&planted), None);
+        assert_eq!(finder.analyzed, NEW_WORDS_PER_TEXT);
+        // Within the budget it is found as ever.
+        let ordinary = format!("{}guard", distinct_words('g', 100));
+        assert!(finder.best_passage(&ordinary).is_some());
+        // And a search as a whole stops analyzing at its own budget.
+        for text in 0..NEW_WORDS_PER_SEARCH / NEW_WORDS_PER_TEXT + 2 {
+            // Words no earlier text had.
+            let fresh = distinct_words('g', NEW_WORDS_PER_TEXT).replace('q', &format!("t{text}"));
+            finder.best_passage(&fresh);
+        }
+        assert_eq!(finder.analyzed, NEW_WORDS_PER_SEARCH);
+        drop(finder);
+        assert_eq!(
+            terms.len(),
+            NEW_WORDS_PER_SEARCH,
+            "what was learned is kept"
+        );
+    }
+
+    #[test]
+    fn remembered_words_never_pass_their_bound() {
+        let terms = WordTerms::default();
+        let many = (0..REMEMBERED_WORDS + 10).map(|n| (format!("w{n}").into(), None));
+        terms.remember(many.collect::<Vec<_>>().into_iter());
+        assert_eq!(terms.len(), REMEMBERED_WORDS);
+        terms.remember(std::iter::once(("one".into(), None)));
+        assert_eq!(terms.len(), 1, "full: forgotten, then the new word");
     }
 
     #[test]

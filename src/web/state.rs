@@ -45,6 +45,14 @@ impl From<StartError> for StartupError {
 /// BENCHMARKS.md ("Searches queue in arrival order").
 const SEARCH_SLOTS_PER_CORE: usize = 3;
 
+/// Searches asking for more hits than this (programs paging through the API) cost more per
+/// search, in stored documents read and snippets made; they run in a lane of their own
+/// (`LARGE_SEARCH_SLOTS_PER_CORE`), so a flood of them never holds the slots ordinary searches
+/// (a page of 10) need.
+const LARGE_SEARCH_HITS: usize = 20;
+/// Large searches allowed to run at once per core.
+const LARGE_SEARCH_SLOTS_PER_CORE: usize = 1;
+
 /// The shared state behind every handler.
 pub struct Shared {
     /// The configuration.
@@ -64,6 +72,9 @@ pub struct Shared {
     /// Searches running at once (`SEARCH_SLOTS_PER_CORE` per core); the rest wait their turn
     /// in arrival order.
     pub search_slots: Arc<Semaphore>,
+    /// Searches for more than `LARGE_SEARCH_HITS` hits running at once, in a lane of their
+    /// own (`LARGE_SEARCH_SLOTS_PER_CORE` per core).
+    pub large_search_slots: Arc<Semaphore>,
 }
 
 /// Cheap to clone: one `Arc`.
@@ -117,12 +128,18 @@ impl AppState {
             write_limiter,
             password_gate: PasswordGate::for_this_machine(),
             search_slots: Arc::new(Semaphore::new(SEARCH_SLOTS_PER_CORE * cores)),
+            large_search_slots: Arc::new(Semaphore::new(LARGE_SEARCH_SLOTS_PER_CORE * cores)),
         })))
     }
 
-    /// Runs a search on a blocking thread, off the async workers.
+    /// Runs a search on a blocking thread, off the async workers, when its lane has a slot.
     pub async fn search(&self, request: SearchRequest) -> Result<SearchResults, AppError> {
-        let slot = Arc::clone(&self.search_slots)
+        let lane = if request.limit > LARGE_SEARCH_HITS {
+            &self.large_search_slots
+        } else {
+            &self.search_slots
+        };
+        let slot = Arc::clone(lane)
             .acquire_owned()
             .await
             .map_err(|e| AppError::internal(format!("search slots closed: {e}")))?;
