@@ -42,6 +42,16 @@ pub enum CatalogError {
     /// No such entry or jurisdiction.
     #[error("{0}")]
     NotFound(String),
+    /// The change started from an older revision than the latest: someone saved since.
+    #[error(
+        "this entry changed since you started: revision {current} was saved after revision {base}"
+    )]
+    Stale {
+        /// The revision the writer started from.
+        base: u32,
+        /// The latest revision.
+        current: u32,
+    },
     /// The content is invalid; the problems by field.
     #[error("the entry is not valid")]
     Invalid(FieldErrors),
@@ -69,6 +79,7 @@ impl From<StoreError> for CatalogError {
         match e {
             StoreError::Conflict(m) => CatalogError::Conflict(m),
             StoreError::NotFound(m) => CatalogError::NotFound(m),
+            StoreError::Stale { base, current } => CatalogError::Stale { base, current },
             other => CatalogError::Store(other),
         }
     }

@@ -166,6 +166,7 @@ fn save_behind_the_index(
             meta: &valid.meta,
             body_markdown: &valid.body_markdown,
             author: Some(author.id),
+            base_revision: None,
             message: "saved while the index was behind",
         })
         .expect("saved");

@@ -81,16 +81,18 @@ impl Catalog {
                 "the id {id} is taken by a curated entry"
             )));
         }
-        self.write(user, &id, RevisionAction::Create, &valid, message)
+        self.write(user, &id, RevisionAction::Create, &valid, message, None)
     }
 
-    /// Saves a new revision of a contributed entry.
+    /// Saves a new revision of a contributed entry; with `base`, only if revision `base` is
+    /// still the latest (`Stale` otherwise: someone saved since the writer started).
     pub fn update(
         &self,
         user: &User,
         id: &EntryId,
         input: &EntryInput,
         message: &str,
+        base: Option<u32>,
     ) -> Result<EntryView, CatalogError> {
         let current = self.editable(user, id)?;
         if current.retired {
@@ -101,16 +103,18 @@ impl Catalog {
         let mut valid = self.validate(input, Some(id))?;
         // The id is the address: an edit cannot move the entry.
         valid.slug = id.slug.clone();
-        self.write(user, id, RevisionAction::Edit, &valid, message)
+        self.write(user, id, RevisionAction::Edit, &valid, message, base)
     }
 
     /// Retires (hides) or restores an entry, keeping its history. Restoring needs an admin.
+    /// With `base`, only if revision `base` is still the latest.
     pub fn set_retired(
         &self,
         user: &User,
         id: &EntryId,
         retired: bool,
         message: &str,
+        base: Option<u32>,
     ) -> Result<EntryView, CatalogError> {
         let current = self.editable(user, id)?;
         if !retired && user.role != Role::Admin {
@@ -129,7 +133,7 @@ impl Catalog {
         } else {
             RevisionAction::Restore
         };
-        self.write(user, id, action, &valid, message)
+        self.write(user, id, action, &valid, message, base)
     }
 
     fn write(
@@ -139,6 +143,7 @@ impl Catalog {
         action: RevisionAction,
         valid: &ValidEntry,
         message: &str,
+        base_revision: Option<u32>,
     ) -> Result<EntryView, CatalogError> {
         let message = message.trim();
         if message.chars().count() > MAX_MESSAGE_CHARS {
@@ -161,6 +166,7 @@ impl Catalog {
             body_markdown: &valid.body_markdown,
             author: Some(user.id),
             message,
+            base_revision,
         })?;
         // The store has it durably; if the index fails now, start-up catches up.
         if let Err(e) = self.apply_to_index(&saved) {

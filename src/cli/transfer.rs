@@ -183,7 +183,7 @@ pub fn import(dirs: &Dirs, dir: &Path, email: &str) -> Result<String, String> {
             }
             continue;
         }
-        match catalog.update(&user, id, &input_of(entry), "imported") {
+        match catalog.update(&user, id, &input_of(entry), "imported", None) {
             Ok(_) if created.contains(id) => {}
             Ok(_) => updated += 1,
             Err(CatalogError::Forbidden(m)) => skipped.push(format!("{id} ({m})")),

@@ -191,6 +191,10 @@ pub struct NewRevision<'a> {
     pub author: Option<UserId>,
     /// Why.
     pub message: &'a str,
+    /// The revision the writer started from (its number within the entry): the change is
+    /// saved only if that is still the latest, `Stale` otherwise. None: saved whatever the
+    /// latest is.
+    pub base_revision: Option<u32>,
 }
 
 /// Why a store operation failed.
@@ -205,6 +209,14 @@ pub enum StoreError {
     /// The thing does not exist.
     #[error("{0}")]
     NotFound(String),
+    /// The change started from an older revision than the latest.
+    #[error("revision {current} was saved since revision {base}")]
+    Stale {
+        /// The revision the writer started from.
+        base: u32,
+        /// The latest revision.
+        current: u32,
+    },
     /// Stored data could not be read back.
     #[error("corrupt stored data: {0}")]
     Corrupt(String),

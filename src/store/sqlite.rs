@@ -377,6 +377,16 @@ impl EntryStore for SqliteStore {
             [&id],
             |r| r.get(0),
         )?;
+        // Checked inside the transaction that writes: two writers from the same revision
+        // cannot both pass.
+        if let Some(base) = change.base_revision
+            && i64::from(base) != number - 1
+        {
+            return Err(StoreError::Stale {
+                base,
+                current: u32::try_from(number - 1).map_err(corrupt)?,
+            });
+        }
         tx.execute(
             "INSERT INTO revisions (entry_id, number, action, front_matter, body_markdown, author_id, message, created_at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

@@ -40,6 +40,10 @@ pub enum AppError {
     /// The id is taken.
     #[error("{0}")]
     Conflict(String),
+    /// The entry changed since the version the writer started from (`If-Match`, or the
+    /// editor's base revision).
+    #[error("{0}")]
+    PreconditionFailed(String),
     /// The content is invalid; the problems by field.
     #[error("the entry is not valid: see `fields`")]
     Unprocessable(FieldErrors),
@@ -73,6 +77,7 @@ impl AppError {
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
@@ -91,6 +96,7 @@ impl AppError {
             AppError::Unauthorized(_) => "unauthorized",
             AppError::Forbidden(_) => "forbidden",
             AppError::Conflict(_) => "conflict",
+            AppError::PreconditionFailed(_) => "stale_revision",
             AppError::Unprocessable(_) => "validation_failed",
             AppError::TooManyRequests => "too_many_requests",
             AppError::Busy => "busy",
@@ -137,6 +143,7 @@ impl From<CatalogError> for AppError {
             CatalogError::Conflict(m) => AppError::Conflict(m),
             CatalogError::NotFound(m) => AppError::NotFound(m),
             CatalogError::Invalid(fields) => AppError::Unprocessable(fields),
+            stale @ CatalogError::Stale { .. } => AppError::PreconditionFailed(stale.to_string()),
             CatalogError::Search(e) => e.into(),
             other => AppError::internal(other.to_string()),
         }
@@ -275,6 +282,7 @@ impl IntoResponse for PageError {
             StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
             StatusCode::SERVICE_UNAVAILABLE => "Busy",
             StatusCode::REQUEST_TIMEOUT => "That took too long",
+            StatusCode::PRECONDITION_FAILED => "Someone saved a newer version",
             _ => "That did not work",
         };
         let page = ErrorPage {

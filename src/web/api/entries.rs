@@ -3,11 +3,13 @@
 use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::openapi::{EntryPath, ListQuery};
+use super::preconditions::with_etag;
+use axum::response::Response;
 
 use crate::catalog::EntryView;
 use crate::playbook::markdown::render_html;
@@ -44,6 +46,11 @@ pub struct EntryJson {
     pub origin: Origin,
     /// Whether it is retired (hidden from search and listings).
     pub retired: bool,
+    /// A contributed entry's latest revision number (its `ETag` is `"r<revision>"`); none
+    /// for a curated entry.
+    pub revision: Option<u32>,
+    /// When it last changed: a contributed entry's latest revision, a curated entry's file.
+    pub updated: Option<DateTime<Utc>>,
 }
 
 /// A document an entry rests on: a declared source (its `source` id, its title, publisher,
@@ -101,7 +108,8 @@ impl From<&CitedSource> for SourceJson {
     summary = "One entry in full",
     params(EntryPath),
     responses(
-        (status = 200, description = "The entry.", body = EntryJson),
+        (status = 200, description = "The entry.", body = EntryJson,
+            headers(("ETag" = String, description = "A contributed entry's revision: send it back as `If-Match` with a `PUT` or `DELETE` so that it is saved only if nobody saved since."))),
         (status = 404, description = "No such entry, or a retired one.", body = ErrorBody),
         (status = 500, description = "A failure on the server.", body = ErrorBody),
     )
@@ -109,14 +117,14 @@ impl From<&CitedSource> for SourceJson {
 pub async fn entry(
     State(state): State<AppState>,
     path: Result<Path<(String, String)>, PathRejection>,
-) -> Result<Json<EntryJson>, ApiError> {
+) -> Result<Response, ApiError> {
     let Path((jurisdiction, slug)) =
         path.map_err(|_| AppError::NotFound("There is no entry at this address.".into()))?;
     let id = parse_id(&jurisdiction, &slug)?;
     let found = state
         .with_catalog(move |catalog| catalog.entry_for(None, &id))
         .await?;
-    Ok(Json(entry_json_of(&found)))
+    Ok(with_etag(&found, Json(entry_json_of(&found))))
 }
 
 /// The JSON of an entry as readers see it.
@@ -133,6 +141,8 @@ pub fn entry_json_of(view: &EntryView) -> EntryJson {
         body_html: render_html(&entry.body_markdown),
         origin: entry.origin,
         retired: view.retired,
+        revision: view.revision.as_ref().map(|r| r.number),
+        updated: entry.updated,
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod entries;
 pub mod openapi;
+pub mod preconditions;
 pub mod search;
 pub mod suggest;
 pub mod write;

@@ -5,8 +5,8 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -14,6 +14,7 @@ use super::openapi::EntryPath;
 use serde_json::Value;
 
 use super::entries::{EntryJson, entry_json_of};
+use super::preconditions::{IfMatch, base_revision, with_etag};
 use crate::playbook::entry::{EntryFields, EntryInput, JurisdictionInput};
 use crate::store::RevisionInfo;
 use crate::web::auth::ApiUser;
@@ -76,7 +77,8 @@ pub struct EntryBody {
     request_body = EntryBody,
     security(("bearer" = [])),
     responses(
-        (status = 201, description = "Created; `Location` names the new entry.", body = EntryJson),
+        (status = 201, description = "Created; `Location` names the new entry.", body = EntryJson,
+            headers(("ETag" = String, description = "The entry's revision, for `If-Match`."))),
         (status = 400, description = "The body is not a JSON object.", body = ErrorBody),
         (status = 401, description = "No valid API token.", body = ErrorBody),
         (status = 403, description = "Another jurisdiction's entry.", body = ErrorBody),
@@ -99,12 +101,14 @@ pub async fn create(
         .await?;
     let json = entry_json_of(&saved);
     let location = paths::entry_api(&saved.entry.id);
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(json),
-    )
-        .into_response())
+    Ok(with_etag(
+        &saved,
+        (
+            StatusCode::CREATED,
+            [(header::LOCATION, location)],
+            Json(json),
+        ),
+    ))
 }
 
 /// `PUT /api/entries/{jurisdiction}/{slug}`: a new revision.
@@ -118,12 +122,14 @@ pub async fn create(
     request_body = EntryBody,
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The entry as saved.", body = EntryJson),
+        (status = 200, description = "The entry as saved.", body = EntryJson,
+            headers(("ETag" = String, description = "The entry's revision, for `If-Match`."))),
         (status = 400, description = "The body is not a JSON object.", body = ErrorBody),
         (status = 401, description = "No valid API token.", body = ErrorBody),
         (status = 403, description = "A curated entry, or another jurisdiction's.", body = ErrorBody),
         (status = 404, description = "No such entry.", body = ErrorBody),
         (status = 409, description = "The entry is retired: an admin must restore it first.", body = ErrorBody),
+        (status = 412, description = "`If-Match` names a revision that is no longer the latest.", body = ErrorBody),
         (status = 413, description = "The body is over the size limit.", body = ErrorBody),
         (status = 422, description = "The entry is not valid: see `error.fields`.", body = ErrorBody),
         (status = 429, description = "Too many writes this minute.", body = ErrorBody),
@@ -134,15 +140,18 @@ pub async fn update(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path((jurisdiction, slug)): Path<(String, String)>,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<EntryJson>, ApiError> {
+) -> Result<Response, ApiError> {
     let id = parse_id(&jurisdiction, &slug)?;
+    let if_match = IfMatch::of(&headers)?;
     let (input, message) = read_body(body)?;
     state.allow_write(&user)?;
+    let base = base_revision(&state, &user, &id, if_match).await?;
     let saved = state
-        .with_catalog(move |catalog| catalog.update(&user, &id, &input, &message))
+        .with_catalog(move |catalog| catalog.update(&user, &id, &input, &message, base))
         .await?;
-    Ok(Json(entry_json_of(&saved)))
+    Ok(with_etag(&saved, Json(entry_json_of(&saved))))
 }
 
 /// `DELETE /api/entries/{jurisdiction}/{slug}`: retires the entry (its history is kept).
@@ -155,10 +164,12 @@ pub async fn update(
     params(EntryPath),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The entry, retired.", body = EntryJson),
+        (status = 200, description = "The entry, retired.", body = EntryJson,
+            headers(("ETag" = String, description = "The entry's revision, for `If-Match`."))),
         (status = 401, description = "No valid API token.", body = ErrorBody),
         (status = 403, description = "A curated entry, or another jurisdiction's.", body = ErrorBody),
         (status = 404, description = "No such entry.", body = ErrorBody),
+        (status = 412, description = "`If-Match` names a revision that is no longer the latest.", body = ErrorBody),
         (status = 429, description = "Too many writes this minute.", body = ErrorBody),
         (status = 500, description = "A failure on the server.", body = ErrorBody),
     )
@@ -167,15 +178,18 @@ pub async fn retire(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path((jurisdiction, slug)): Path<(String, String)>,
-) -> Result<Json<EntryJson>, ApiError> {
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let id = parse_id(&jurisdiction, &slug)?;
+    let if_match = IfMatch::of(&headers)?;
     state.allow_write(&user)?;
+    let base = base_revision(&state, &user, &id, if_match).await?;
     let saved = state
         .with_catalog(move |catalog| {
-            catalog.set_retired(&user, &id, true, "retired through the API")
+            catalog.set_retired(&user, &id, true, "retired through the API", base)
         })
         .await?;
-    Ok(Json(entry_json_of(&saved)))
+    Ok(with_etag(&saved, Json(entry_json_of(&saved))))
 }
 
 /// An entry's revisions.

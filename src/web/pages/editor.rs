@@ -117,6 +117,20 @@ struct EditorPage {
     entry_href: Option<String>,
     retire_url: Option<String>,
     restore_url: Option<String>,
+    /// The revision the form started from (edits only): a save is refused if another was
+    /// saved since.
+    base_revision: Option<u32>,
+    /// The revisions saved since the form's first base, when a save was refused for them.
+    changed_since: Vec<ChangeLink>,
+}
+
+/// A revision saved by someone else while the form was open, linked to its changes.
+struct ChangeLink {
+    href: String,
+    number: u32,
+    author: String,
+    when: String,
+    message: String,
 }
 
 impl EditorPage {
@@ -141,6 +155,23 @@ struct FormState {
     errors: FieldErrors,
     form_error: Option<String>,
     preview_html: Option<String>,
+    base_revision: Option<u32>,
+    changed_since: Vec<ChangeLink>,
+}
+
+impl FormState {
+    /// A form showing `input`, with nothing to report yet.
+    fn of(input: EntryInput, message: String, base_revision: Option<u32>) -> FormState {
+        FormState {
+            input,
+            message,
+            errors: FieldErrors::default(),
+            form_error: None,
+            preview_html: None,
+            base_revision,
+            changed_since: Vec::new(),
+        }
+    }
 }
 
 fn editor_page(
@@ -237,8 +268,21 @@ fn editor_page(
         entry_href,
         retire_url,
         restore_url,
+        base_revision: form.base_revision,
+        changed_since: form.changed_since,
         input,
     }
+}
+
+/// The revision a submitted form started from: its `base_revision` field, when present.
+fn base_of(form: &FormData) -> Result<Option<u32>, AppError> {
+    let raw = form.get("base_revision").trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse()
+        .map(Some)
+        .map_err(|_| AppError::BadRequest("the form's base revision is not a number".into()))
 }
 
 /// Reads the editor form into an `EntryInput`. Each field is named as in front matter and
@@ -277,7 +321,7 @@ fn read_form(form: &FormData, target: &Target) -> Result<EntryInput, FieldErrors
     EntryInput::from_json(&Value::Object(object))
 }
 
-fn respond(status: StatusCode, page: &EditorPage) -> Result<Response, PageError> {
+fn respond(status: StatusCode, page: &impl Template) -> Result<Response, PageError> {
     Ok((status, render(page)?).into_response())
 }
 
@@ -286,13 +330,7 @@ pub async fn new_form(
     State(state): State<AppState>,
     RequireSession(session): RequireSession,
 ) -> Result<Response, PageError> {
-    let form = FormState {
-        input: EntryInput::default(),
-        message: String::new(),
-        errors: FieldErrors::default(),
-        form_error: None,
-        preview_html: None,
-    };
+    let form = FormState::of(EntryInput::default(), String::new(), None);
     let declared = declared_sources(&state);
     respond(
         StatusCode::OK,
@@ -331,13 +369,11 @@ pub async fn edit_form(
     Path((jurisdiction, slug)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let (id, found) = editable(&state, &session, &jurisdiction, &slug).await?;
-    let form = FormState {
-        input: EntryInput::of_entry(&id.slug, &found.entry.meta, &found.entry.body_markdown),
-        message: String::new(),
-        errors: FieldErrors::default(),
-        form_error: None,
-        preview_html: None,
-    };
+    let form = FormState::of(
+        EntryInput::of_entry(&id.slug, &found.entry.meta, &found.entry.body_markdown),
+        String::new(),
+        found.revision.as_ref().map(|r| r.number),
+    );
     let target = Target::Edit {
         id,
         retired: found.retired,
@@ -387,16 +423,18 @@ async fn submit(
     let form = FormData::parse(&body);
     check_csrf(&session.csrf_token, form.get("csrf_token"))?;
     let message = change_message(&form);
+    let base = match target {
+        Target::New => None,
+        Target::Edit { .. } => base_of(&form)?,
+    };
     let declared = declared_sources(&state);
     let input = match read_form(&form, &target) {
         Ok(input) => input,
         Err(errors) => {
             let page = FormState {
-                input: EntryInput::default(),
-                message,
                 errors,
                 form_error: Some("The entry was not saved: the form could not be read.".into()),
-                preview_html: None,
+                ..FormState::of(EntryInput::default(), message, base)
             };
             return respond(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -404,13 +442,7 @@ async fn submit(
             );
         }
     };
-    let mut state_of_form = FormState {
-        input: input.clone(),
-        message: message.clone(),
-        errors: FieldErrors::default(),
-        form_error: None,
-        preview_html: None,
-    };
+    let mut state_of_form = FormState::of(input.clone(), message.clone(), base);
     if form.get("action") == "preview" {
         state_of_form.preview_html = Some(render_html(&input.body_markdown));
         if let Err(problems) = input.parse() {
@@ -430,7 +462,7 @@ async fn submit(
     let result = state
         .with_catalog(move |catalog| match &write_target {
             None => catalog.create(&user, &input, &message),
-            Some(id) => catalog.update(&user, id, &input, &message),
+            Some(id) => catalog.update(&user, id, &input, &message, base),
         })
         .await;
     match result {
@@ -455,8 +487,50 @@ async fn submit(
                 &editor_page(&session, &target, state_of_form, &declared),
             )
         }
+        Err(AppError::PreconditionFailed(_)) => {
+            let Target::Edit { id, .. } = &target else {
+                return Err(AppError::internal("a new entry had a base revision").into());
+            };
+            let since = changes_since(&state, &session, id, base.unwrap_or(0)).await?;
+            state_of_form.base_revision = since.last().map(|c| c.number).or(base);
+            state_of_form.form_error = Some(
+                "Not saved: someone saved this entry after you opened this form. Your text is \
+                 kept below; see what they changed, then save again to replace their version \
+                 with yours."
+                    .into(),
+            );
+            state_of_form.changed_since = since;
+            respond(
+                StatusCode::CONFLICT,
+                &editor_page(&session, &target, state_of_form, &declared),
+            )
+        }
         Err(other) => Err(other.into()),
     }
+}
+
+/// The revisions of `id` after `base`, as links to what each changed.
+async fn changes_since(
+    state: &AppState,
+    session: &SignedIn,
+    id: &EntryId,
+    base: u32,
+) -> Result<Vec<ChangeLink>, AppError> {
+    let (viewer, lookup) = (session.user.clone(), id.clone());
+    let (_, revisions) = state
+        .with_catalog(move |catalog| catalog.revisions_for(Some(&viewer), &lookup))
+        .await?;
+    Ok(revisions
+        .into_iter()
+        .filter(|r| r.number > base)
+        .map(|r| ChangeLink {
+            href: paths::entry_revision(id, r.number),
+            number: r.number,
+            author: r.author.unwrap_or_else(|| "unknown".into()),
+            when: r.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            message: r.message,
+        })
+        .collect())
 }
 
 async fn set_retired(
@@ -469,15 +543,42 @@ async fn set_retired(
 ) -> Result<Response, PageError> {
     let form = FormData::parse(&body);
     check_csrf(&session.csrf_token, form.get("csrf_token"))?;
-    let (id, _) = editable(&state, &session, &jurisdiction, &slug).await?;
+    let (id, found) = editable(&state, &session, &jurisdiction, &slug).await?;
     let message = change_message(&form);
+    let base = base_of(&form)?;
+    // Only an admin can undo a retirement: the editor's button asks first.
+    if retired && form.get("confirm") != "yes" {
+        let page = RetirePage {
+            layout: Layout::new(format!("Retire: {}", found.entry.meta.title())),
+            title: found.entry.meta.title().to_owned(),
+            action_url: paths::entry_retire(&id),
+            cancel_href: paths::entry_edit(&id),
+            csrf_token: session.csrf_token.clone(),
+            message,
+            base_revision: base.or(found.revision.as_ref().map(|r| r.number)),
+        };
+        return respond(StatusCode::OK, &page);
+    }
     state.allow_write(&session.user)?;
     let user = session.user.clone();
     let target = id.clone();
     state
-        .with_catalog(move |catalog| catalog.set_retired(&user, &target, retired, &message))
+        .with_catalog(move |catalog| catalog.set_retired(&user, &target, retired, &message, base))
         .await?;
     Ok(Redirect::to(&paths::entry(&id)).into_response())
+}
+
+/// The question asked before an entry is retired.
+#[derive(Template)]
+#[template(path = "retire.html")]
+struct RetirePage {
+    layout: Layout,
+    title: String,
+    action_url: String,
+    cancel_href: String,
+    csrf_token: String,
+    message: String,
+    base_revision: Option<u32>,
 }
 
 /// `POST /entries/{jurisdiction}/{slug}/retire`
