@@ -105,7 +105,7 @@ async fn the_one_time_password_signs_in_once_and_must_be_changed() {
     first
         .post("/account/password", &fields)
         .await
-        .expect_redirect("/account", "password changed");
+        .expect_redirect("/account?password=changed", "password changed");
     assert_ne!(first.cookie("cpb_session").map(str::to_owned), old_cookie);
     let account = first
         .get("/account")
@@ -559,7 +559,7 @@ async fn passwords_and_tokens_are_stored_only_as_hashes() {
     alice
         .post("/account/password", &fields)
         .await
-        .expect_redirect("/account", "password changed");
+        .expect_redirect("/account?password=changed", "password changed");
     let csrf = alice.csrf_of("/account").await;
     let made = alice
         .post(
@@ -612,5 +612,76 @@ async fn a_jurisdiction_filter_with_no_entries_yet_is_named() {
     assert!(
         chips.iter().any(|chip| chip.contains("Riverton, OR")),
         "{chips:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_password_refusal_is_shown_at_its_field_and_a_change_is_confirmed() {
+    let data = DataDir::new();
+    let email = "fields@minneapolis.example";
+    let one_time = cli_add_user(data.path(), email, CITY_A, "editor");
+    let app = data.app();
+    let mut browser = Browser::new(&app);
+    browser
+        .sign_in(email, &one_time, "/account")
+        .await
+        .expect_redirect("/account", "signed in");
+    let csrf = browser.csrf_of("/account").await;
+    let chosen = "harbor ferry lantern 7";
+    for (current, new, confirm, field) in [
+        ("not my password", chosen, chosen, "current_password"),
+        (
+            one_time.as_str(),
+            chosen,
+            "harbor ferry lantern 8",
+            "confirm_password",
+        ),
+        (
+            one_time.as_str(),
+            one_time.as_str(),
+            one_time.as_str(),
+            "new_password",
+        ),
+    ] {
+        let fields = [
+            ("csrf_token", csrf.as_str()),
+            ("current_password", current),
+            ("new_password", new),
+            ("confirm_password", confirm),
+        ];
+        let page = browser
+            .post("/account/password", &fields)
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY, field)
+            .html();
+        assert_eq!(
+            attr(&page, ".has-error input", "id"),
+            field,
+            "the error is at {field}"
+        );
+        assert_eq!(
+            attr(&page, &format!("#{field}"), "aria-describedby"),
+            format!("{field}-error")
+        );
+        assert_eq!(count(&page, "p.field-error"), 1, "{field}");
+    }
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("current_password", one_time.as_str()),
+        ("new_password", chosen),
+        ("confirm_password", chosen),
+    ];
+    browser
+        .post("/account/password", &fields)
+        .await
+        .expect_redirect("/account?password=changed", "changed");
+    let page = browser
+        .get("/account?password=changed")
+        .await
+        .expect(StatusCode::OK, "account")
+        .html();
+    assert_eq!(
+        texts(&page, "p.notice-success[role=status]"),
+        ["Password changed."]
     );
 }

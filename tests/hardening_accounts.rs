@@ -83,7 +83,7 @@ async fn a_one_time_password_opens_only_the_password_form() {
     browser
         .post("/account/password", &change)
         .await
-        .expect_redirect("/account", "changed");
+        .expect_redirect("/account?password=changed", "changed");
     browser.get("/entries/new").await.expect(
         StatusCode::OK,
         "the editor, once the password is the user's own",

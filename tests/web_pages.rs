@@ -640,3 +640,36 @@ async fn healthcheck(addr: String) -> std::process::Output {
     .await
     .expect("the healthcheck task")
 }
+
+#[tokio::test]
+async fn the_sort_bar_names_the_order_shown() {
+    let app = TestApp::new();
+    for (sort, label) in [
+        ("", "Best match"),
+        ("relevance", "Best match"),
+        ("date", "Newest"),
+        ("updated", "Recently changed"),
+    ] {
+        let page = app.page(&format!("/search?q=city&sort={sort}")).await;
+        assert_eq!(
+            one_text(&page, "nav.sort strong[aria-current]"),
+            label,
+            "sort={sort}"
+        );
+        assert_eq!(
+            count(&page, "nav.sort a"),
+            2,
+            "the other two orders are links"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_site_icon_is_served() {
+    let reply = TestApp::new().get("/favicon.ico").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_content_type(&reply, "image/x-icon");
+    assert!(reply.bytes.starts_with(&[0, 0, 1, 0]), "an ICO file");
+    let page = TestApp::new().page("/").await;
+    assert_eq!(attrs(&page, "link[rel=icon]", "href"), ["/favicon.ico"]);
+}

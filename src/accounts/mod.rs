@@ -47,6 +47,15 @@ pub enum PasswordRefusal {
 }
 
 impl PasswordRefusal {
+    /// The form field the refusal is about.
+    pub fn field(&self) -> &'static str {
+        match self {
+            PasswordRefusal::WrongCurrent => "current_password",
+            PasswordRefusal::Mismatch => "confirm_password",
+            PasswordRefusal::Unchanged | PasswordRefusal::Weak(_) => "new_password",
+        }
+    }
+
     /// The message shown beside the form.
     pub fn message(&self) -> String {
         match self {

@@ -64,6 +64,21 @@ impl Layout {
     }
 }
 
+/// The site's icon: a page of the playbook, in the link colour.
+const FAVICON: &[u8] = include_bytes!("../../static/favicon.ico");
+
+/// `GET /favicon.ico`, which browsers ask for on every site.
+pub async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/x-icon"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        FAVICON,
+    )
+        .into_response()
+}
+
 /// `GET /static/{name}`: the stylesheet or the script under its current name.
 pub async fn static_file(path: Result<Path<String>, PathRejection>) -> Result<Response, PageError> {
     let Path(name) = path?;

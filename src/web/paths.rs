@@ -24,6 +24,8 @@ pub const FEED: &str = "/feed.atom";
 pub const SEARCH_FEED: &str = "/search.atom";
 /// The OpenSearch description.
 pub const OPENSEARCH: &str = "/opensearch.xml";
+/// The site's icon.
+pub const FAVICON: &str = "/favicon.ico";
 /// The sign-in page (`login_then` to come back somewhere).
 pub const LOGIN: &str = "/login";
 /// Signing out (POST).

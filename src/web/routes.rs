@@ -16,7 +16,7 @@ use tracing::Level;
 
 use super::error::{ApiError, AppError, PageError};
 use super::state::AppState;
-use super::{api, assets, feeds, pages, security};
+use super::{api, assets, feeds, pages, paths, security};
 
 /// Every route of the app, with its layers.
 pub fn build_router(state: AppState) -> Router {
@@ -95,6 +95,7 @@ pub fn build_router(state: AppState) -> Router {
             get(pages::history::revision),
         )
         .route("/static/{name}", get(assets::static_file))
+        .route(paths::FAVICON, get(assets::favicon))
         .route("/healthz", get(healthz))
         .route("/feed.atom", get(feeds::all))
         .route("/search.atom", get(feeds::search))

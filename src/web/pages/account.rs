@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar};
@@ -164,7 +164,23 @@ struct AccountPage {
     live_tokens: usize,
     new_token: Option<String>,
     notice: Option<String>,
-    password_error: Option<String>,
+    password_error: Option<PasswordError>,
+}
+
+/// Why a password change was refused, and at which field.
+struct PasswordError {
+    field: &'static str,
+    message: String,
+}
+
+impl AccountPage {
+    /// The refusal's message when it is about `field`.
+    fn password_error_at(&self, field: &str) -> Option<&str> {
+        self.password_error
+            .as_ref()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
 }
 
 struct TokenRow {
@@ -198,7 +214,7 @@ async fn account_page(
     status: StatusCode,
     notice: Option<String>,
     new_token: Option<String>,
-    password_error: Option<String>,
+    password_error: Option<PasswordError>,
 ) -> Result<Response, PageError> {
     let user = session.user.clone();
     let user_id = user.id;
@@ -233,12 +249,18 @@ async fn account_page(
         .into_response())
 }
 
-/// `GET /account`
+/// Where a password change returns to: the account page, saying it was changed.
+const PASSWORD_CHANGED: &str = "/account?password=changed";
+
+/// `GET /account` (`?password=changed` after a password change says so)
 pub async fn account(
     State(state): State<AppState>,
     RequireSession(session): RequireSession,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, PageError> {
-    account_page(&state, &session, StatusCode::OK, None, None, None).await
+    let changed = query.is_some_and(|q| q == "password=changed");
+    let notice = changed.then(|| "Password changed.".to_owned());
+    account_page(&state, &session, StatusCode::OK, notice, None, None).await
 }
 
 /// `POST /account/password`
@@ -272,7 +294,10 @@ pub async fn change_password(
             StatusCode::UNPROCESSABLE_ENTITY,
             None,
             None,
-            Some(refusal.message()),
+            Some(PasswordError {
+                field: refusal.field(),
+                message: refusal.message(),
+            }),
         )
         .await;
     }
@@ -282,7 +307,7 @@ pub async fn change_password(
     let session_cookie = start_session(&state, &user, &client.to_string()).await?;
     Ok((
         CookieJar::new().add(session_cookie),
-        Redirect::to(paths::ACCOUNT),
+        Redirect::to(PASSWORD_CHANGED),
     )
         .into_response())
 }

@@ -7,7 +7,7 @@ use axum::response::Html;
 use super::{
     FacetGroup, FacetLinks, HitView, Link, Pagination, facet_groups, filter_label, render,
 };
-use crate::search::{FacetNames, Filter};
+use crate::search::{FacetNames, Filter, Sort};
 use crate::web::assets::Layout;
 use crate::web::error::PageError;
 use crate::web::params::SearchParams;
@@ -99,17 +99,17 @@ pub async fn search(
             ..SearchParams::default()
         })
     });
-    let sorted_by_date = params.sort == "date";
-    let sort_links = vec![
-        Link {
-            active: !sorted_by_date,
-            ..Link::new(paths::search(&params.sorted_by("relevance")), "Best match")
-        },
-        Link {
-            active: sorted_by_date,
-            ..Link::new(paths::search(&params.sorted_by("date")), "Newest")
-        },
-    ];
+    let current_sort = Sort::parse(&params.sort).unwrap_or_default();
+    let sort_links = Sort::ALL
+        .into_iter()
+        .map(|sort| Link {
+            active: sort == current_sort,
+            ..Link::new(
+                paths::search(&params.sorted_by(sort.as_str())),
+                sort_label(sort),
+            )
+        })
+        .collect();
     let page = params.page_number()?;
     let pagination = Pagination::new(page, PER_PAGE, results.total, |p| {
         paths::search(&params.on_page(p))
@@ -163,4 +163,13 @@ fn active_filter_label(
         return name.clone();
     }
     filter_label(names, filter, value)
+}
+
+/// What the sort bar calls an order.
+fn sort_label(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Relevance => "Best match",
+        Sort::Date => "Newest",
+        Sort::Updated => "Recently changed",
+    }
 }
