@@ -97,7 +97,7 @@ pub async fn create(
     let saved = state
         .with_catalog(move |catalog| catalog.create(&user, &input, &message))
         .await?;
-    let json = entry_json_of(&saved);
+    let json = entry_json_of(&state, &saved).await?;
     let location = paths::entry_api(&saved.entry.id);
     Ok((
         StatusCode::CREATED,
@@ -142,7 +142,7 @@ pub async fn update(
     let saved = state
         .with_catalog(move |catalog| catalog.update(&user, &id, &input, &message))
         .await?;
-    Ok(Json(entry_json_of(&saved)))
+    Ok(Json(entry_json_of(&state, &saved).await?))
 }
 
 /// `DELETE /api/entries/{jurisdiction}/{slug}`: retires the entry (its history is kept).
@@ -175,7 +175,7 @@ pub async fn retire(
             catalog.set_retired(&user, &id, true, "retired through the API")
         })
         .await?;
-    Ok(Json(entry_json_of(&saved)))
+    Ok(Json(entry_json_of(&state, &saved).await?))
 }
 
 /// An entry's revisions.
