@@ -2,11 +2,18 @@
 //!
 //! Raw HTML is dropped from the Markdown before rendering, and the result still goes through
 //! ammonia: scripts, event attributes, `javascript:` links, iframes, SVG and MathML never reach a page.
+//! Elements nested deeper than `MAX_NESTING_DEPTH` are flattened first (`nesting`), so rendering
+//! costs time in proportion to the body's size, whatever the body.
+
+pub mod nesting;
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+pub use nesting::MAX_NESTING_DEPTH;
+use nesting::{Flatten, capped_lines, first_crowded_line, first_too_deep};
 
 /// The Markdown extensions entries may use.
 fn options() -> Options {
@@ -41,21 +48,34 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 /// Renders Markdown to sanitized HTML, safe to place in a page.
 pub fn render_html(markdown: &str) -> String {
+    let markdown = capped_lines(markdown, MAX_NESTING_DEPTH);
     // Raw HTML is dropped, not only sanitized: an unclosed `<style>` or `<textarea>` would
     // swallow the rest of the body, and an `<input>` stripped of its type becomes a text box.
-    let events = Parser::new_ext(markdown, options())
+    let events = Parser::new_ext(&markdown, options())
         .filter(|event| !matches!(event, Event::Html(_) | Event::InlineHtml(_)));
+    let events = Flatten::new(events, MAX_NESTING_DEPTH);
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut unsafe_html, events);
     SANITIZER.clean(&unsafe_html).to_string()
+}
+
+/// Where `markdown` first nests deeper than `MAX_NESTING_DEPTH`, as a byte offset, if it does.
+pub fn too_deep_at(markdown: &str) -> Option<usize> {
+    first_crowded_line(markdown, MAX_NESTING_DEPTH).or_else(|| {
+        first_too_deep(
+            Parser::new_ext(markdown, options()).into_offset_iter(),
+            MAX_NESTING_DEPTH,
+        )
+    })
 }
 
 /// The words of a Markdown body without markup, for indexing and snippets.
 ///
 /// Raw HTML is dropped (it never renders either); block ends become line breaks.
 pub fn plain_text(markdown: &str) -> String {
+    let markdown = capped_lines(markdown, MAX_NESTING_DEPTH);
     let mut text = String::with_capacity(markdown.len());
-    for event in Parser::new_ext(markdown, options()) {
+    for event in Parser::new_ext(&markdown, options()) {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
             Event::SoftBreak | Event::HardBreak => text.push(' '),
@@ -77,7 +97,8 @@ pub fn plain_text(markdown: &str) -> String {
 
 /// Whether the body contains a task list (`- [ ]`), so pages can style it as a checklist.
 pub fn has_task_list(markdown: &str) -> bool {
-    Parser::new_ext(markdown, options()).any(|event| matches!(event, Event::TaskListMarker(_)))
+    let markdown = capped_lines(markdown, MAX_NESTING_DEPTH);
+    Parser::new_ext(&markdown, options()).any(|event| matches!(event, Event::TaskListMarker(_)))
 }
 
 #[cfg(test)]
@@ -103,6 +124,88 @@ mod tests {
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
         assert!(!html.contains(r#"type="text""#), "{html}");
+    }
+
+    /// The deepest the elements of `html` nest (it is well-formed: ammonia wrote it).
+    fn html_depth(html: &str) -> usize {
+        let (mut depth, mut deepest) = (0usize, 0usize);
+        let mut rest = html;
+        while let Some(at) = rest.find('<') {
+            rest = &rest[at + 1..];
+            let tag_end = rest.find('>').unwrap_or(rest.len());
+            let tag = &rest[..tag_end];
+            if tag.starts_with('/') {
+                depth = depth.saturating_sub(1);
+            } else if !tag.ends_with('/')
+                && !["br", "hr", "input"].iter().any(|v| tag.starts_with(v))
+            {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+        }
+        deepest
+    }
+
+    fn deep_bodies() -> Vec<(&'static str, String)> {
+        vec![
+            ("`>` x 100,000", ">".repeat(100_000)),
+            ("`> ` x 50,000", "> ".repeat(50_000)),
+            ("`+ ` x 50,000", "+ ".repeat(50_000) + "x"),
+            ("`1. ` x 30,000", "1. ".repeat(30_000) + "x"),
+            (
+                "`*a ` x 30,000",
+                format!("{}x{}", "*a ".repeat(30_000), " a*".repeat(30_000)),
+            ),
+            (
+                "a deep quote, then lazy lines",
+                format!("{}a\n{}", ">".repeat(50_000), "b\n".repeat(25_000)),
+            ),
+            (
+                "lists nested by indentation",
+                (0..60)
+                    .map(|n| format!("{}- item {n}\n", "  ".repeat(n)))
+                    .collect(),
+            ),
+            (
+                "a quote deepening line by line",
+                (1..300).map(|n| format!("{} q\n", ">".repeat(n))).collect(),
+            ),
+        ]
+    }
+
+    #[test]
+    fn deep_nesting_is_found_and_flattened_in_linear_time() {
+        for (name, body) in deep_bodies() {
+            let started = std::time::Instant::now();
+            assert!(too_deep_at(&body).is_some(), "{name}: not found too deep");
+            let html = render_html(&body);
+            plain_text(&body);
+            has_task_list(&body);
+            let took = started.elapsed();
+            // Each used to take from seconds to a minute; linear work takes milliseconds,
+            // even unoptimised on a busy machine.
+            assert!(took.as_secs() < 2, "{name}: took {took:?}");
+            let depth = html_depth(&html);
+            assert!(depth <= MAX_NESTING_DEPTH, "{name}: depth {depth}");
+        }
+    }
+
+    #[test]
+    fn flattening_keeps_the_words_of_what_is_too_deep() {
+        let body = format!("{}deep words\n\n{}more", "> ".repeat(40), "> ".repeat(40));
+        let html = render_html(&body);
+        assert!(html.contains("deep words"), "{html}");
+        assert!(html.contains("more"), "{html}");
+        assert_eq!(html_depth(&html), MAX_NESTING_DEPTH);
+        let nested: String = (0..40)
+            .map(|n| format!("{}- item{n}\n", "  ".repeat(n)))
+            .collect();
+        let html = render_html(&nested);
+        assert!(html.contains("item20") && html.contains("item39"), "{html}");
+        assert!(html_depth(&html) <= MAX_NESTING_DEPTH, "{html}");
+        let shallow = format!("{}ok", "> ".repeat(MAX_NESTING_DEPTH - 1));
+        assert_eq!(too_deep_at(&shallow), None);
+        assert_eq!(html_depth(&render_html(&shallow)), MAX_NESTING_DEPTH);
     }
 
     #[test]

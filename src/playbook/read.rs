@@ -7,11 +7,12 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
-use super::entry::{Entry, Origin};
+use super::entry::{Broken, Entry, FieldPath, FieldProblem, Origin};
 use super::front_matter::{
     EntryLines, LineProblem, parse_entry_meta, parse_jurisdiction, parse_source_declaration,
     split_front_matter,
 };
+use super::markdown::{MAX_NESTING_DEPTH, too_deep_at};
 use super::problem::{Problem, line_of_offset};
 use super::slug::{EntryId, Slug, SourceId};
 use super::source::DeclaredSource;
@@ -40,6 +41,27 @@ fn read_utf8(path: &Path) -> Result<String, Vec<Problem>> {
     decode_utf8(path, bytes).map_err(|p| vec![p])
 }
 
+/// The problem with a file's Markdown `body` (a part of `text`) that nests too deep, on the
+/// line where it first does. Entries, jurisdictions and source declarations keep to the
+/// limit their pages render within.
+fn too_deep_body(path: &Path, text: &str, body: &str) -> Result<(), Vec<Problem>> {
+    let Some(offset) = too_deep_at(body) else {
+        return Ok(());
+    };
+    let line = line_of_offset(text, text.len() - body.len() + offset);
+    let problem = FieldProblem {
+        path: FieldPath::field("body"),
+        broken: Broken::TooDeep {
+            max: MAX_NESTING_DEPTH,
+        },
+    };
+    Err(vec![Problem::new(
+        path,
+        line,
+        format!("the body {}", problem.field_message()),
+    )])
+}
+
 /// Parses the text of the entry file `path` as the entry `id`; also returns the file lines
 /// of its related ids and sources, for checks that need the whole playbook.
 pub(super) fn parse_entry(
@@ -56,6 +78,7 @@ pub(super) fn parse_entry(
             "the body contains a NUL character",
         )]);
     }
+    too_deep_body(path, text, file.body)?;
     let parsed = parse_entry_meta(file).map_err(|problems| at(path, problems))?;
     let entry = Entry {
         id,
@@ -76,10 +99,9 @@ pub(super) fn parse_jurisdiction_file(
     text: &str,
     slug: Slug,
 ) -> Result<Jurisdiction, Vec<Problem>> {
-    split_front_matter(text)
-        .map_err(|p| vec![p])
-        .and_then(|file| parse_jurisdiction(slug, file))
-        .map_err(|problems| at(path, problems))
+    let file = split_front_matter(text).map_err(|p| at(path, vec![p]))?;
+    too_deep_body(path, text, file.body)?;
+    parse_jurisdiction(slug, file).map_err(|problems| at(path, problems))
 }
 
 /// Parses the text of the source declaration `path` as the source `id`.
@@ -88,10 +110,9 @@ pub(super) fn parse_source_declaration_file(
     text: &str,
     id: SourceId,
 ) -> Result<DeclaredSource, Vec<Problem>> {
-    split_front_matter(text)
-        .map_err(|p| vec![p])
-        .and_then(|file| parse_source_declaration(id, file))
-        .map_err(|problems| at(path, problems))
+    let file = split_front_matter(text).map_err(|p| at(path, vec![p]))?;
+    too_deep_body(path, text, file.body)?;
+    parse_source_declaration(id, file).map_err(|problems| at(path, problems))
 }
 
 /// Parses the text of `synonyms.toml`.
@@ -122,4 +143,28 @@ pub fn read_source_declaration_file(
 /// Reads `synonyms.toml`.
 pub fn read_synonyms_file(path: &Path) -> Result<Synonyms, Vec<Problem>> {
     parse_synonyms_file(path, &read_utf8(path)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_nesting_too_deep_is_a_problem_on_its_first_deep_line() {
+        let text = format!(
+            "+++\ntitle = \"T\"\nsummary = \"S\"\nkind = \"practice\"\n+++\nIntro.\n\n{}deep\n",
+            "> ".repeat(50_000)
+        );
+        let path = Path::new("playbook/a/b.md");
+        let id = EntryId::parse("a/b").expect("id");
+        let problems = parse_entry(path, &text, id).expect_err("too deep");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].line, 8, "{problems:?}");
+        assert!(
+            problems[0]
+                .to_string()
+                .starts_with("playbook/a/b.md:8: the body must not nest"),
+            "{problems:?}"
+        );
+    }
 }

@@ -12,6 +12,7 @@ pub mod params;
 pub mod password_gate;
 pub mod paths;
 pub mod rate_limit;
+pub mod rendered;
 pub mod routes;
 pub mod security;
 pub mod serve;

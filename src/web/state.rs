@@ -15,6 +15,7 @@ use crate::store::{StoreError, Stores, User, UserId};
 use super::error::AppError;
 use super::password_gate::PasswordGate;
 use super::rate_limit::{AttemptLimiter, SignInLimiter};
+use super::rendered::{RENDERED_CACHE_BYTES, RenderedBodies};
 
 /// Why the app could not start.
 #[derive(Debug, thiserror::Error)]
@@ -75,6 +76,8 @@ pub struct Shared {
     /// Searches for more than `LARGE_SEARCH_HITS` hits running at once, in a lane of their
     /// own (`LARGE_SEARCH_SLOTS_PER_CORE` per core).
     pub large_search_slots: Arc<Semaphore>,
+    /// Sanitized HTML of stored Markdown, rendered once and kept (`RENDERED_CACHE_BYTES`).
+    pub rendered: RenderedBodies,
 }
 
 /// Cheap to clone: one `Arc`.
@@ -129,6 +132,7 @@ impl AppState {
             password_gate: PasswordGate::for_this_machine(),
             search_slots: Arc::new(Semaphore::new(SEARCH_SLOTS_PER_CORE * cores)),
             large_search_slots: Arc::new(Semaphore::new(LARGE_SEARCH_SLOTS_PER_CORE * cores)),
+            rendered: RenderedBodies::new(RENDERED_CACHE_BYTES),
         })))
     }
 
@@ -154,6 +158,25 @@ impl AppState {
         .await
         .map_err(|e| AppError::internal(format!("search task failed: {e}")))?
         .map_err(AppError::from)
+    }
+
+    /// Runs CPU-bound work (rendering Markdown, comparing revisions) on a blocking thread, off
+    /// the async workers.
+    pub async fn run_blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Shared) -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || work(&state))
+            .await
+            .map_err(|e| AppError::internal(format!("blocking task failed: {e}")))
+    }
+
+    /// The sanitized HTML of stored Markdown, rendered once and kept (`RenderedBodies`), on a
+    /// blocking thread.
+    pub async fn html_of(&self, markdown: String) -> Result<Arc<str>, AppError> {
+        self.run_blocking(move |shared| shared.rendered.html(&markdown))
+            .await
     }
 
     /// Counts a write by `user`; `TooManyRequests` past the per-minute limit.

@@ -8,6 +8,7 @@ use super::fields::{EntryFields, SourceFields, field_names};
 use super::meta::{EntryMeta, plain_line_breaks};
 use super::problem::{Broken, FieldErrors, FieldPath, FieldProblems};
 use crate::playbook::Slug;
+use crate::playbook::markdown::{MAX_NESTING_DEPTH, too_deep_at};
 
 /// The largest body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 100 * 1024;
@@ -160,6 +161,8 @@ impl EntryInput {
             .map_err(|more| problems.extend(more))
             .ok();
         let body_path = FieldPath::field("body_markdown");
+        let body_markdown = plain_line_breaks(&self.body_markdown).trim().to_owned();
+        // The size first: the other checks read the whole body.
         if self.body_markdown.len() > MAX_BODY_BYTES {
             problems.add(
                 body_path,
@@ -169,8 +172,14 @@ impl EntryInput {
             );
         } else if self.body_markdown.contains('\0') {
             problems.add(body_path, Broken::NulCharacter);
+        } else if too_deep_at(&body_markdown).is_some() {
+            problems.add(
+                body_path,
+                Broken::TooDeep {
+                    max: MAX_NESTING_DEPTH,
+                },
+            );
         }
-        let body_markdown = plain_line_breaks(&self.body_markdown).trim().to_owned();
         problems.or_ok(|| {
             Some(ValidEntry {
                 slug: slug?,
@@ -264,6 +273,29 @@ mod tests {
             .by_field();
         for field in ["slug", "title", "date", "body_markdown"] {
             assert!(errors.get(field).is_some(), "{field}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn a_body_nesting_too_deep_is_refused_and_one_within_the_limit_is_not() {
+        for (body, refused) in [
+            (">".repeat(100_000), true),
+            ("> ".repeat(50_000), true),
+            ("> ".repeat(MAX_NESTING_DEPTH + 1) + "deep", true),
+            ("> ".repeat(MAX_NESTING_DEPTH - 1) + "deep enough", false),
+        ] {
+            let mut value = valid();
+            value["body_markdown"] = json!(body);
+            let parsed = EntryInput::from_json(&value).expect("reads").parse();
+            match parsed {
+                Err(problems) if refused => {
+                    let errors = problems.by_field();
+                    let message = errors.get("body_markdown").unwrap_or_default();
+                    assert!(message.contains("levels deep"), "{errors:?}");
+                }
+                Ok(_) if !refused => {}
+                other => panic!("{}: {other:?}", body.len()),
+            }
         }
     }
 

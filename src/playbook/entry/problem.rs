@@ -118,6 +118,11 @@ pub enum Broken {
     },
     /// A body holding a NUL character.
     NulCharacter,
+    /// A body whose elements nest too deep (quotes in quotes, lists in lists).
+    TooDeep {
+        /// The deepest allowed.
+        max: usize,
+    },
     /// A related id names no entry.
     NoSuchEntry(EntryId),
     /// An entry names itself as related.
@@ -162,6 +167,9 @@ impl FieldProblem {
             Broken::TooMany { max, what } => format!("at most {max} {what}"),
             Broken::TooLarge { max_kib } => format!("must be at most {max_kib} KiB"),
             Broken::NulCharacter => "must not contain NUL characters".into(),
+            Broken::TooDeep { max } => format!(
+                "must not nest more than {max} levels deep (quotes in quotes, lists in lists, emphasis in emphasis)"
+            ),
             Broken::NoSuchEntry(id) => format!("no entry `{id}`"),
             Broken::RelatedToItself => "an entry cannot be related to itself".into(),
             Broken::ListedTwice(id) => format!("`{id}` is listed twice"),
@@ -206,6 +214,7 @@ impl FieldProblem {
             ),
             Broken::TooLarge { .. }
             | Broken::NulCharacter
+            | Broken::TooDeep { .. }
             | Broken::RelatedToItself
             | Broken::Other(_) => self.field_message(),
         }

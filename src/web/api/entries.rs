@@ -12,7 +12,6 @@ use super::preconditions::with_etag;
 use axum::response::Response;
 
 use crate::catalog::EntryView;
-use crate::playbook::markdown::render_html;
 use crate::playbook::{CitedSource, EntryMeta, Kind, Origin, Status, Verification};
 use crate::search::{Hit, JurisdictionRef};
 use crate::web::error::{ApiError, AppError, ErrorBody};
@@ -124,13 +123,14 @@ pub async fn entry(
     let found = state
         .with_catalog(move |catalog| catalog.entry_for(None, &id))
         .await?;
-    Ok(with_etag(&found, Json(entry_json_of(&found))))
+    Ok(with_etag(&found, Json(entry_json_of(&state, &found).await?)))
 }
 
-/// The JSON of an entry as readers see it.
-pub fn entry_json_of(view: &EntryView) -> EntryJson {
+/// The JSON of an entry as readers see it, its body rendered once (`AppState::html_of`).
+pub async fn entry_json_of(state: &AppState, view: &EntryView) -> Result<EntryJson, AppError> {
     let entry = &view.entry;
-    EntryJson {
+    let body_html = state.html_of(entry.body_markdown.clone()).await?;
+    Ok(EntryJson {
         id: entry.id.to_string(),
         url: paths::entry(&entry.id),
         slug: entry.id.slug.to_string(),
@@ -138,12 +138,12 @@ pub fn entry_json_of(view: &EntryView) -> EntryJson {
         meta: entry.meta.clone(),
         sources: view.sources.iter().map(SourceJson::from).collect(),
         body_markdown: entry.body_markdown.clone(),
-        body_html: render_html(&entry.body_markdown),
+        body_html: body_html.to_string(),
         origin: entry.origin,
         retired: view.retired,
         revision: view.revision.as_ref().map(|r| r.number),
         updated: entry.updated,
-    }
+    })
 }
 
 /// An entry in a listing.

@@ -99,7 +99,7 @@ pub async fn create(
     let saved = state
         .with_catalog(move |catalog| catalog.create(&user, &input, &message))
         .await?;
-    let json = entry_json_of(&saved);
+    let json = entry_json_of(&state, &saved).await?;
     let location = paths::entry_api(&saved.entry.id);
     Ok(with_etag(
         &saved,
@@ -151,7 +151,7 @@ pub async fn update(
     let saved = state
         .with_catalog(move |catalog| catalog.update(&user, &id, &input, &message, base))
         .await?;
-    Ok(with_etag(&saved, Json(entry_json_of(&saved))))
+    Ok(with_etag(&saved, Json(entry_json_of(&state, &saved).await?)))
 }
 
 /// `DELETE /api/entries/{jurisdiction}/{slug}`: retires the entry (its history is kept).
@@ -189,7 +189,7 @@ pub async fn retire(
             catalog.set_retired(&user, &id, true, "retired through the API", base)
         })
         .await?;
-    Ok(with_etag(&saved, Json(entry_json_of(&saved))))
+    Ok(with_etag(&saved, Json(entry_json_of(&state, &saved).await?)))
 }
 
 /// An entry's revisions.

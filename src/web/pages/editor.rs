@@ -414,6 +414,20 @@ fn change_message(form: &FormData) -> String {
         .collect()
 }
 
+/// The problems of a form's input, and its body rendered unless the body itself has one (too
+/// large or too deep to render in a moment). Not kept: a preview is seen once. Blocking.
+fn preview(input: &EntryInput) -> (FieldErrors, Option<String>) {
+    let errors: FieldErrors = match input.parse() {
+        Ok(_) => FieldErrors::default(),
+        Err(problems) => problems.into(),
+    };
+    let html = errors
+        .get("body_markdown")
+        .is_none()
+        .then(|| render_html(&input.body_markdown));
+    (errors, html)
+}
+
 async fn submit(
     state: AppState,
     session: SignedIn,
@@ -444,10 +458,9 @@ async fn submit(
     };
     let mut state_of_form = FormState::of(input.clone(), message.clone(), base);
     if form.get("action") == "preview" {
-        state_of_form.preview_html = Some(render_html(&input.body_markdown));
-        if let Err(problems) = input.parse() {
-            state_of_form.errors = problems.into();
-        }
+        let (errors, preview_html) = state.run_blocking(move |_| preview(&input)).await?;
+        state_of_form.errors = errors;
+        state_of_form.preview_html = preview_html;
         return respond(
             StatusCode::OK,
             &editor_page(&session, &target, state_of_form, &declared),

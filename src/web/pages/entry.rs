@@ -1,6 +1,8 @@
 //! `/entries/{jurisdiction}/{slug}`: one entry, rendered for reading and for print, each
 //! source's quote with its state in plain words.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
@@ -9,7 +11,7 @@ use axum::response::Html;
 use chrono::NaiveDate;
 
 use super::{Link, VerificationView, render, topic_label};
-use crate::playbook::markdown::{has_task_list, render_html};
+use crate::playbook::markdown::has_task_list;
 use crate::playbook::{CitedSource, EntryId, EntryMeta, Kind, Origin, Slug, Status};
 use crate::web::assets::Layout;
 use crate::web::auth::MaybeSession;
@@ -63,7 +65,7 @@ struct EntryPage {
     is_checklist: bool,
     topics: Vec<Link>,
     jurisdiction: Link,
-    body_html: String,
+    body_html: Arc<str>,
     related: Vec<Link>,
     permalink: String,
     origin: &'static str,
@@ -96,14 +98,16 @@ pub async fn entry(
     let id = parse_id(&jurisdiction, &slug)?;
     let viewer = session.map(|s| s.user);
     let reader = viewer.clone();
-    let (found, related, may_edit) = state
+    let (found, related, may_edit, has_tasks) = state
         .with_catalog(move |catalog| {
             let found = catalog.entry_for(reader.as_ref(), &id)?;
             let related = catalog.related_links(&found, RELATED_BY_CONTENT)?;
             let may_edit = reader.as_ref().is_some_and(|u| catalog.may_edit(u, &id));
-            Ok((found, related, may_edit))
+            let has_tasks = has_task_list(&found.entry.body_markdown);
+            Ok((found, related, may_edit, has_tasks))
         })
         .await?;
+    let body_html = state.html_of(found.entry.body_markdown.clone()).await?;
     let entry = &found.entry;
     let meta = &entry.meta;
     let page = EntryPage {
@@ -113,7 +117,7 @@ pub async fn entry(
         kind: Link::new(paths::kind(meta.kind()), meta.kind().label()),
         status: meta.status().map(Status::label),
         is_template: meta.is_template(),
-        is_checklist: meta.kind() == Kind::Checklist || has_task_list(&entry.body_markdown),
+        is_checklist: meta.kind() == Kind::Checklist || has_tasks,
         topics: meta
             .topics()
             .iter()
@@ -123,7 +127,7 @@ pub async fn entry(
             paths::jurisdiction(&found.jurisdiction.slug),
             found.jurisdiction.display_name(),
         ),
-        body_html: render_html(&entry.body_markdown),
+        body_html,
         related: related
             .into_iter()
             .map(|r| Link::new(paths::entry(&r.id), r.title))

@@ -1,15 +1,16 @@
 //! `/entries/{jurisdiction}/{slug}/history`: every revision of a contributed entry, each one
 //! viewable, with the changes from the revision before.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
-use similar::{ChangeTag, TextDiff};
 
+use super::diff::{Changes, DiffLine, changes};
 use super::entry::parse_id;
 use super::render;
 use crate::playbook::EntryId;
-use crate::playbook::markdown::render_html;
 use crate::playbook::write::entry_file;
 use crate::store::RevisionInfo;
 use crate::web::assets::Layout;
@@ -67,13 +68,6 @@ pub async fn history(
     })
 }
 
-/// A line of a diff.
-struct DiffLine {
-    class: &'static str,
-    sign: &'static str,
-    text: String,
-}
-
 #[derive(Template)]
 #[template(path = "revision.html")]
 struct RevisionPage {
@@ -81,9 +75,11 @@ struct RevisionPage {
     title: String,
     revision: RevisionRow,
     history_href: String,
-    body_html: String,
+    body_html: Arc<str>,
     summary: String,
     diff: Vec<DiffLine>,
+    /// Said instead of the lines when the change is too large to compare.
+    diff_too_large: Option<String>,
     previous: Option<u32>,
 }
 
@@ -103,29 +99,23 @@ pub async fn revision(
     let file = |r: &crate::store::Revision| entry_file(&r.entry.meta, &r.entry.body_markdown);
     let new_text = file(&current);
     let old_text = previous.as_ref().map(file).unwrap_or_default();
-    let diff = TextDiff::from_lines(&old_text, &new_text)
-        .iter_all_changes()
-        .map(|change| {
-            let (class, sign) = match change.tag() {
-                ChangeTag::Delete => ("removed", "-"),
-                ChangeTag::Insert => ("added", "+"),
-                ChangeTag::Equal => ("same", " "),
-            };
-            DiffLine {
-                class,
-                sign,
-                text: change.value().trim_end_matches('\n').to_owned(),
-            }
-        })
-        .collect();
+    let (diff, diff_too_large) = match state
+        .run_blocking(move |_| changes(&old_text, &new_text))
+        .await?
+    {
+        Changes::Lines(lines) => (lines, None),
+        Changes::TooLarge(why) => (Vec::new(), Some(why)),
+    };
+    let body_html = state.html_of(current.entry.body_markdown.clone()).await?;
     render(&RevisionPage {
         layout: Layout::new(format!("Revision {number}: {}", current.entry.meta.title())),
         title: current.entry.meta.title().to_owned(),
         revision: row(&id, &current.info),
         history_href: paths::entry_history(&id),
-        body_html: render_html(&current.entry.body_markdown),
+        body_html,
         summary: current.entry.meta.summary().to_owned(),
         diff,
+        diff_too_large,
         previous: previous.map(|p| p.info.number),
     })
 }

@@ -1,12 +1,13 @@
 //! `/jurisdictions/{slug}`, `/kinds/{kind}`, `/topics/{topic}`: every entry of one value.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Html;
 
 use super::{HitView, Pagination, kind_label, render, topic_label};
-use crate::playbook::markdown::render_html;
 use crate::playbook::{Kind, Slug};
 use crate::search::{Filter, MAX_OFFSET, SearchRequest};
 use crate::web::assets::Layout;
@@ -24,7 +25,7 @@ struct ListingPage {
     layout: Layout,
     heading: String,
     eyebrow: &'static str,
-    description_html: Option<String>,
+    description_html: Option<Arc<str>>,
     total: usize,
     hits: Vec<HitView>,
     pagination: Pagination,
@@ -38,7 +39,7 @@ fn not_found(what: &str) -> PageError {
 /// Every entry with one value of a filter.
 struct Listing {
     heading: String,
-    description_html: Option<String>,
+    description_html: Option<Arc<str>>,
     filter: Filter,
     value: String,
 }
@@ -95,7 +96,7 @@ pub async fn jurisdiction(
         .ok_or_else(|| not_found("jurisdiction"))?;
     let listing = Listing {
         heading: jurisdiction.display_name(),
-        description_html: Some(render_html(&jurisdiction.body_markdown)),
+        description_html: Some(state.html_of(jurisdiction.body_markdown).await?),
         filter: Filter::Jurisdiction,
         value: slug,
     };

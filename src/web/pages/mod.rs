@@ -2,6 +2,7 @@
 
 pub mod about;
 pub mod account;
+pub mod diff;
 pub mod editor;
 pub mod entry;
 pub mod history;

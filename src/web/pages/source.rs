@@ -2,6 +2,8 @@
 //! with its state and, when the source's text is stored and may be shown, within a few
 //! sentences of that text.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
@@ -10,7 +12,6 @@ use chrono::NaiveDate;
 
 use super::{Pagination, VerificationView, render};
 use crate::catalog::{QuoteInContext, SourceView};
-use crate::playbook::markdown::render_html;
 use crate::search::MAX_OFFSET;
 use crate::web::assets::Layout;
 use crate::web::error::{AppError, PageError};
@@ -44,7 +45,7 @@ struct SourcePage {
     publisher: Option<String>,
     published: Option<NaiveDate>,
     url: Option<String>,
-    description_html: String,
+    description_html: Arc<str>,
     /// What is stored of the source's text here, and so what the quotes below were checked
     /// against, in plain words.
     text_note: &'static str,
@@ -83,6 +84,9 @@ pub async fn source(
     let view = state
         .with_catalog(move |catalog| catalog.source_view(&id, offset, PER_PAGE))
         .await?;
+    let description_html = state
+        .html_of(view.source.description_markdown.clone())
+        .await?;
     let text_note = text_note(&view);
     let source = view.source;
     let details = source.details;
@@ -111,7 +115,7 @@ pub async fn source(
         publisher: details.publisher,
         published: details.date,
         url: details.url,
-        description_html: render_html(&source.description_markdown),
+        description_html,
         text_note,
         total: view.total,
         entries,
