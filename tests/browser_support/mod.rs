@@ -612,9 +612,12 @@ impl Session {
         self.fill("#confirm_password", new_password).await;
         self.click_and_load("form[action='/account/password'] button[type=submit]")
             .await;
-        self.wait_path("the account page after the change", |p| p == "/account")
-            .await;
+        self.wait_path("the account page after the change", |p| {
+            p == "/account?password=changed"
+        })
+        .await;
         let page = self.text("main").await;
+        assert!(page.contains("Password changed."), "it says so: {page}");
         assert!(
             !page.contains("one-time password") && !page.contains("not right"),
             "the password is changed: {page}"
