@@ -54,6 +54,10 @@ pub struct Config {
     /// Mark session cookies `Secure` (set it when serving over HTTPS).
     #[arg(long, env = "PLAYBOOK_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// The address the about page gives for questions and corrections (none: it says to
+    /// contact the instance's maintainers).
+    #[arg(long, env = "PLAYBOOK_CONTACT_EMAIL")]
+    pub contact_email: Option<String>,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     #[arg(long, env = "PLAYBOOK_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
@@ -212,6 +216,7 @@ mod tests {
         assert_eq!(config.idle_timeout_secs, DEFAULT_IDLE_TIMEOUT_SECS);
         assert_eq!(config.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
         assert_eq!(config.public_url, None);
+        assert_eq!(config.contact_email, None);
         assert!(!config.secure_cookies && !config.trust_forwarded_for);
         assert_eq!(
             config.login_attempts_per_minute,

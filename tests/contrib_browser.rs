@@ -685,3 +685,34 @@ async fn a_password_refusal_is_shown_at_its_field_and_a_change_is_confirmed() {
         ["Password changed."]
     );
 }
+
+#[tokio::test]
+async fn the_about_page_says_what_is_reviewed_and_whom_to_write_to() {
+    let data = DataDir::new();
+    let page = data
+        .app()
+        .get("/about")
+        .await
+        .expect(StatusCode::OK, "about")
+        .body;
+    assert!(
+        page.contains("published as soon as they are saved: nobody reviews them first"),
+        "{page}"
+    );
+    assert!(!page.contains("Every entry is checked before it is published"));
+    assert!(page.contains("contact the maintainers of this instance"));
+
+    let config = city_playbook::config::Config {
+        contact_email: Some("playbook@mayors.example".into()),
+        ..city_playbook::config::Config::new(playbook_dir(), data.path())
+    };
+    let page = App::new(config)
+        .get("/about")
+        .await
+        .expect(StatusCode::OK, "about")
+        .html();
+    assert_eq!(
+        attr(&page, "a[href^='mailto:']", "href"),
+        "mailto:playbook@mayors.example"
+    );
+}

@@ -337,6 +337,44 @@ async fn cross_origin_gets_are_allowed() {
 }
 
 #[tokio::test]
+async fn a_cross_origin_get_may_send_a_token_but_not_credentials_or_writes() {
+    let app = TestApp::new();
+    let origin = ("origin", "https://intranet.example");
+    let preflight = app
+        .send(request(
+            Method::OPTIONS,
+            "/api/entries/minneapolis-mn/separation-ordinance",
+            &[
+                origin,
+                ("access-control-request-method", "GET"),
+                ("access-control-request-headers", "authorization"),
+            ],
+        ))
+        .await;
+    assert!(preflight.status.is_success(), "{}", preflight.status);
+    let allowed = preflight
+        .header("access-control-allow-headers")
+        .to_ascii_lowercase();
+    assert!(allowed.contains("authorization"), "{allowed}");
+    assert_eq!(preflight.header("access-control-allow-credentials"), "");
+    let methods = preflight.header("access-control-allow-methods");
+    for write in ["PUT", "POST", "DELETE"] {
+        assert!(!methods.contains(write), "{methods}");
+    }
+    let reply = app
+        .send(request(
+            Method::GET,
+            "/api/entries/minneapolis-mn/separation-ordinance",
+            &[origin],
+        ))
+        .await;
+    let exposed = reply
+        .header("access-control-expose-headers")
+        .to_ascii_lowercase();
+    assert!(exposed.contains("etag"), "{exposed}");
+}
+
+#[tokio::test]
 async fn the_api_and_the_page_agree_on_results() {
     let app = TestApp::new();
     for query in [

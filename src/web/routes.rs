@@ -40,11 +40,15 @@ pub fn build_router(state: AppState) -> Router {
         .route("/openapi.json", get(api::openapi::openapi))
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed)
-        .layer(CorsLayer::new().allow_origin(Any).allow_methods([
-            Method::GET,
-            Method::HEAD,
-            Method::OPTIONS,
-        ]));
+        // Any page may read the API, sending a token too (an intranet page reading as its
+        // city); never with the browser's credentials, and never writing.
+        .layer(
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
+                .allow_headers([header::AUTHORIZATION])
+                .expose_headers([header::ETAG]),
+        );
     let mut app = Router::new()
         .route("/", get(pages::home::home))
         .route("/search", get(pages::search::search))

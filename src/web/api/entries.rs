@@ -123,7 +123,10 @@ pub async fn entry(
     let found = state
         .with_catalog(move |catalog| catalog.entry_for(None, &id))
         .await?;
-    Ok(with_etag(&found, Json(entry_json_of(&state, &found).await?)))
+    Ok(with_etag(
+        &found,
+        Json(entry_json_of(&state, &found).await?),
+    ))
 }
 
 /// The JSON of an entry as readers see it, its body rendered once (`AppState::html_of`).

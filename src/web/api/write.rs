@@ -151,7 +151,10 @@ pub async fn update(
     let saved = state
         .with_catalog(move |catalog| catalog.update(&user, &id, &input, &message, base))
         .await?;
-    Ok(with_etag(&saved, Json(entry_json_of(&state, &saved).await?)))
+    Ok(with_etag(
+        &saved,
+        Json(entry_json_of(&state, &saved).await?),
+    ))
 }
 
 /// `DELETE /api/entries/{jurisdiction}/{slug}`: retires the entry (its history is kept).
@@ -189,7 +192,10 @@ pub async fn retire(
             catalog.set_retired(&user, &id, true, "retired through the API", base)
         })
         .await?;
-    Ok(with_etag(&saved, Json(entry_json_of(&state, &saved).await?)))
+    Ok(with_etag(
+        &saved,
+        Json(entry_json_of(&state, &saved).await?),
+    ))
 }
 
 /// An entry's revisions.
