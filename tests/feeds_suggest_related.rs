@@ -90,7 +90,11 @@ async fn a_search_feed_follows_the_query_and_filters() {
             .1
             .ends_with("/entries/minneapolis-mn/national-guard-request-checklist")
     );
-    let bad = app.get("/search.atom?kind=nonsense").await;
+    // A well-formed value no entry has matches nothing; a malformed one is refused.
+    let unknown = app.get("/search.atom?kind=nonsense").await;
+    assert_eq!(unknown.status, StatusCode::OK);
+    assert!(parse_atom(&unknown.body).is_empty());
+    let bad = app.get("/search.atom?kind=Not%20a%20kind").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
 

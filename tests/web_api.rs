@@ -57,7 +57,7 @@ async fn search_has_exactly_the_documented_fields() {
     assert_eq!(
         keys(&body),
         names(&[
-            "query", "total", "offset", "limit", "hits", "facets", "took_ms"
+            "query", "total", "offset", "limit", "hits", "facets", "took_ms", "warnings"
         ])
     );
     assert_eq!(body["query"], "guard");
@@ -161,7 +161,8 @@ async fn out_of_range_parameters_are_400_envelopes() {
         "/api/search?q=guard&offset=-1",
         "/api/search?q=guard&limit=1.5",
         "/api/search?sort=bogus",
-        "/api/search?q=kind:nonsense",
+        "/api/search?q=kind:Bad_Kind!",
+        "/api/search?topic=Not%20a%20topic",
         "/api/search?q=-only",
         long.as_str(),
         "/api/entries?limit=0",
@@ -195,7 +196,10 @@ async fn entries_can_be_listed_by_kind() {
     let body = TestApp::new()
         .json("/api/entries?kind=checklist", StatusCode::OK)
         .await;
-    assert_eq!(keys(&body), names(&["total", "offset", "limit", "entries"]));
+    assert_eq!(
+        keys(&body),
+        names(&["total", "offset", "limit", "entries", "warnings"])
+    );
     let entries = body["entries"].as_array().expect("entries");
     assert_eq!(Some(entries.len() as u64), body["total"].as_u64());
     assert!(entries.iter().all(|e| e["kind"] == "checklist"), "{body}");
@@ -576,5 +580,46 @@ fn every_api_reply_is_checked_against_the_document_writes_included() {
     assert!(
         !check(&created, StatusCode::IM_A_TEAPOT),
         "an undocumented status"
+    );
+}
+
+#[tokio::test]
+async fn filter_values_no_entry_has_are_warnings_not_errors() {
+    let app = TestApp::new();
+    for (uri, said) in [
+        ("/api/search?kind=resolution", "`resolution` is not a kind"),
+        (
+            "/api/search?q=guard+kind:resolution",
+            "`resolution` is not a kind",
+        ),
+        (
+            "/api/search?topic=curfews",
+            "no entry has the topic `curfews`",
+        ),
+        (
+            "/api/entries?jurisdiction=atlantis-xx",
+            "no jurisdiction `atlantis-xx`",
+        ),
+    ] {
+        let body = app.json(uri, StatusCode::OK).await;
+        assert_eq!(body["total"], 0, "{uri}");
+        let warnings = body["warnings"].to_string();
+        assert!(warnings.contains(said), "{uri}: {warnings}");
+    }
+    // Only the unknown value of several is named; the known one still matches.
+    let body = app
+        .json("/api/search?kind=checklist&kind=resolution", StatusCode::OK)
+        .await;
+    assert!(body["total"].as_u64().is_some_and(|t| t > 0), "{body}");
+    assert_eq!(body["warnings"].as_array().map(Vec::len), Some(1), "{body}");
+    let body = app.json("/api/search?q=guard", StatusCode::OK).await;
+    assert_eq!(body["warnings"], json!([]));
+    // A malformed value is still a 400, whose example fits the filter.
+    let reply = app.get("/api/search?topic=Not%20a%20topic").await;
+    assert_json_error(&reply, StatusCode::BAD_REQUEST, "bad_request", "topic");
+    let message = reply.json()["error"]["message"].to_string();
+    assert!(
+        message.contains("national-guard") && !message.contains("minneapolis-mn"),
+        "{message}"
     );
 }

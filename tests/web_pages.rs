@@ -326,23 +326,56 @@ async fn hostile_search_parameters_are_400_pages_in_the_layout() {
     let app = TestApp::new();
     let long = format!("/search?q={}", "a".repeat(600));
     let huge = format!("/search?q=guard&x={}", "a".repeat(9000));
-    for uri in [
-        long.as_str(),
-        huge.as_str(),
-        "/search?kind=nonsense",
-        "/search?page=1002",
-        "/kinds/checklist?page=0",
-        "/search?q=-only",
-        "/search?q=kind:nonsense",
-        "/search?page=0",
-        "/search?q=guard&page=abc",
-        "/search?sort=bogus",
-        "/search?page=99999999999999999999999",
-    ] {
+    for uri in [huge.as_str(), "/kinds/checklist?page=0"] {
         let reply = app.get(uri).await;
         assert_error_page(&reply, StatusCode::BAD_REQUEST, uri);
         assert_security_headers(&reply, uri);
     }
+    // A search that cannot run is still the results page: the query kept in the box, the
+    // reason beside it (issue 19).
+    for (uri, kept) in [
+        (long.as_str(), "a".repeat(600)),
+        ("/search?kind=Not%20a%20kind", String::new()),
+        ("/search?page=1002", String::new()),
+        ("/search?q=-only", "-only".to_owned()),
+        ("/search?q=kind:Bad_Kind!", "kind:Bad_Kind!".to_owned()),
+        ("/search?page=0", String::new()),
+        ("/search?q=guard&page=abc", "guard".to_owned()),
+        ("/search?sort=bogus", String::new()),
+        ("/search?page=99999999999999999999999", String::new()),
+    ] {
+        let reply = app.get(uri).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_content_type(&reply, "text/html");
+        assert_security_headers(&reply, uri);
+        let page = reply.html();
+        assert_eq!(attrs(&page, "main input[name=q]", "value"), [kept], "{uri}");
+        let problem = one_text(&page, "p.search-problem[role=alert]");
+        assert!(!problem.is_empty(), "{uri}");
+        assert_eq!(count(&page, ".empty-state"), 0, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn filter_values_no_entry_has_match_nothing_and_say_so() {
+    let app = TestApp::new();
+    for (uri, said) in [
+        ("/search?kind=resolution", "`resolution` is not a kind"),
+        ("/search?q=kind:resolution", "`resolution` is not a kind"),
+        ("/search?topic=curfews", "no entry has the topic `curfews`"),
+        (
+            "/search?jurisdiction=atlantis-xx",
+            "no jurisdiction `atlantis-xx`",
+        ),
+    ] {
+        let page = app.page(uri).await;
+        assert_eq!(count(&page, "li.hit"), 0, "{uri}");
+        let notes = texts(&page, "p.search-note[role=status]").join(" ");
+        assert!(notes.contains(said), "{uri}: {notes}");
+    }
+    // A known value with hits says nothing more.
+    let page = app.page("/search?kind=checklist").await;
+    assert_eq!(count(&page, "p.search-note"), 0);
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@ use crate::playbook::{Playbook, Problem, load_playbook, scan_playbook};
 use crate::search::{SearchIndex, SearchRequest, Snippet};
 use crate::store::Stores;
 use crate::web::api::search::SearchResponse;
+use crate::web::filter_warnings::warnings;
 
 fn print_problems(problems: &[Problem]) {
     for problem in problems {
@@ -61,7 +62,15 @@ pub fn run_search(
         }
     };
     if json {
-        let response = SearchResponse::new(results, started.elapsed());
+        let took = started.elapsed();
+        let warnings = match warnings(&catalog, &results.unmatched_filters) {
+            Ok(warnings) => warnings,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let response = SearchResponse::new(results, took, warnings);
         match serde_json::to_string_pretty(&response) {
             Ok(text) => println!("{text}"),
             Err(e) => {
@@ -70,6 +79,17 @@ pub fn run_search(
             }
         }
         return ExitCode::SUCCESS;
+    }
+    match warnings(&catalog, &results.unmatched_filters) {
+        Ok(warnings) => {
+            for warning in warnings {
+                println!("Note: {warning}.");
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
     }
     if results.hits.is_empty() {
         println!("No entries match. Try fewer words, other words, or check the spelling.");

@@ -52,28 +52,31 @@ impl Filter {
         }
     }
 
-    /// Checks that `value` can be a value of this filter: a kind's slug for `Kind`, a slug for
-    /// the others. The error says what to write instead.
+    /// Checks that `value` is well formed for this filter: a slug. A well-formed value no entry
+    /// has is not an error (it matches nothing, and the search reports it in
+    /// `SearchResults::unmatched_filters`); a malformed one is, saying what to write instead.
     pub fn check(self, value: &str) -> Result<(), SearchError> {
-        let valid = match self {
-            Filter::Kind => Kind::parse(value).is_some(),
-            Filter::Jurisdiction | Filter::Topic => Slug::parse(value).is_ok(),
-        };
-        if valid {
+        if Slug::parse(value).is_ok() {
             return Ok(());
         }
-        let hint = match self {
+        Err(SearchError::BadParameter(format!(
+            "`{}` is not a {} slug: {}",
+            value.escape_debug(),
+            self.as_str(),
+            self.hint()
+        )))
+    }
+
+    /// What a value of this filter looks like, for messages.
+    pub fn hint(self) -> String {
+        match self {
             Filter::Kind => format!(
                 "use one of {}",
                 self.closed_values().unwrap_or_default().join(", ")
             ),
-            Filter::Jurisdiction | Filter::Topic => "use a slug like `minneapolis-mn`".to_owned(),
-        };
-        Err(SearchError::BadParameter(format!(
-            "unknown {} `{}`: {hint}",
-            self.as_str(),
-            value.escape_debug()
-        )))
+            Filter::Jurisdiction => "use a slug like `minneapolis-mn`".to_owned(),
+            Filter::Topic => "use a slug like `national-guard`".to_owned(),
+        }
     }
 }
 
@@ -167,15 +170,24 @@ mod tests {
     }
 
     #[test]
-    fn values_are_checked_by_their_filter() {
-        assert!(Filter::Kind.check("checklist").is_ok());
-        assert!(Filter::Kind.check("minneapolis-mn").is_err());
-        assert!(Filter::Jurisdiction.check("minneapolis-mn").is_ok());
-        assert!(Filter::Topic.check("Not a slug").is_err());
-        let message = Filter::Kind
-            .check("banana")
-            .expect_err("unknown")
-            .to_string();
-        assert!(message.starts_with("unknown kind `banana`: use one of ordinance"));
+    fn values_must_be_slugs_and_errors_show_the_filters_own_example() {
+        // Well formed, known or not: unknown values match nothing, and are reported.
+        for filter in Filter::ALL {
+            assert!(filter.check("checklist").is_ok());
+            assert!(filter.check("no-such-value").is_ok());
+        }
+        let message = |filter: Filter| {
+            filter
+                .check("Not a slug")
+                .expect_err("malformed")
+                .to_string()
+        };
+        assert!(message(Filter::Kind).contains("use one of ordinance"));
+        assert!(message(Filter::Jurisdiction).contains("`minneapolis-mn`"));
+        let topic = message(Filter::Topic);
+        assert!(
+            topic.contains("`national-guard`") && !topic.contains("minneapolis"),
+            "{topic}"
+        );
     }
 }

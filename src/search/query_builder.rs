@@ -9,6 +9,7 @@
 
 use std::collections::BTreeSet;
 
+use tantivy::collector::Count;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur,
     PhraseQuery, Query, TermQuery,
@@ -19,7 +20,7 @@ use tantivy::{Searcher, Term};
 
 use super::all_words_first::AllWordsFirst;
 use super::analyzer::{is_stop_word, terms};
-use super::filter::ByFilter;
+use super::filter::{ByFilter, Filter};
 use super::forward_only::ForwardOnly;
 use super::highlight::Highlighter;
 use super::query_text::{QueryPart, QueryText};
@@ -54,6 +55,8 @@ pub struct BuiltQuery {
     pub highlighter: Highlighter,
     /// Browse, text or nothing.
     pub mode: QueryMode,
+    /// The filter values it requires, from the request and the query text.
+    pub filters: ByFilter<BTreeSet<String>>,
 }
 
 /// A word of the query after analysis.
@@ -118,7 +121,7 @@ impl QueryBuilder<'_> {
         text: &QueryText,
         request: &SearchRequest,
     ) -> Result<BuiltQuery, SearchError> {
-        let filters = self.filter_clauses(text, request)?;
+        let (filters, filter_values) = self.filter_clauses(text, request)?;
         let mut highlighter = Highlighter::default();
         let include = self.clauses(&text.include);
         let exclude = self.clauses(&text.exclude);
@@ -173,6 +176,7 @@ impl QueryBuilder<'_> {
             query,
             highlighter,
             mode,
+            filters: filter_values,
         })
     }
 
@@ -417,12 +421,13 @@ impl QueryBuilder<'_> {
         }
     }
 
-    /// One required clause per filter with values; a filter's values are alternatives.
+    /// One required clause per filter with values (a filter's values are alternatives), and
+    /// the values.
     fn filter_clauses(
         &self,
         text: &QueryText,
         request: &SearchRequest,
-    ) -> Result<Vec<Box<dyn Query>>, SearchError> {
+    ) -> Result<(Vec<Box<dyn Query>>, ByFilter<BTreeSet<String>>), SearchError> {
         let mut wanted: ByFilter<BTreeSet<String>> = ByFilter::default();
         let from_request = request
             .filters
@@ -444,7 +449,7 @@ impl QueryBuilder<'_> {
             }
         }
         let facets = self.fields.facets;
-        Ok(wanted
+        let clauses = wanted
             .iter()
             .filter(|(_, values)| !values.is_empty())
             .map(|(filter, values)| {
@@ -461,7 +466,27 @@ impl QueryBuilder<'_> {
                 Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0))
                     as Box<dyn Query>
             })
-            .collect())
+            .collect();
+        Ok((clauses, wanted))
+    }
+
+    /// The filter values of `wanted` that no entry of the index has.
+    pub fn unmatched(
+        &self,
+        wanted: &ByFilter<BTreeSet<String>>,
+    ) -> Result<Vec<(Filter, String)>, SearchError> {
+        let mut unmatched = Vec::new();
+        for (filter, values) in wanted.iter() {
+            for value in values {
+                let facet = Facet::from_path([filter.as_str(), value.as_str()]);
+                let term = Term::from_facet(self.fields.facets, &facet);
+                let query = TermQuery::new(term, IndexRecordOption::Basic);
+                if self.searcher.search(&query, &Count)? == 0 {
+                    unmatched.push((filter, value.clone()));
+                }
+            }
+        }
+        Ok(unmatched)
     }
 }
 

@@ -143,7 +143,7 @@ pub struct Hit {
 pub type Facets = ByFilter<BTreeMap<String, u64>>;
 
 /// A page of results.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SearchResults {
     /// The query text searched for.
     pub query: String,
@@ -159,6 +159,9 @@ pub struct SearchResults {
     pub facets: Facets,
     /// What pages show for facet values instead of the value (jurisdictions' display names).
     pub facet_names: FacetNames,
+    /// The filter values asked for (as parameters or in the query text) that no entry has:
+    /// well formed, so not an error, but worth saying, since they are why nothing matched.
+    pub unmatched_filters: Vec<(Filter, String)>,
 }
 
 /// Why a search failed.

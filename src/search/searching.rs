@@ -103,6 +103,7 @@ impl SearchIndex {
                 },
             });
         }
+        let unmatched_filters = builder.unmatched(&built.filters)?;
         Ok(SearchResults {
             query: request.query.clone(),
             total,
@@ -111,6 +112,7 @@ impl SearchIndex {
             hits,
             facets,
             facet_names,
+            unmatched_filters,
         })
     }
 }

@@ -6,6 +6,7 @@ pub mod auth;
 mod connections;
 pub mod error;
 pub mod feeds;
+pub mod filter_warnings;
 pub mod form;
 pub mod pages;
 pub mod params;

@@ -15,6 +15,7 @@ use crate::catalog::EntryView;
 use crate::playbook::{CitedSource, EntryMeta, Kind, Origin, Status, Verification};
 use crate::search::{Hit, JurisdictionRef};
 use crate::web::error::{ApiError, AppError, ErrorBody};
+use crate::web::filter_warnings::filter_warnings;
 use crate::web::pages::entry::parse_id;
 use crate::web::params::SearchParams;
 use crate::web::paths;
@@ -199,6 +200,8 @@ pub struct EntryListing {
     pub limit: usize,
     /// This page, newest first.
     pub entries: Vec<EntrySummary>,
+    /// Filter values asked for that no entry has, one sentence each (as in a search).
+    pub warnings: Vec<String>,
 }
 
 /// `GET /api/entries?jurisdiction=&kind=&topic=&limit=&offset=`
@@ -223,7 +226,9 @@ pub async fn list(
     params.q.clear();
     params.sort = "date".into();
     let results = state.search(params.api_request()?).await?;
+    let warnings = filter_warnings(&state, &results.unmatched_filters).await?;
     Ok(Json(EntryListing {
+        warnings,
         total: results.total,
         offset: results.offset,
         limit: results.limit,

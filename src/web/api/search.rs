@@ -15,6 +15,7 @@ use super::openapi::SearchQuery;
 use crate::playbook::{Kind, Status};
 use crate::search::{ByFilter, Facets, Filter, Hit, JurisdictionRef, SearchResults, Snippet};
 use crate::web::error::{ApiError, ErrorBody};
+use crate::web::filter_warnings::filter_warnings;
 use crate::web::params::SearchParams;
 use crate::web::paths;
 use crate::web::state::AppState;
@@ -44,6 +45,10 @@ pub struct SearchResponse {
     pub facets_more: Option<ByFilter<usize>>,
     /// Milliseconds spent searching.
     pub took_ms: f64,
+    /// Filter values asked for that no entry has (a kind that does not exist, a jurisdiction
+    /// the playbook does not know, a topic no entry has), one sentence each; empty when none.
+    /// Such values are not errors: they match nothing.
+    pub warnings: Vec<String>,
 }
 
 /// One result as JSON.
@@ -125,8 +130,8 @@ fn push_escaped(text: &str, html: &mut String) {
 }
 
 impl SearchResponse {
-    /// Results with their timing.
-    pub fn new(results: SearchResults, took: Duration) -> Self {
+    /// Results with their timing and warnings (`filter_warnings`).
+    pub fn new(results: SearchResults, took: Duration, warnings: Vec<String>) -> Self {
         let (facets, facets_more) = most_frequent(results.facets);
         SearchResponse {
             query: results.query,
@@ -137,6 +142,7 @@ impl SearchResponse {
             facets,
             facets_more,
             took_ms: (took.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
+            warnings,
         }
     }
 }
@@ -236,7 +242,12 @@ pub async fn search(
     let started = Instant::now();
     let request = SearchParams::parse(raw.as_deref())?.api_request()?;
     let results = state.search(request).await?;
-    Ok(Json(SearchResponse::new(results, started.elapsed())))
+    let warnings = filter_warnings(&state, &results.unmatched_filters).await?;
+    Ok(Json(SearchResponse::new(
+        results,
+        started.elapsed(),
+        warnings,
+    )))
 }
 
 #[cfg(test)]

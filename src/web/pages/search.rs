@@ -2,14 +2,16 @@
 
 use askama::Template;
 use axum::extract::{RawQuery, State};
-use axum::response::Html;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
 
 use super::{
     FacetGroup, FacetLinks, HitView, Link, Pagination, facet_groups, filter_label, render,
 };
-use crate::search::{FacetNames, Filter, Sort};
+use crate::search::{FacetNames, Filter, SearchResults, Sort};
 use crate::web::assets::Layout;
-use crate::web::error::PageError;
+use crate::web::error::{AppError, PageError};
+use crate::web::filter_warnings::filter_warnings;
 use crate::web::params::SearchParams;
 use crate::web::paths;
 use crate::web::state::AppState;
@@ -34,17 +36,63 @@ struct SearchPage {
     sort_links: Vec<Link>,
     pagination: Pagination,
     browse: Vec<Link>,
+    /// Filter values asked for that no entry has, one sentence each.
+    notes: Vec<String>,
+    /// Why the query could not be searched (a malformed filter, only exclusions, …): shown
+    /// beside the box, the query kept in it.
+    problem: Option<String>,
 }
 
-/// `GET /search?q=&jurisdiction=&kind=&topic=&sort=&page=`
+/// `GET /search?q=&jurisdiction=&kind=&topic=&sort=&page=`. A query that cannot be searched
+/// (400) still gets the results page, with the query in the box and the reason beside it.
 pub async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Result<Html<String>, PageError> {
+) -> Result<Response, PageError> {
     let params = SearchParams::parse(raw.as_deref())?;
-    let request = params.page_request(PER_PAGE)?;
-    let offset = request.offset;
-    let results = state.search(request).await?;
+    let searched = match (params.page_request(PER_PAGE), params.page_number()) {
+        (Ok(request), Ok(page)) => {
+            let offset = request.offset;
+            state
+                .search(request)
+                .await
+                .map(|results| (results, offset, page))
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    match searched {
+        Ok((results, offset, page)) => {
+            let notes = filter_warnings(&state, &results.unmatched_filters).await?;
+            let html = results_page(&state, &params, results, offset, page, notes, None).await?;
+            Ok(html.into_response())
+        }
+        Err(AppError::BadRequest(problem)) => {
+            let html = results_page(
+                &state,
+                &params,
+                SearchResults::default(),
+                0,
+                1,
+                Vec::new(),
+                Some(problem),
+            )
+            .await?;
+            Ok((StatusCode::BAD_REQUEST, html).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The results page for `results` (page `page`, starting at `offset`).
+async fn results_page(
+    state: &AppState,
+    params: &SearchParams,
+    results: SearchResults,
+    offset: usize,
+    page: usize,
+    notes: Vec<String>,
+    problem: Option<String>,
+) -> Result<Html<String>, PageError> {
     let facets = facet_groups(
         &results.facets,
         &results.facet_names,
@@ -110,7 +158,6 @@ pub async fn search(
             )
         })
         .collect();
-    let page = params.page_number()?;
     let pagination = Pagination::new(page, PER_PAGE, results.total, |p| {
         paths::search(&params.on_page(p))
     });
@@ -145,6 +192,8 @@ pub async fn search(
         sort_links,
         pagination,
         browse,
+        notes,
+        problem,
     })
 }
 
