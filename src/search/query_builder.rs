@@ -56,8 +56,11 @@ pub struct BuiltQuery {
     /// Browse, text or nothing.
     pub mode: QueryMode,
     /// The filter values it requires, from the request and the query text.
-    pub filters: ByFilter<BTreeSet<String>>,
+    pub filters: WantedFilters,
 }
+
+/// The values a query requires of each filter.
+pub type WantedFilters = ByFilter<BTreeSet<String>>;
 
 /// A word of the query after analysis.
 #[derive(Debug, Clone)]
@@ -427,7 +430,7 @@ impl QueryBuilder<'_> {
         &self,
         text: &QueryText,
         request: &SearchRequest,
-    ) -> Result<(Vec<Box<dyn Query>>, ByFilter<BTreeSet<String>>), SearchError> {
+    ) -> Result<(Vec<Box<dyn Query>>, WantedFilters), SearchError> {
         let mut wanted: ByFilter<BTreeSet<String>> = ByFilter::default();
         let from_request = request
             .filters
@@ -471,10 +474,7 @@ impl QueryBuilder<'_> {
     }
 
     /// The filter values of `wanted` that no entry of the index has.
-    pub fn unmatched(
-        &self,
-        wanted: &ByFilter<BTreeSet<String>>,
-    ) -> Result<Vec<(Filter, String)>, SearchError> {
+    pub fn unmatched(&self, wanted: &WantedFilters) -> Result<Vec<(Filter, String)>, SearchError> {
         let mut unmatched = Vec::new();
         for (filter, values) in wanted.iter() {
             for value in values {

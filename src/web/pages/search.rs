@@ -97,7 +97,7 @@ async fn results_page(
         &results.facets,
         &results.facet_names,
         FACET_LINKS,
-        FacetLinks::Toggles(&params),
+        FacetLinks::Toggles(params),
     );
     // A jurisdiction no entry of the index holds (a city's, before its first entry) has no
     // name among the search's: those few are looked up in the catalog, off the async threads.
