@@ -1,6 +1,7 @@
 //! Harness for the real-browser tests: the real `playbook serve` with a temp data dir, a
 //! `chromedriver` child process, and a headless Chromium session driven over WebDriver
-//! (fantoccini), plus helpers for waiting, DevTools commands, axe-core and printing.
+//! (fantoccini), plus helpers for waiting, DevTools commands, axe-core, printing and
+//! screenshots.
 
 use std::io::BufRead;
 use std::net::SocketAddr;
@@ -511,12 +512,13 @@ impl Session {
         assert!(self.text("main").await.contains(email));
     }
 
-    /// Saves a PNG screenshot of the viewport as `docs/screenshots/{name}.png`.
+    /// Saves a PNG screenshot of the viewport as `{name}.png` in [`screenshots_dir`].
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let png = self.client.screenshot().await.expect("a screenshot");
         assert!(png.starts_with(b"\x89PNG"), "the screenshot is a PNG");
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
-        std::fs::create_dir_all(&dir).expect("docs/screenshots exists");
+        let dir = screenshots_dir();
+        std::fs::create_dir_all(&dir)
+            .unwrap_or_else(|e| panic!("cannot make {}: {e}", dir.display()));
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png).expect("the screenshot is written");
         path
@@ -594,6 +596,17 @@ impl Session {
             }
         }
         lines
+    }
+}
+
+/// Where screenshots go: `$PLAYBOOK_SCREENSHOTS_DIR` (relative to the crate root), else
+/// `target/tmp/screenshots`. Tests never write tracked files: `scripts/screenshots.sh` points
+/// this at `docs/screenshots` to refresh the README's pictures.
+pub fn screenshots_dir() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    match std::env::var_os("PLAYBOOK_SCREENSHOTS_DIR") {
+        Some(dir) if !dir.is_empty() => root.join(dir),
+        _ => root.join("target/tmp/screenshots"),
     }
 }
 
