@@ -4,12 +4,12 @@
 //! JavaScript; axe-core's WCAG 2.1 A/AA rules on the main pages at desktop and phone widths;
 //! printing; and the README's screenshots. Without Chromium they skip, unless `CI` is set.
 
-mod browser_support;
+mod support;
 
-use browser_support::{DESKTOP, Js, PHONE, Session, Viewport, axe_source, pdf_page_count};
 use fantoccini::key::Key;
 use fantoccini::wd::PrintSize;
 use serde_json::json;
+use support::browser::{DESKTOP, Js, PHONE, Session, Viewport, axe_source, pdf_page_count};
 
 const CHECKLIST: &str = "/entries/minneapolis-mn/national-guard-request-checklist";
 

@@ -3,14 +3,17 @@
 //! refused with the right status; a saved entry is searchable when the answer arrives; every
 //! change is a revision, and retiring hides an entry but keeps its history.
 
-mod contrib_support;
+mod support;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use city_playbook::playbook::EntryId;
 use city_playbook::store::{EntryStore, RevisionAction};
-use contrib_support::*;
 use serde_json::{Value, json};
+use support::accounts::*;
+use support::app::*;
+use support::cli::*;
+use support::html::*;
 
 fn id_in(city: &str, slug: &str) -> String {
     format!("{city}/{slug}")
@@ -368,7 +371,7 @@ async fn a_body_over_the_size_limit_is_413() {
 }
 
 /// Posts `entry` with `field` set to `value`; the 422's `fields`.
-async fn rejected(app: &App, token: &str, slug: &str, field: &str, value: Value) -> Value {
+async fn rejected(app: &TestApp, token: &str, slug: &str, field: &str, value: Value) -> Value {
     let mut body = entry(slug, "rejectedword");
     body[field] = value.clone();
     let reply = app.post_entry(token, &body).await;

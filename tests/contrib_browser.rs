@@ -3,13 +3,16 @@
 //! editing it, its history and diffs, field errors that keep the input, API tokens shown once,
 //! and secrets stored only as hashes.
 
-mod contrib_support;
+mod support;
 
 use axum::http::StatusCode;
 use city_playbook::store::DATABASE_FILE;
 use city_playbook::store::Role;
-use contrib_support::*;
 use scraper::Html;
+use support::accounts::*;
+use support::app::*;
+use support::cli::*;
+use support::html::*;
 
 const ALICE: &str = "alice@minneapolis.example";
 const NEW_PASSWORD: &str = "a much longer chosen password";

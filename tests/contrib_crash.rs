@@ -2,7 +2,7 @@
 //! of a stream of writes, and every write it acknowledged is readable and searchable after a
 //! restart, with the SQLite file intact; writes the index missed are applied at start-up.
 
-mod contrib_support;
+mod support;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -13,8 +13,12 @@ use axum::http::StatusCode;
 use city_playbook::playbook::EntryInput;
 use city_playbook::playbook::{EntryId, Slug};
 use city_playbook::store::{EntryStore, NewRevision, RevisionAction, Role, SqliteStore};
-use contrib_support::*;
 use serde_json::Value;
+use support::accounts::*;
+use support::app::*;
+use support::cli::*;
+use support::http::http;
+use support::server::Server;
 use tempfile::TempDir;
 
 /// Acknowledged writes to wait for before the kill.

@@ -1,14 +1,17 @@
 //! `playbook export` and `playbook import`: contributed entries leave as playbook files that
 //! `playbook check` accepts, and come back into a fresh data dir exactly as they were.
 
-mod contrib_support;
+mod support;
 
 use std::path::Path;
 
 use axum::http::StatusCode;
 use city_playbook::config::Config;
-use contrib_support::*;
 use serde_json::{Value, json};
+use support::accounts::*;
+use support::app::*;
+use support::cli::*;
+use support::playbook::real_playbook_dir;
 use tempfile::TempDir;
 
 /// The fields a round trip must keep.
@@ -164,7 +167,7 @@ async fn export_then_import_recreates_the_same_entries() {
         "imported 3 new entries; 0 revised, 0 unchanged"
     );
     {
-        let app = App::new(Config::new(playbook_dir(), fresh.path()));
+        let app = TestApp::with_config(Config::new(real_playbook_dir(), fresh.path()));
         for (id, original) in &before {
             let copy = app.get_entry(id).await.expect(StatusCode::OK, id).json();
             for field in FIELDS {

@@ -1,9 +1,7 @@
 //! Atom feeds, the OpenSearch description, search-as-you-type suggestions and related entries
 //! found from content, against the real router.
 
-mod common;
-mod contrib_support;
-mod web_support;
+mod support;
 
 use std::path::Path;
 
@@ -12,10 +10,12 @@ use chrono::DateTime;
 use city_playbook::playbook::{EntryId, Playbook};
 use city_playbook::search::{IndexedEntry, MAX_SUGGESTIONS, SearchIndex};
 use city_playbook::web::paths;
-use common::{FixturePlaybook, index_of, load_valid, real_playbook_dir};
 use serde_json::Value;
+use support::app::{TestApp, assert_json_error};
+use support::html::{attrs, texts};
+use support::playbook::{FixturePlaybook, load_valid, real_playbook_dir};
+use support::search::index_of;
 use tempfile::TempDir;
-use web_support::{TestApp, assert_json_error, attrs, texts};
 
 const ATOM: &str = "http://www.w3.org/2005/Atom";
 
@@ -234,7 +234,10 @@ fn parking_playbook() -> FixturePlaybook {
     titles.iter().fold(
         FixturePlaybook::new().jurisdiction("testville", "Testville", Some("MN"), "city"),
         |playbook, (slug, title)| {
-            playbook.entry(&format!("testville/{slug}"), common::entry(title))
+            playbook.entry(
+                &format!("testville/{slug}"),
+                support::playbook::entry(title),
+            )
         },
     )
 }
@@ -450,7 +453,7 @@ fn suggestions_follow_every_write_at_once() {
 
 #[tokio::test]
 async fn a_contributed_entry_is_suggested_as_soon_as_it_is_saved_and_not_once_retired() {
-    let (_data, app, team) = contrib_support::setup();
+    let (_data, app, team) = support::accounts::setup();
     let suggest = |typed: &'static str| {
         let app = &app;
         async move {
@@ -463,7 +466,7 @@ async fn a_contributed_entry_is_suggested_as_soon_as_it_is_saved_and_not_once_re
     let created = app
         .create(
             &team.alice.token,
-            &contrib_support::entry("zephyr-lot", "zephyrlot"),
+            &support::accounts::entry("zephyr-lot", "zephyrlot"),
         )
         .await;
     let id = created["id"].as_str().expect("id").to_owned();

@@ -3,10 +3,12 @@
 //! password, account pages are not cached, and users can be disabled, enabled and given a new
 //! one-time password (issue 18).
 
-mod contrib_support;
+mod support;
 
 use axum::http::StatusCode;
-use contrib_support::*;
+use support::accounts::*;
+use support::app::*;
+use support::cli::*;
 
 #[tokio::test]
 async fn signing_in_returns_only_to_a_path_of_this_site() {

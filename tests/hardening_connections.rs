@@ -2,13 +2,14 @@
 //! answer are closed after `--idle-timeout-secs` (issue 18, finding 7): a few hundred slow
 //! clients cannot hold the server's sockets.
 
-mod contrib_support;
+mod support;
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use contrib_support::*;
+use support::accounts::*;
+use support::server::Server;
 
 /// Longer than the server's timeout by far: a read still waiting this long means the server
 /// kept the connection open.

@@ -3,13 +3,16 @@
 //! searches for many hits run in a lane of their own. Its own test binary, so no other
 //! test's work shares the cores while it measures.
 
-mod contrib_support;
+mod support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use contrib_support::*;
+use support::accounts::*;
+use support::cli::*;
+use support::http::http;
+use support::server::Server;
 
 /// Entries planted, and the size of each body.
 const PLANTED: usize = 50;

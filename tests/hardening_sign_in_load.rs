@@ -2,27 +2,15 @@
 //! bounded and it keeps answering (issue 18). Its own test binary, so no other test's work
 //! shares the cores while it measures.
 
-mod contrib_support;
+mod support;
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::{Command, Stdio};
+use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use contrib_support::*;
-
-/// `playbook serve` trusting `X-Forwarded-For`, so each request can come from its own
-/// address; killed when dropped.
-struct Proxied {
-    child: std::process::Child,
-}
-
-impl Drop for Proxied {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use support::accounts::*;
+use support::cli::*;
+use support::server::Server;
 
 /// One request over a fresh connection; the status (0 when the connection failed).
 fn request(addr: SocketAddr, head: &str, body: &str) -> u16 {
@@ -90,32 +78,14 @@ fn two_hundred_sign_ins_at_once_neither_exhaust_memory_nor_stall_the_server() {
     cli_add_user(data.path(), email, CITY_A, "editor");
     // Built here, so the server's peak memory is its own under load, not an index build's.
     cli(data.path(), &["reindex"]);
-    let addr = {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        listener.local_addr().expect("address")
-    };
-    let child = Command::new(binary())
-        .args([
-            "serve",
-            "--trust-forwarded-for",
-            "--addr",
-            &addr.to_string(),
-        ])
-        .arg("--playbook-dir")
-        .arg(playbook_dir())
-        .arg("--data-dir")
-        .arg(data.path())
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server starts");
-    let server = Proxied { child };
-    let started = Instant::now();
-    while request(addr, "GET /healthz HTTP/1.1\r\n", "") != 200 {
-        assert!(started.elapsed() < Duration::from_secs(60), "no /healthz");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    // Trusting `X-Forwarded-For`, so each request can come from its own address.
+    let logs = tempfile::TempDir::new().expect("log dir");
+    let server = Server::start_with(
+        data.path(),
+        &logs.path().join("server.log"),
+        &["--trust-forwarded-for"],
+    );
+    let addr = server.addr;
     let mut healthz = KeptAlive::open(addr);
     let csrf = "0123456789abcdef0123456789abcdef";
     let body = format!("email={email}&password=wrong+password+here&csrf_token={csrf}&next=%2F");
@@ -153,7 +123,7 @@ fn two_hundred_sign_ins_at_once_neither_exhaust_memory_nor_stall_the_server() {
     );
     assert!(refused > 0, "some were checked: {statuses:?}");
     assert!(busy > 0, "the queue is bounded: {statuses:?}");
-    let peak = peak_rss_mib(server.child.id()).expect("the server's memory");
+    let peak = peak_rss_mib(server.pid()).expect("the server's memory");
     assert!(peak < 500, "peak RSS {peak} MiB");
     // Most answers within 100 ms, none near a stall: one slow sample is the machine's
     // scheduling (other processes share these cores), not the server queueing behind hashing.

@@ -3,16 +3,19 @@
 //! rejections in the site's own format, retired entries kept out of reach, HSTS, and a
 //! store file only its owner can read.
 
-mod contrib_support;
+mod support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use city_playbook::config::Config;
-use contrib_support::*;
 use serde_json::{Value, json};
+use support::accounts::*;
+use support::app::*;
+use support::cli::*;
+use support::playbook::real_playbook_dir;
 
 /// Posts `entry` with `field` set to `value`; the 422's field errors.
-async fn refused(app: &App, token: &str, slug: &str, field: &str, value: Value) -> Value {
+async fn refused(app: &TestApp, token: &str, slug: &str, field: &str, value: Value) -> Value {
     let mut body = entry(slug, "refusedword");
     body[field] = value;
     let reply = app.post_entry(token, &body).await;
@@ -140,9 +143,9 @@ async fn rejections_come_in_the_sites_own_format() {
 #[tokio::test]
 async fn an_https_site_sends_hsts_and_an_http_one_does_not() {
     let data = DataDir::new();
-    let mut config = Config::new(playbook_dir(), data.path());
+    let mut config = Config::new(real_playbook_dir(), data.path());
     config.public_url = Some("https://playbook.example".into());
-    let secure = App::new(config);
+    let secure = TestApp::with_config(config);
     let reply = secure.get("/").await.expect(StatusCode::OK, "home");
     assert!(
         reply
@@ -215,9 +218,9 @@ async fn writes_are_limited_per_user_and_facets_list_the_most_frequent_values() 
         CITY_A,
         city_playbook::store::Role::Editor,
     );
-    let mut config = Config::new(playbook_dir(), data.path());
+    let mut config = Config::new(real_playbook_dir(), data.path());
     config.writes_per_minute = 7;
-    let app = App::new(config);
+    let app = TestApp::with_config(config);
     // Six entries of twenty topics each: 120 topics in all.
     for n in 0..6 {
         let mut body = entry(&format!("topical-{n}"), "topicalword");

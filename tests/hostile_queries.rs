@@ -1,16 +1,18 @@
 //! Whatever is typed into the search box, the engine answers with results or a clear
 //! bad-request error: never a panic, never an index error.
 
-mod common;
+mod support;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use city_playbook::search::{Filter, SearchError, SearchIndex, SearchRequest, Sort};
-use common::{ids, request, search_error};
+use support::search::{ids, request, search_error};
 
 /// The real playbook, indexed.
 fn real_index() -> (tempfile::TempDir, SearchIndex) {
-    common::index_of(&common::load_valid(&common::real_playbook_dir()))
+    support::search::index_of(&support::playbook::load_valid(
+        &support::playbook::real_playbook_dir(),
+    ))
 }
 
 /// Runs each request; returns a line for every one that panicked or failed as the index's

@@ -2,7 +2,7 @@
 //! be read, swapped in atomically, updated in place by upserts and removals, and rebuilt by
 //! `playbook reindex`.
 
-mod common;
+mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -12,7 +12,8 @@ use city_playbook::playbook::{EntryId, Playbook};
 use city_playbook::search::{
     Facets, Filter, IndexedEntry, OpenOutcome, SearchIndex, SearchRequest, SearchResults,
 };
-use common::{FixturePlaybook, entry, ids};
+use support::playbook::{FixturePlaybook, entry};
+use support::search::ids;
 use tempfile::TempDir;
 
 const FERRY: &str = "riverton-or/ferry-schedule";
@@ -497,11 +498,11 @@ fn facet_counts_stay_exact_when_most_or_few_entries_match_after_updates_and_remo
     let data = TempDir::new().expect("temp data dir");
     let (index, _) = open(data.path(), &playbook);
     let check = |query: &str, expected_total: usize| {
-        let results = common::run(
+        let results = support::search::run(
             &index,
             &SearchRequest {
                 limit: 50,
-                ..common::request(query)
+                ..support::search::request(query)
             },
         );
         assert_eq!(results.total, expected_total, "{query}");

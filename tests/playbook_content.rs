@@ -2,7 +2,7 @@
 //! correction that a test can state, and searches that find the coverage the article supports.
 //! Quotes are checked word for word against the article in `seed_quotes.rs`.
 
-mod common;
+mod support;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -13,7 +13,7 @@ use city_playbook::search::{SearchIndex, SearchRequest};
 use tempfile::TempDir;
 
 fn playbook() -> Playbook {
-    common::load_valid(&common::real_playbook_dir())
+    support::playbook::load_valid(&support::playbook::real_playbook_dir())
 }
 
 fn id(text: &str) -> EntryId {
@@ -59,7 +59,7 @@ fn all_text(entry: &Entry) -> String {
 
 /// Every hit for `query`, in order (the playbook is far smaller than one page of 100).
 fn all_hits(index: &SearchIndex, query: &str) -> Vec<String> {
-    let results = common::run(
+    let results = support::search::run(
         index,
         &SearchRequest {
             limit: 100,
@@ -67,12 +67,12 @@ fn all_hits(index: &SearchIndex, query: &str) -> Vec<String> {
         },
     );
     assert!(results.total <= 100, "{query:?}: more hits than one page");
-    common::hit_ids(&results)
+    support::search::hit_ids(&results)
 }
 
 fn index() -> (Playbook, TempDir, SearchIndex) {
     let playbook = playbook();
-    let (data, index) = common::index_of(&playbook);
+    let (data, index) = support::search::index_of(&playbook);
     (playbook, data, index)
 }
 
@@ -159,7 +159,7 @@ fn record_is_not_a_synonym_of_filming() {
             );
         }
     }
-    let (_data, index) = common::index_of(&playbook);
+    let (_data, index) = support::search::index_of(&playbook);
     for hit in all_hits(&index, "record") {
         let text = searchable_text(entry(&playbook, &hit));
         assert!(

@@ -10,7 +10,7 @@
 //! `<crate root>/../shared/sources/article.txt`, and say so and skip where it is absent,
 //! except in CI (`CI=true`), where its absence is a failure.
 
-mod api_document;
+mod support;
 
 use std::path::Path;
 
@@ -141,7 +141,7 @@ impl App {
             .expect("the body reads")
             .to_bytes();
         let body = String::from_utf8_lossy(&bytes).into_owned();
-        api_document::check_reply(&method, uri, status, &headers, &body);
+        support::api_document::check_reply(&method, uri, status, &headers, &body);
         Reply { status, body }
     }
 

@@ -3,7 +3,7 @@
 //! entry that must come first or within the top three. Every failure is reported at once,
 //! with the actual top five.
 
-mod common;
+mod support;
 
 use city_playbook::search::SearchRequest;
 
@@ -289,8 +289,8 @@ const CASES: &[(&str, &str, Rank)] = &[
 
 #[test]
 fn staffer_queries_find_the_right_entry() {
-    let playbook = common::load_valid(&common::real_playbook_dir());
-    let (_data, index) = common::index_of(&playbook);
+    let playbook = support::playbook::load_valid(&support::playbook::real_playbook_dir());
+    let (_data, index) = support::search::index_of(&playbook);
     let mut failures = Vec::new();
     for (query, expected, rank) in CASES {
         let results = match index.search(&SearchRequest {
@@ -303,7 +303,7 @@ fn staffer_queries_find_the_right_entry() {
                 continue;
             }
         };
-        let ids = common::hit_ids(&results);
+        let ids = support::search::hit_ids(&results);
         let position = ids.iter().position(|id| id == expected);
         if position.is_some_and(|p| p < rank.within()) {
             continue;
@@ -335,7 +335,7 @@ fn staffer_queries_find_the_right_entry() {
 
 #[test]
 fn every_expected_entry_exists() {
-    let playbook = common::load_valid(&common::real_playbook_dir());
+    let playbook = support::playbook::load_valid(&support::playbook::real_playbook_dir());
     let missing: Vec<&str> = CASES
         .iter()
         .map(|(_, id, _)| *id)

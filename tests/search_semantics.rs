@@ -1,7 +1,7 @@
 //! What the search syntax promises (README, "Search syntax"), checked on small fictional
 //! playbooks written into a temp dir, so every ranking fact is under the test's control.
 
-mod common;
+mod support;
 
 use city_playbook::playbook::EntryId;
 use city_playbook::search::{
@@ -9,7 +9,8 @@ use city_playbook::search::{
 };
 use city_playbook::web::api::search::snippet_html;
 use city_playbook::web::paths;
-use common::{EntryFile, FixturePlaybook, entry, hit_ids, ids, request, run, search_error};
+use support::playbook::{EntryFile, FixturePlaybook, entry};
+use support::search::{hit_ids, ids, request, run, search_error};
 use tempfile::TempDir;
 
 /// A fictional city and state with no entries yet.
@@ -31,7 +32,7 @@ fn index_with(entries: &[(&str, EntryFile)]) -> (FixturePlaybook, TempDir, Searc
 
 fn index_of_fixture(fixture: FixturePlaybook) -> (FixturePlaybook, TempDir, SearchIndex) {
     let playbook = fixture.load();
-    let (data, index) = common::index_of(&playbook);
+    let (data, index) = support::search::index_of(&playbook);
     (fixture, data, index)
 }
 

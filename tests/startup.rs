@@ -2,8 +2,7 @@
 //! (its stamp recorded in the data dir), the full path otherwise, and curated entries read
 //! from their files on demand rather than held in memory.
 
-mod common;
-mod web_support;
+mod support;
 
 use std::fs;
 use std::path::Path;
@@ -20,9 +19,9 @@ use city_playbook::playbook::{
 use city_playbook::search::SearchRequest;
 use city_playbook::search::{OpenOutcome, SearchIndex};
 use city_playbook::store::{EntryStore, Stores};
-use common::FixturePlaybook;
+use support::app::{Reply, TestApp};
+use support::playbook::FixturePlaybook;
 use tempfile::TempDir;
-use web_support::{Reply, TestApp};
 
 const FERRY: &str = "riverton-or/ferry-schedule";
 const CURFEW: &str = "riverton-or/harbor-curfew-checklist";

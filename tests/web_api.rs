@@ -2,16 +2,15 @@
 //! CORS, agreement with the search page, and every response checked against the OpenAPI
 //! document the app serves.
 
-mod web_support;
+mod support;
 
 use std::collections::BTreeSet;
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
-use web_support::{
-    TestApp, assert_json_error, assert_security_headers, assert_valid, check_reply, hit_ids,
-    openapi, request, resolve, response_schema, validate,
-};
+use support::api_document::{assert_valid, check_reply, resolve, response_schema, validate};
+use support::app::{TestApp, assert_json_error, assert_security_headers, openapi, request};
+use support::html::hit_ids;
 
 const CHECKLIST: &str = "minneapolis-mn/national-guard-request-checklist";
 

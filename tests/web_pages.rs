@@ -2,14 +2,15 @@
 //! filters, pages, sort, empty and bad requests), entries, listings, errors, path traversal,
 //! security headers, compression, the stylesheet, and a real socket with `playbook healthcheck`.
 
-mod web_support;
+mod support;
 
 use axum::http::{Method, StatusCode};
 use scraper::Html;
-use web_support::{
-    TestApp, assert_content_type, assert_error_page, assert_security_headers, attrs, count,
-    hit_ids, one_text, raw_get, request, select, serve, text_of, texts,
+use support::app::{
+    TestApp, assert_content_type, assert_error_page, assert_security_headers, request, serve,
 };
+use support::html::{attrs, count, hit_ids, one_text, select, text_of, texts};
+use support::http::raw_get;
 
 const CHECKLIST: &str = "minneapolis-mn/national-guard-request-checklist";
 
@@ -32,11 +33,11 @@ fn facet_links(page: &Html) -> Vec<(String, String, usize)> {
         .into_iter()
         .map(|li| {
             let a = li
-                .select(&web_support::selector("a"))
+                .select(&support::html::selector("a"))
                 .next()
                 .expect("a facet link");
             let count = li
-                .select(&web_support::selector("span.count"))
+                .select(&support::html::selector("span.count"))
                 .next()
                 .map(text_of)
                 .and_then(|c| c.trim_matches(|ch| ch == '(' || ch == ')').parse().ok())
@@ -64,7 +65,7 @@ async fn home_links_to_browse_by_jurisdiction_kind_and_topic_with_counts() {
         let items: Vec<String> = select(&page, "nav.facet li")
             .into_iter()
             .filter(|li| {
-                li.select(&web_support::selector(&format!("a[href^='{base}']")))
+                li.select(&support::html::selector(&format!("a[href^='{base}']")))
                     .next()
                     .is_some()
             })
@@ -269,7 +270,7 @@ fn hit_dates(page: &Html) -> Vec<Option<String>> {
     select(page, "li.hit")
         .into_iter()
         .map(|li| {
-            li.select(&web_support::selector("p.meta time"))
+            li.select(&support::html::selector("p.meta time"))
                 .next()
                 .and_then(|t| t.value().attr("datetime").map(str::to_owned))
         })

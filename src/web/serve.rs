@@ -11,13 +11,20 @@ use super::routes::build_router;
 use super::state::AppState;
 use crate::config::Config;
 
-/// Loads the app and serves it until a shutdown signal.
-pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let addr = config.server.addr;
+/// Binds, loads the app and serves it until a shutdown signal.
+///
+/// Binding comes first so the address actually bound (`--addr 127.0.0.1:0` picks a free
+/// port) is logged before the possibly slow load; connections made meanwhile wait in the
+/// listen queue and are answered once the app is ready.
+pub async fn serve(mut config: Config) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(config.server.addr).await?;
+    let addr = listener.local_addr()?;
+    // Links made from the address (when no public URL is set) name the port really bound.
+    config.server.addr = addr;
+    tracing::info!(%addr, "listening; loading the playbook");
     let state = tokio::task::spawn_blocking(move || AppState::load(config)).await??;
-    let listener = TcpListener::bind(addr).await?;
     state.warm_index_in_background();
-    tracing::info!(addr = %listener.local_addr()?, "City Playbook is serving");
+    tracing::info!(%addr, "City Playbook is serving");
     let idle_timeout = state.config.idle_timeout();
     serve_connections(
         listener,

@@ -1,12 +1,10 @@
-//! Harness for the real-browser tests: the real `playbook serve` on a free port with a temp
-//! data dir, a `chromedriver` child process, and a headless Chromium session driven over
-//! WebDriver (fantoccini), plus helpers for waiting, DevTools commands, axe-core and printing.
+//! Harness for the real-browser tests: the real `playbook serve` with a temp data dir, a
+//! `chromedriver` child process, and a headless Chromium session driven over WebDriver
+//! (fantoccini), plus helpers for waiting, DevTools commands, axe-core, printing and
+//! screenshots.
 
-// Each test uses its own subset of these helpers.
-#![allow(dead_code)]
-
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::BufRead;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
@@ -22,16 +20,14 @@ use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokio::sync::{Mutex, MutexGuard};
 
+use super::http::http;
+use super::server::Server;
+
 /// How long a page or element may take to appear before a test fails.
 const PATIENCE: Duration = Duration::from_secs(20);
 
 /// One browser at a time: the machine has two cores, and a second Chromium only makes both slow.
 static TURN: Mutex<()> = Mutex::const_new(());
-
-/// The repository's own playbook.
-pub fn playbook_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("playbook")
-}
 
 /// Whether this run is CI, where a missing browser or tool fails instead of skipping.
 fn in_ci() -> bool {
@@ -83,138 +79,12 @@ fn on_path(name: &str) -> Option<PathBuf> {
         .find(|path| path.is_file())
 }
 
-/// A port that was free a moment ago.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
-
-/// A minimal blocking `GET`: the status code and the body, or `None` if nothing answers.
-/// Reads up to `Content-Length` (chromedriver keeps connections open despite `close`).
-pub fn http_get(addr: SocketAddr, path: &str) -> Option<(u16, String)> {
-    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut reply = Vec::new();
-    let mut buf = [0u8; 8192];
-    loop {
-        let n = stream.read(&mut buf).ok()?;
-        reply.extend_from_slice(&buf[..n]);
-        let text = String::from_utf8_lossy(&reply);
-        if let Some((head, body)) = text.split_once("\r\n\r\n") {
-            let length = head.lines().find_map(|line| {
-                let (name, value) = line.split_once(':')?;
-                name.eq_ignore_ascii_case("content-length")
-                    .then(|| value.trim().parse::<usize>().ok())?
-            });
-            if n == 0 || length.is_some_and(|l| body.len() >= l) {
-                let status = head.split(' ').nth(1)?.parse().ok()?;
-                return Some((status, body.to_owned()));
-            }
-        } else if n == 0 {
-            return None;
-        }
-    }
-}
-
 /// Waits until `ready` answers true, polling; panics with `what` after [`PATIENCE`].
 fn wait_blocking(what: &str, mut ready: impl FnMut() -> bool) {
     let start = Instant::now();
     while !ready() {
         assert!(start.elapsed() < PATIENCE, "timed out waiting for {what}");
         std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// `playbook serve` as a child process over the repository's playbook and a temp data dir.
-pub struct Server {
-    child: Child,
-    /// Where it listens.
-    pub addr: SocketAddr,
-    data: TempDir,
-}
-
-impl Server {
-    /// Starts the server and waits for `/healthz`.
-    pub fn start() -> Server {
-        let data = TempDir::new().expect("temp data dir");
-        let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-        let log = std::fs::File::create(data.path().join("server.log")).expect("server log");
-        let child = Command::new(env!("CARGO_BIN_EXE_playbook"))
-            .arg("serve")
-            .arg("--addr")
-            .arg(addr.to_string())
-            .arg("--playbook-dir")
-            .arg(playbook_dir())
-            .arg("--data-dir")
-            .arg(data.path())
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().expect("server log"))
-            .stderr(log)
-            .spawn()
-            .expect("playbook serve starts");
-        let mut server = Server { child, addr, data };
-        wait_blocking("the server's /healthz", || {
-            if let Ok(Some(status)) = server.child.try_wait() {
-                panic!("playbook serve exited early ({status}):\n{}", server.log());
-            }
-            http_get(addr, "/healthz").is_some_and(|(status, _)| status == 200)
-        });
-        server
-    }
-
-    /// The absolute URL of `path` on this server.
-    pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    /// The server's log so far (for failure messages).
-    pub fn log(&self) -> String {
-        std::fs::read_to_string(self.data.path().join("server.log")).unwrap_or_default()
-    }
-
-    /// Adds an editor for Minneapolis with `playbook user add`; returns the one-time password.
-    pub fn add_editor(&self, email: &str) -> String {
-        let output = Command::new(env!("CARGO_BIN_EXE_playbook"))
-            .args([
-                "user",
-                "add",
-                "--email",
-                email,
-                "--jurisdiction",
-                "minneapolis-mn",
-            ])
-            .arg("--data-dir")
-            .arg(self.data.path())
-            .arg("--playbook-dir")
-            .arg(playbook_dir())
-            .output()
-            .expect("playbook user add runs");
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        assert!(
-            output.status.success(),
-            "playbook user add failed: {stdout}{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        stdout
-            .lines()
-            .last()
-            .expect("the one-time password")
-            .trim()
-            .to_owned()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -226,24 +96,44 @@ struct Driver {
 }
 
 impl Driver {
+    /// Starts chromedriver on a port it picks (`--port=0`), read from the line it prints
+    /// once listening, and waits until it is ready.
     fn start(tools: &Tools) -> Driver {
         use std::os::unix::process::CommandExt;
-        let port = free_port();
-        let child = Command::new(&tools.chromedriver)
-            .arg(format!("--port={port}"))
+        let mut child = Command::new(&tools.chromedriver)
+            .arg("--port=0")
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .process_group(0)
             .spawn()
             .expect("chromedriver starts");
-        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-        let driver = Driver {
+        let stdout = child.stdout.take().expect("chromedriver's stdout");
+        let (found, port) = std::sync::mpsc::channel();
+        // Reads the port, then keeps draining so chromedriver never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if let Some(port) = line
+                    .split_once("started successfully on port ")
+                    .and_then(|(_, rest)| rest.trim_end_matches('.').parse::<u16>().ok())
+                {
+                    let _ = found.send(port);
+                }
+            }
+        });
+        let mut driver = Driver {
             child,
-            url: format!("http://{addr}"),
+            url: String::new(),
         };
+        let port = port
+            .recv_timeout(PATIENCE)
+            .unwrap_or_else(|_| panic!("chromedriver named no port within {PATIENCE:?}"));
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        driver.url = format!("http://{addr}");
         wait_blocking("chromedriver's /status", || {
-            http_get(addr, "/status").is_some_and(|(_, body)| body.contains("\"ready\":true"))
+            http(addr, "GET", "/status", None, None)
+                .is_ok_and(|(_, body)| body.contains("\"ready\":true"))
         });
         driver
     }
@@ -336,7 +226,7 @@ impl Session {
     pub async fn start(js: Js) -> Option<Session> {
         let tools = Tools::locate()?;
         let turn = TURN.lock().await;
-        let server = Server::start();
+        let server = Server::start_fresh();
         let driver = Driver::start(&tools);
         let profile = TempDir::new().expect("temp browser profile");
         let mut args = vec![
@@ -625,12 +515,13 @@ impl Session {
         assert!(self.text("main").await.contains(email));
     }
 
-    /// Saves a PNG screenshot of the viewport as `docs/screenshots/{name}.png`.
+    /// Saves a PNG screenshot of the viewport as `{name}.png` in [`screenshots_dir`].
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let png = self.client.screenshot().await.expect("a screenshot");
         assert!(png.starts_with(b"\x89PNG"), "the screenshot is a PNG");
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
-        std::fs::create_dir_all(&dir).expect("docs/screenshots exists");
+        let dir = screenshots_dir();
+        std::fs::create_dir_all(&dir)
+            .unwrap_or_else(|e| panic!("cannot make {}: {e}", dir.display()));
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png).expect("the screenshot is written");
         path
@@ -708,6 +599,17 @@ impl Session {
             }
         }
         lines
+    }
+}
+
+/// Where screenshots go: `$PLAYBOOK_SCREENSHOTS_DIR` (relative to the crate root), else
+/// `target/tmp/screenshots`. Tests never write tracked files: `scripts/screenshots.sh` points
+/// this at `docs/screenshots` to refresh the README's pictures.
+pub fn screenshots_dir() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    match std::env::var_os("PLAYBOOK_SCREENSHOTS_DIR") {
+        Some(dir) if !dir.is_empty() => root.join(dir),
+        _ => root.join("target/tmp/screenshots"),
     }
 }
 

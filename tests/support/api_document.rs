@@ -1,7 +1,6 @@
 //! The app's OpenAPI document, and checking responses against it with a JSON Schema
 //! validator: every API response a test receives is checked against the schema the document
 //! gives for its method, path and status.
-#![allow(dead_code)]
 
 use std::sync::LazyLock;
 

@@ -1,14 +1,10 @@
-//! Helpers shared by the search tests: the real playbook, small playbooks written into a temp
-//! dir so ranking facts are under the test's control, and an index in a temp data dir.
-
-// Each test binary uses its own subset of these helpers.
-#![allow(dead_code)]
+//! Playbooks to test against: the one shipped in the repository, and small ones written file by
+//! file into a temp dir so the facts a test depends on are under its control.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use city_playbook::playbook::{Playbook, load_playbook};
-use city_playbook::search::{SearchError, SearchIndex, SearchRequest, SearchResults};
 use tempfile::TempDir;
 
 /// The playbook shipped in the repository.
@@ -31,47 +27,6 @@ pub fn load_valid(dir: &Path) -> Playbook {
             .join("\n")
     );
     loaded.playbook
-}
-
-/// An index of `playbook` in a fresh temp data dir (kept alive by the returned `TempDir`).
-pub fn index_of(playbook: &Playbook) -> (TempDir, SearchIndex) {
-    let data = TempDir::new().expect("temp data dir");
-    let (index, _) = SearchIndex::open(data.path(), playbook).expect("index opens");
-    (data, index)
-}
-
-/// Runs a request that must succeed.
-pub fn run(index: &SearchIndex, request: &SearchRequest) -> SearchResults {
-    index
-        .search(request)
-        .unwrap_or_else(|e| panic!("search {:?} failed: {e}", request.query))
-}
-
-/// Searches for `query` (first page) and returns the result ids in order.
-pub fn ids(index: &SearchIndex, query: &str) -> Vec<String> {
-    hit_ids(&run(index, &SearchRequest::query(query)))
-}
-
-/// The ids of a page of results, in order.
-pub fn hit_ids(results: &SearchResults) -> Vec<String> {
-    results.hits.iter().map(|h| h.id.clone()).collect()
-}
-
-/// The error a request must fail with.
-pub fn search_error(index: &SearchIndex, request: &SearchRequest) -> SearchError {
-    match index.search(request) {
-        Ok(results) => panic!(
-            "search {:?} should fail, got {:?}",
-            request.query,
-            hit_ids(&results)
-        ),
-        Err(e) => e,
-    }
-}
-
-/// A request with the given query and every other field at its default.
-pub fn request(query: &str) -> SearchRequest {
-    SearchRequest::query(query)
 }
 
 /// One entry file to write into a fixture playbook.
