@@ -2,13 +2,15 @@
 //! or `DELETE` whose `If-Match` names an older revision, is refused and loses nothing; and
 //! retiring an entry asks first.
 
-mod contrib_support;
+mod support;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use contrib_support::*;
 use scraper::Html;
 use serde_json::{Value, json};
+use support::accounts::*;
+use support::app::*;
+use support::html::*;
 
 /// Every named field of the page's entry form (`form.form`), as a browser would send it.
 fn entry_form_of(page: &Html, action: &str) -> Form {
@@ -43,7 +45,7 @@ fn entry_form_of(page: &Html, action: &str) -> Form {
 
 /// A JSON API request with extra headers.
 async fn api_with(
-    app: &App,
+    app: &TestApp,
     method: Method,
     uri: &str,
     token: &str,

@@ -707,9 +707,9 @@ async fn the_about_page_says_what_is_reviewed_and_whom_to_write_to() {
 
     let config = city_playbook::config::Config {
         contact_email: Some("playbook@mayors.example".into()),
-        ..city_playbook::config::Config::new(playbook_dir(), data.path())
+        ..city_playbook::config::Config::new(support::playbook::real_playbook_dir(), data.path())
     };
-    let page = App::new(config)
+    let page = TestApp::with_config(config)
         .get("/about")
         .await
         .expect(StatusCode::OK, "about")

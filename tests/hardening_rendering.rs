@@ -6,7 +6,7 @@
 //! The slow cases run against a real server over loopback, so that a regression fails on the
 //! server's request timeout (10 s) instead of hanging the test for minutes.
 
-mod contrib_support;
+mod support;
 
 use std::path::Path;
 use std::process::Command;
@@ -17,9 +17,14 @@ use city_playbook::playbook::entry::{EntryFields, EntryMeta};
 use city_playbook::playbook::markdown::{MAX_NESTING_DEPTH, render_html};
 use city_playbook::playbook::{EntryId, Problem};
 use city_playbook::store::{EntryStore, NewRevision, RevisionAction, Role};
-use contrib_support::*;
 use scraper::Html;
 use serde_json::{Value, json};
+use support::accounts::*;
+use support::app::*;
+use support::cli::*;
+use support::html::*;
+use support::http::http;
+use support::server::Server;
 
 /// The review's two bodies: `>` × 100,000 and `> ` × 50,000.
 fn deep_bodies() -> [(&'static str, String); 2] {
