@@ -719,3 +719,55 @@ async fn the_about_page_says_what_is_reviewed_and_whom_to_write_to() {
         "mailto:playbook@mayors.example"
     );
 }
+
+#[tokio::test]
+async fn a_save_is_confirmed_once_and_a_forwarded_link_has_a_preview() {
+    let (data, app, team) = setup();
+    let (cookie, csrf) = data.session(&team.alice);
+    let mut alice = Browser::with_session(&app, &cookie);
+    let id = format!("{CITY_A}/night-patrol");
+    let page_href = format!("/entries/{id}");
+    alice
+        .submit("/entries/new", &entry_form(&csrf, "save", "savedword"))
+        .await
+        .expect_redirect(&page_href, "saved");
+    let first = alice
+        .get(&page_href)
+        .await
+        .expect(StatusCode::OK, "the entry");
+    assert_eq!(
+        texts(&first.html(), "p.notice-success[role=status]"),
+        ["Saved."]
+    );
+    assert_eq!(first.header("cache-control"), "no-store");
+    let again = alice
+        .get(&page_href)
+        .await
+        .expect(StatusCode::OK, "again")
+        .html();
+    assert_eq!(count(&again, "p.notice-success"), 0, "said once");
+    // Nobody else is told.
+    let other = app
+        .get(&page_href)
+        .await
+        .expect(StatusCode::OK, "a reader")
+        .html();
+    assert_eq!(count(&other, "p.notice-success"), 0);
+
+    let summary = "Police and parks share the night patrol.\nThey meet at dusk.";
+    assert_eq!(attr(&other, "meta[name=description]", "content"), summary);
+    assert_eq!(
+        attr(&other, "meta[property='og:description']", "content"),
+        summary
+    );
+    assert_eq!(
+        attr(&other, "meta[property='og:title']", "content"),
+        "Night patrol agreement savedword"
+    );
+    let url = attr(&other, "meta[property='og:url']", "content");
+    assert!(
+        url.starts_with("http") && url.ends_with(&page_href),
+        "{url}"
+    );
+    assert_eq!(attr(&other, "link[rel=canonical]", "href"), url);
+}

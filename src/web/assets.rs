@@ -43,6 +43,18 @@ pub struct Layout {
     pub query: String,
     /// Whether the header shows its own search box (the home and search pages have a big one).
     pub header_search: bool,
+    /// What a forwarded link's preview says (`<meta name="description">` and Open Graph),
+    /// with the page's permanent address, when the page is one worth forwarding.
+    pub preview: Option<LinkPreview>,
+}
+
+/// What a link to a page shows where it is shared (chat, email, social sites).
+#[derive(Debug, Clone)]
+pub struct LinkPreview {
+    /// One or two sentences about the page.
+    pub description: String,
+    /// The page's absolute address.
+    pub url: String,
 }
 
 impl Layout {
@@ -54,6 +66,7 @@ impl Layout {
             script: SCRIPT_PATH.as_str(),
             query: String::new(),
             header_search: true,
+            preview: None,
         }
     }
 

@@ -19,6 +19,9 @@ use crate::web::paths;
 
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "cpb_session";
+/// The cookie that tells an entry's page it was just saved by this browser (its id; a
+/// minute long), so the page can say "Saved" once.
+pub const SAVED_COOKIE: &str = "cpb_saved";
 /// The cookie that carries the sign-in form's CSRF token (there is no session yet).
 pub const LOGIN_CSRF_COOKIE: &str = "cpb_login_csrf";
 

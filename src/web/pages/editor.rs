@@ -9,6 +9,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
 use serde_json::Value;
 
 use super::entry::parse_id;
@@ -20,11 +21,14 @@ use crate::playbook::markdown::render_html;
 use crate::playbook::{EntryId, Kind, Status};
 use crate::store::Role;
 use crate::web::assets::Layout;
-use crate::web::auth::{RequireSession, check_csrf};
+use crate::web::auth::{RequireSession, SAVED_COOKIE, app_cookie, check_csrf};
 use crate::web::error::{AppError, PageError};
 use crate::web::form::FormData;
 use crate::web::paths;
 use crate::web::state::AppState;
+
+/// How long the entry's page may still say "Saved" after a save, in seconds.
+const SAVED_NOTICE_SECS: i64 = 60;
 
 /// An `<option>` of a select.
 struct SelectOption {
@@ -479,7 +483,20 @@ async fn submit(
         })
         .await;
     match result {
-        Ok(saved) => Ok(Redirect::to(&paths::entry(&saved.entry.id)).into_response()),
+        Ok(saved) => {
+            // The entry's page says "Saved" once, to this browser.
+            let saved_cookie = app_cookie(
+                &state.config,
+                SAVED_COOKIE,
+                saved.entry.id.to_string(),
+                SAVED_NOTICE_SECS,
+            );
+            Ok((
+                CookieJar::new().add(saved_cookie),
+                Redirect::to(&paths::entry(&saved.entry.id)),
+            )
+                .into_response())
+        }
         Err(AppError::Unprocessable(errors)) => {
             state_of_form.errors = errors;
             state_of_form.form_error =

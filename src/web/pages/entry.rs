@@ -6,15 +6,17 @@ use std::sync::Arc;
 use askama::Template;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::CookieJar;
 
 use chrono::NaiveDate;
 
 use super::{Link, VerificationView, render, topic_label};
 use crate::playbook::markdown::has_task_list;
 use crate::playbook::{CitedSource, EntryId, EntryMeta, Kind, Origin, Slug, Status};
-use crate::web::assets::Layout;
-use crate::web::auth::MaybeSession;
+use crate::web::assets::{Layout, LinkPreview};
+use crate::web::auth::{MaybeSession, SAVED_COOKIE, expired_cookie};
 use crate::web::error::{AppError, PageError};
 use crate::web::paths;
 use crate::web::state::AppState;
@@ -57,6 +59,8 @@ impl SourceItem {
 #[template(path = "entry.html")]
 struct EntryPage {
     layout: Layout,
+    /// Whether this browser just saved it.
+    saved: bool,
     meta: EntryMeta,
     sources: Vec<SourceItem>,
     kind: Link,
@@ -92,8 +96,9 @@ pub fn parse_id(jurisdiction: &str, slug: &str) -> Result<EntryId, AppError> {
 pub async fn entry(
     State(state): State<AppState>,
     MaybeSession(session): MaybeSession,
+    jar: CookieJar,
     path: Result<Path<(String, String)>, PathRejection>,
-) -> Result<Html<String>, PageError> {
+) -> Result<Response, PageError> {
     let Path((jurisdiction, slug)) = path?;
     let id = parse_id(&jurisdiction, &slug)?;
     let viewer = session.map(|s| s.user);
@@ -110,8 +115,19 @@ pub async fn entry(
     let body_html = state.html_of(found.entry.body_markdown.clone()).await?;
     let entry = &found.entry;
     let meta = &entry.meta;
+    let permalink = paths::absolute(&state.config.public_url(), &paths::entry(&entry.id));
+    let mut layout = Layout::new(meta.title().to_owned());
+    layout.preview = Some(LinkPreview {
+        description: meta.summary().to_owned(),
+        url: permalink.clone(),
+    });
+    // Just saved by this browser: say so, once.
+    let saved = jar
+        .get(SAVED_COOKIE)
+        .is_some_and(|cookie| cookie.value() == entry.id.to_string());
     let page = EntryPage {
-        layout: Layout::new(meta.title().to_owned()),
+        layout,
+        saved,
         meta: meta.clone(),
         sources: found.sources.iter().cloned().map(SourceItem::new).collect(),
         kind: Link::new(paths::kind(meta.kind()), meta.kind().label()),
@@ -132,7 +148,7 @@ pub async fn entry(
             .into_iter()
             .map(|r| Link::new(paths::entry(&r.id), r.title))
             .collect(),
-        permalink: paths::absolute(&state.config.public_url(), &paths::entry(&entry.id)),
+        permalink,
         origin: match entry.origin {
             Origin::Curated => "Curated: maintained in the playbook repository",
             Origin::Contributed => "Contributed by the city",
@@ -152,5 +168,15 @@ pub async fn entry(
         }),
         retired: found.retired,
     };
-    render(&page)
+    let html = render(&page)?;
+    if saved {
+        let forget = expired_cookie(&state.config, SAVED_COOKIE);
+        return Ok((
+            CookieJar::new().add(forget),
+            [(header::CACHE_CONTROL, "no-store")],
+            html,
+        )
+            .into_response());
+    }
+    Ok(html.into_response())
 }
