@@ -771,3 +771,25 @@ async fn a_save_is_confirmed_once_and_a_forwarded_link_has_a_preview() {
     );
     assert_eq!(attr(&other, "link[rel=canonical]", "href"), url);
 }
+
+#[tokio::test]
+async fn a_source_address_typed_without_https_gets_it() {
+    let (data, app, team) = setup();
+    let (cookie, csrf) = data.session(&team.alice);
+    let mut alice = Browser::with_session(&app, &cookie);
+    let mut form = entry_form(&csrf, "save", "schemeword");
+    form.set("source_url_0", "www.minneapolismn.gov/patrol");
+    alice
+        .submit("/entries/new", &form)
+        .await
+        .expect_redirect(&format!("/entries/{CITY_A}/night-patrol"), "saved");
+    let saved = app
+        .get_entry(&format!("{CITY_A}/night-patrol"))
+        .await
+        .expect(StatusCode::OK, "saved")
+        .json();
+    assert_eq!(
+        saved["sources"][0]["url"],
+        "https://www.minneapolismn.gov/patrol"
+    );
+}

@@ -305,6 +305,11 @@ fn read_form(form: &FormData, target: &Target) -> Result<EntryInput, FieldErrors
         });
         match source_field {
             Some((field, index)) => {
+                let value = if field == "url" {
+                    with_scheme(value)
+                } else {
+                    value.to_owned()
+                };
                 sources
                     .entry(index)
                     .or_default()
@@ -323,6 +328,25 @@ fn read_form(form: &FormData, target: &Target) -> Result<EntryInput, FieldErrors
         object.insert("slug".into(), Value::from(id.slug.as_str()));
     }
     EntryInput::from_json(&Value::Object(object))
+}
+
+/// A web address as people type it: `www.example.gov/page` gets `https://`. One that names
+/// a scheme of its own is kept as typed (and refused unless it is http or https).
+fn with_scheme(typed: &str) -> String {
+    let typed = typed.trim();
+    let scheme = typed.split_once(':').map(|(scheme, _)| scheme);
+    let names_scheme = scheme.is_some_and(|s| {
+        s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            // `example.gov:8080/x` names a host and port, not a scheme.
+            && !s.contains('.')
+    });
+    if names_scheme || !typed.contains('.') || typed.contains(char::is_whitespace) {
+        typed.to_owned()
+    } else {
+        format!("https://{}", typed.trim_start_matches('/'))
+    }
 }
 
 fn respond(status: StatusCode, page: &impl Template) -> Result<Response, PageError> {
@@ -629,4 +653,32 @@ pub async fn restore(
     body: Bytes,
 ) -> Result<Response, PageError> {
     set_retired(state, session, jurisdiction, slug, body, false).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_web_address_without_a_scheme_gets_https() {
+        assert_eq!(
+            with_scheme("www.minneapolismn.gov/news"),
+            "https://www.minneapolismn.gov/news"
+        );
+        assert_eq!(with_scheme(" example.gov "), "https://example.gov");
+        assert_eq!(
+            with_scheme("example.gov:8080/x"),
+            "https://example.gov:8080/x"
+        );
+        for kept in [
+            "https://example.gov",
+            "http://example.gov",
+            "javascript:alert(1)",
+            "mailto:a@b.example",
+            "not an address",
+            "localhost",
+        ] {
+            assert_eq!(with_scheme(kept), kept);
+        }
+    }
 }
