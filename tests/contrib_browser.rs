@@ -793,3 +793,28 @@ async fn a_source_address_typed_without_https_gets_it() {
         "https://www.minneapolismn.gov/patrol"
     );
 }
+
+#[tokio::test]
+async fn a_refused_entry_lists_its_problems_at_the_top_each_linked_to_its_field() {
+    let (data, app, team) = setup();
+    let (cookie, csrf) = data.session(&team.alice);
+    let mut alice = Browser::with_session(&app, &cookie);
+    let mut form = entry_form(&csrf, "save", "summaryword");
+    form.set("title", "")
+        .set("source_url_0", "javascript:alert(1)");
+    let page = alice
+        .submit("/entries/new", &form)
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY, "refused")
+        .html();
+    let links = attrs(&page, ".error-summary li a", "href");
+    assert_eq!(links, ["#title", "#source_url_0"], "in the form's order");
+    for link in &links {
+        assert_eq!(count(&page, link), 1, "{link} names a field on the page");
+    }
+    let said = texts(&page, ".error-summary li").join(" | ");
+    assert!(
+        said.starts_with("Title: ") && said.contains("Source 1, url: "),
+        "{said}"
+    );
+}

@@ -137,7 +137,85 @@ struct ChangeLink {
     message: String,
 }
 
+/// One problem of the form, as the summary at the top lists it: linked to its field.
+struct ErrorLink {
+    href: String,
+    text: String,
+}
+
+/// The form's fields in the order they appear (the summary lists problems in that order).
+const FORM_ORDER: [&str; 12] = [
+    "slug",
+    "jurisdiction",
+    "title",
+    "summary",
+    "kind",
+    "topics",
+    "date",
+    "status",
+    "related",
+    "sources",
+    "body_markdown",
+    "message",
+];
+
+/// The element id and the words for a field key (`title`, `sources[1].url`).
+fn field_anchor_and_label(key: &str) -> (String, String) {
+    if let Some(rest) = key.strip_prefix("sources[")
+        && let Some((index, field)) = rest.split_once("].")
+        && let Ok(index) = index.parse::<usize>()
+    {
+        let field_words = match field {
+            "source" => "declared source",
+            other => other,
+        };
+        return (
+            format!("source_{field}_{index}"),
+            format!("Source {}, {field_words}", index + 1),
+        );
+    }
+    let label = match key {
+        "slug" => "Address (slug)",
+        "body_markdown" => "Body",
+        "message" => "What changed",
+        "related" => "Related entries",
+        other => return (other.to_owned(), capitalized(other)),
+    };
+    (key.to_owned(), label.to_owned())
+}
+
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 impl EditorPage {
+    /// Every problem of the form, in the form's order, each linked to its field.
+    fn error_summary(&self) -> Vec<ErrorLink> {
+        let place = |key: &str| {
+            let root = key.split('[').next().unwrap_or(key);
+            FORM_ORDER
+                .iter()
+                .position(|f| *f == root)
+                .unwrap_or(FORM_ORDER.len())
+        };
+        let mut problems: Vec<(&String, &String)> = self.errors.0.iter().collect();
+        problems.sort_by_key(|(key, _)| place(key));
+        problems
+            .into_iter()
+            .map(|(key, message)| {
+                let (anchor, label) = field_anchor_and_label(key);
+                ErrorLink {
+                    href: format!("#{anchor}"),
+                    text: format!("{label}: {message}"),
+                }
+            })
+            .collect()
+    }
+
     fn error(&self, field: &str) -> Option<&str> {
         self.errors.get(field)
     }
