@@ -306,6 +306,7 @@ async fn an_editor_previews_saves_finds_edits_and_sees_the_history() {
     })
     .await;
     assert_eq!(s.text("h1").await, title);
+    assert_eq!(s.text("p.notice-success").await, "Saved.");
     assert!(
         s.text(".sources")
             .await
@@ -356,7 +357,46 @@ async fn an_editor_previews_saves_finds_edits_and_sees_the_history() {
             .contains("tighten the summary")
     );
     assert!(rows[1].text().await.unwrap().contains("first draft"));
+
+    // On a phone the history table scrolls in its own box: the page does not widen.
+    s.viewport(PHONE).await;
+    s.goto("/entries/minneapolis-mn/zephyrquill-drill/history")
+        .await;
+    assert_eq!(
+        sideways_overflow(&s).await,
+        0,
+        "the history page at phone width"
+    );
+    // And results offer a jump to their filters, which come after them there.
+    s.goto("/search?q=guard").await;
+    let jump = s.find("a.filters-jump").await;
+    assert!(jump.is_displayed().await.unwrap(), "the Filters link shows");
+    assert_eq!(
+        jump.attr("href").await.unwrap().as_deref(),
+        Some("#filters")
+    );
+    s.assert_displayed("#filters", true).await;
+    s.viewport(DESKTOP).await;
+    s.goto("/search?q=guard").await;
+    let jump = s.find("a.filters-jump").await;
+    assert!(
+        !jump.is_displayed().await.unwrap(),
+        "beside the results, no jump"
+    );
     s.finish().await;
+}
+
+/// How many pixels the page sticks out sideways.
+async fn sideways_overflow(s: &Session) -> i64 {
+    s.client
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap_or(0)
 }
 
 /// Colour schemes and widths every page is checked at.
