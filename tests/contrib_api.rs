@@ -539,3 +539,25 @@ async fn carriage_returns_in_text_fields_are_saved_as_plain_line_breaks() {
     assert_eq!(stored["sources"][0]["title"], "Memo,\npage 2");
     assert_eq!(stored["sources"][0]["quote"], "First line.\nSecond line.");
 }
+
+#[tokio::test]
+async fn a_council_resolution_is_a_kind_of_its_own() {
+    let (_data, app, team) = setup();
+    let mut body = entry("council-resolution", "resolvedword");
+    body["kind"] = json!("resolution");
+    let saved = app.create(&team.alice.token, &body).await;
+    assert_eq!(saved["kind"], "resolution");
+    let found = app
+        .get("/api/search?kind=resolution")
+        .await
+        .expect(StatusCode::OK, "search")
+        .json();
+    assert_eq!(ids_of(&found["hits"]), [saved["id"].as_str().unwrap_or("")]);
+    assert_eq!(found["warnings"], json!([]));
+    let page = app
+        .get("/kinds/resolution")
+        .await
+        .expect(StatusCode::OK, "the kind's listing")
+        .html();
+    assert!(texts(&page, "h1").join(" ").contains("Resolution"));
+}

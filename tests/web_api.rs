@@ -586,11 +586,8 @@ fn every_api_reply_is_checked_against_the_document_writes_included() {
 async fn filter_values_no_entry_has_are_warnings_not_errors() {
     let app = TestApp::new();
     for (uri, said) in [
-        ("/api/search?kind=resolution", "`resolution` is not a kind"),
-        (
-            "/api/search?q=guard+kind:resolution",
-            "`resolution` is not a kind",
-        ),
+        ("/api/search?kind=memo", "`memo` is not a kind"),
+        ("/api/search?q=guard+kind:memo", "`memo` is not a kind"),
         (
             "/api/search?topic=curfews",
             "no entry has the topic `curfews`",
@@ -607,7 +604,7 @@ async fn filter_values_no_entry_has_are_warnings_not_errors() {
     }
     // Only the unknown value of several is named; the known one still matches.
     let body = app
-        .json("/api/search?kind=checklist&kind=resolution", StatusCode::OK)
+        .json("/api/search?kind=checklist&kind=memo", StatusCode::OK)
         .await;
     assert!(body["total"].as_u64().is_some_and(|t| t > 0), "{body}");
     assert_eq!(body["warnings"].as_array().map(Vec::len), Some(1), "{body}");

@@ -361,8 +361,8 @@ async fn hostile_search_parameters_are_400_pages_in_the_layout() {
 async fn filter_values_no_entry_has_match_nothing_and_say_so() {
     let app = TestApp::new();
     for (uri, said) in [
-        ("/search?kind=resolution", "`resolution` is not a kind"),
-        ("/search?q=kind:resolution", "`resolution` is not a kind"),
+        ("/search?kind=memo", "`memo` is not a kind"),
+        ("/search?q=kind:memo", "`memo` is not a kind"),
         ("/search?topic=curfews", "no entry has the topic `curfews`"),
         (
             "/search?jurisdiction=atlantis-xx",

@@ -71,8 +71,8 @@ mod tests {
         let known = HashSet::from(["riverton-or".to_owned()]);
         assert_eq!(warning(Filter::Kind, "checklist", &known), None);
         assert_eq!(warning(Filter::Jurisdiction, "riverton-or", &known), None);
-        let kind = warning(Filter::Kind, "resolution", &known).expect("named");
-        assert!(kind.contains("`resolution` is not a kind") && kind.contains("checklist"));
+        let kind = warning(Filter::Kind, "memo", &known).expect("named");
+        assert!(kind.contains("`memo` is not a kind") && kind.contains("resolution"));
         let place = warning(Filter::Jurisdiction, "atlantis-xx", &known).expect("named");
         assert!(place.contains("`atlantis-xx`"), "{place}");
         let topic = warning(Filter::Topic, "curfews", &known).expect("named");

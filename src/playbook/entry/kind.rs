@@ -13,6 +13,8 @@ use utoipa::ToSchema;
 pub enum Kind {
     /// A law passed by a council or legislature.
     Ordinance,
+    /// A council's or legislature's adopted statement of position or direction (not a law).
+    Resolution,
     /// An order signed by a mayor or governor.
     ExecutiveOrder,
     /// Steps to follow, printable.
@@ -33,8 +35,9 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in the order shown to people.
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Ordinance,
+        Kind::Resolution,
         Kind::ExecutiveOrder,
         Kind::Checklist,
         Kind::Guidance,
@@ -49,6 +52,7 @@ impl Kind {
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Ordinance => "ordinance",
+            Kind::Resolution => "resolution",
             Kind::ExecutiveOrder => "executive-order",
             Kind::Checklist => "checklist",
             Kind::Guidance => "guidance",
@@ -64,6 +68,7 @@ impl Kind {
     pub fn label(self) -> &'static str {
         match self {
             Kind::Ordinance => "Ordinance",
+            Kind::Resolution => "Resolution",
             Kind::ExecutiveOrder => "Executive order",
             Kind::Checklist => "Checklist",
             Kind::Guidance => "Guidance",
