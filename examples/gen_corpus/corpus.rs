@@ -620,6 +620,8 @@ fn title(
     let (a, b, c) = (w(), w(), w());
     let title = match kind {
         Kind::Ordinance => format!("Ordinance limiting {a} {b} on {c}"),
+        // Not among the weighted kinds above, so corpora stay as they were; titled all the same.
+        Kind::Resolution => format!("Resolution on {a} {b} and {c}"),
         Kind::ExecutiveOrder => format!("Executive order keeping {a} off {b} {c}"),
         Kind::Checklist => format!("One-page checklist for {a} {b} and {c}"),
         Kind::Guidance => format!("{} {a} before {b} {c}", capitalize(&w())),
