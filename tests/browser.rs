@@ -472,6 +472,64 @@ async fn main_pages_have_no_wcag_violations_on_desktop_and_phone() {
 }
 
 #[tokio::test]
+async fn a_checklists_steps_are_numbered_tickable_and_remembered() {
+    let Some(s) = Session::start(Js::On).await else {
+        return;
+    };
+    s.goto(CHECKLIST).await;
+    // "Jump to the checklist" leads to the heading just before the steps.
+    let jump = s.find(".jump-to-steps a").await;
+    let target = jump.attr("href").await.unwrap().unwrap_or_default();
+    assert!(
+        target.starts_with("#section-template-checklist"),
+        "{target}"
+    );
+    s.assert_displayed(&format!("h2{target}"), true).await;
+    jump.click().await.unwrap();
+    let at = s.client.current_url().await.unwrap();
+    assert_eq!(
+        at.fragment(),
+        target.strip_prefix('#'),
+        "the page is at the steps"
+    );
+
+    // Steps are numbered, and their boxes can be ticked.
+    let marker = s
+        .client
+        .execute(
+            "return getComputedStyle(document.querySelector('.checklist .body li:has(> input)'), '::marker').content;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        marker.as_str().unwrap_or("").contains("counter(step)"),
+        "{marker}"
+    );
+    let boxes = s.find_all(".body input[type=checkbox]").await;
+    assert_eq!(boxes.len(), 13);
+    assert_eq!(boxes[0].attr("disabled").await.unwrap(), None);
+    boxes[0].click().await.unwrap();
+    boxes[2].click().await.unwrap();
+
+    // This browser remembers them.
+    s.goto(CHECKLIST).await;
+    let boxes = s.find_all(".body input[type=checkbox]").await;
+    let mut ticked = Vec::new();
+    for (n, b) in boxes.iter().enumerate() {
+        if b.is_selected().await.unwrap() {
+            ticked.push(n);
+        }
+    }
+    assert_eq!(ticked, [0, 2], "remembered after a reload");
+
+    // Ticked, it still prints on one page.
+    let pdf = s.print_pdf(PrintSize::US_LETTER).await;
+    assert_eq!(pdf_page_count(&pdf), 1);
+    s.finish().await;
+}
+
+#[tokio::test]
 async fn the_checklist_prints_on_one_page_and_entries_print_without_chrome() {
     let Some(s) = Session::start(Js::On).await else {
         return;

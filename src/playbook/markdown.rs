@@ -5,6 +5,7 @@
 //! Elements nested deeper than `MAX_NESTING_DEPTH` are flattened first (`nesting`), so rendering
 //! costs time in proportion to the body's size, whatever the body.
 
+pub mod headings;
 pub mod nesting;
 
 use std::collections::HashSet;
@@ -12,6 +13,7 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
+use headings::Anchored;
 pub use nesting::MAX_NESTING_DEPTH;
 use nesting::{Flatten, capped_lines, first_crowded_line, first_too_deep};
 
@@ -27,7 +29,15 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut builder = ammonia::Builder::default();
     builder
         .add_tags(["input"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        // Tick boxes can be ticked on screen (a checklist's page remembers them in the browser).
+        .add_tag_attributes("input", ["type", "checked"])
+        // Headings carry their anchors (`headings::ID_PREFIX`…).
+        .add_tag_attributes("h1", ["id"])
+        .add_tag_attributes("h2", ["id"])
+        .add_tag_attributes("h3", ["id"])
+        .add_tag_attributes("h4", ["id"])
+        .add_tag_attributes("h5", ["id"])
+        .add_tag_attributes("h6", ["id"])
         // Task-list boxes have no text of their own; screen readers need a name for them.
         .set_tag_attribute_value("input", "aria-label", "Checklist step")
         .add_tag_attributes("div", ["id", "class"])
@@ -53,7 +63,7 @@ pub fn render_html(markdown: &str) -> String {
     // swallow the rest of the body, and an `<input>` stripped of its type becomes a text box.
     let events = Parser::new_ext(&markdown, options())
         .filter(|event| !matches!(event, Event::Html(_) | Event::InlineHtml(_)));
-    let events = Flatten::new(events, MAX_NESTING_DEPTH);
+    let events = Anchored::new(Flatten::new(events, MAX_NESTING_DEPTH));
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut unsafe_html, events);
     SANITIZER.clean(&unsafe_html).to_string()
@@ -95,6 +105,15 @@ pub fn plain_text(markdown: &str) -> String {
     text.trim().to_owned()
 }
 
+/// The id of the heading just before the body's first checklist step, for a "jump to the
+/// checklist" link.
+pub fn checklist_anchor(markdown: &str) -> Option<String> {
+    let markdown = capped_lines(markdown, MAX_NESTING_DEPTH);
+    let events = Parser::new_ext(&markdown, options())
+        .filter(|event| !matches!(event, Event::Html(_) | Event::InlineHtml(_)));
+    headings::checklist_heading(Flatten::new(events, MAX_NESTING_DEPTH))
+}
+
 /// Whether the body contains a task list (`- [ ]`), so pages can style it as a checklist.
 pub fn has_task_list(markdown: &str) -> bool {
     let markdown = capped_lines(markdown, MAX_NESTING_DEPTH);
@@ -109,10 +128,26 @@ mod tests {
     fn task_lists_keep_their_checkboxes() {
         let html = render_html("- [ ] call the governor\n- [x] done\n");
         assert!(
-            html.contains(r#"<input disabled="" type="checkbox" aria-label="Checklist step">"#),
+            html.contains(r#"<input type="checkbox" aria-label="Checklist step">"#),
+            "tickable: {html}"
+        );
+        assert!(!html.contains("disabled"), "{html}");
+        assert!(html.contains("checked"), "{html}");
+    }
+
+    #[test]
+    fn headings_get_anchors_and_a_checklist_its_jump_target() {
+        let body = "## What the article says\n\nText.\n\n## Steps\n\n- [ ] call\n\n## Steps\n";
+        let html = render_html(body);
+        assert!(
+            html.contains(r#"<h2 id="section-what-the-article-says">"#),
             "{html}"
         );
-        assert!(html.contains("checked"), "{html}");
+        assert!(html.contains(r#"<h2 id="section-steps">"#), "{html}");
+        assert!(html.contains(r#"<h2 id="section-steps-2">"#), "{html}");
+        assert_eq!(checklist_anchor(body).as_deref(), Some("section-steps"));
+        assert_eq!(checklist_anchor("- [ ] no heading first"), None);
+        assert_eq!(checklist_anchor("## No steps\n\nText."), None);
     }
 
     #[test]

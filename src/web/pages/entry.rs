@@ -13,9 +13,9 @@ use axum_extra::extract::CookieJar;
 use chrono::NaiveDate;
 
 use super::{Link, VerificationView, render, topic_label};
-use crate::playbook::markdown::has_task_list;
+use crate::playbook::markdown::{checklist_anchor, has_task_list};
 use crate::playbook::{CitedSource, EntryId, EntryMeta, Kind, Origin, Slug, Status};
-use crate::web::assets::{Layout, LinkPreview};
+use crate::web::assets::{CHECKLIST_SCRIPT_PATH, Layout, LinkPreview};
 use crate::web::auth::{MaybeSession, SAVED_COOKIE, expired_cookie};
 use crate::web::error::{AppError, PageError};
 use crate::web::paths;
@@ -61,6 +61,10 @@ struct EntryPage {
     layout: Layout,
     /// Whether this browser just saved it.
     saved: bool,
+    /// The heading just before the checklist's steps, for "Jump to the checklist".
+    steps_anchor: Option<String>,
+    /// The script that remembers ticks (checklists only).
+    checklist_script: Option<&'static str>,
     meta: EntryMeta,
     sources: Vec<SourceItem>,
     kind: Link,
@@ -103,13 +107,14 @@ pub async fn entry(
     let id = parse_id(&jurisdiction, &slug)?;
     let viewer = session.map(|s| s.user);
     let reader = viewer.clone();
-    let (found, related, may_edit, has_tasks) = state
+    let (found, related, may_edit, has_tasks, steps_anchor) = state
         .with_catalog(move |catalog| {
             let found = catalog.entry_for(reader.as_ref(), &id)?;
             let related = catalog.related_links(&found, RELATED_BY_CONTENT)?;
             let may_edit = reader.as_ref().is_some_and(|u| catalog.may_edit(u, &id));
             let has_tasks = has_task_list(&found.entry.body_markdown);
-            Ok((found, related, may_edit, has_tasks))
+            let steps_anchor = checklist_anchor(&found.entry.body_markdown);
+            Ok((found, related, may_edit, has_tasks, steps_anchor))
         })
         .await?;
     let body_html = state.html_of(found.entry.body_markdown.clone()).await?;
@@ -125,15 +130,18 @@ pub async fn entry(
     let saved = jar
         .get(SAVED_COOKIE)
         .is_some_and(|cookie| cookie.value() == entry.id.to_string());
+    let is_checklist = meta.kind() == Kind::Checklist || has_tasks;
     let page = EntryPage {
         layout,
         saved,
+        steps_anchor,
+        checklist_script: has_tasks.then(|| CHECKLIST_SCRIPT_PATH.as_str()),
         meta: meta.clone(),
         sources: found.sources.iter().cloned().map(SourceItem::new).collect(),
         kind: Link::new(paths::kind(meta.kind()), meta.kind().label()),
         status: meta.status().map(Status::label),
         is_template: meta.is_template(),
-        is_checklist: meta.kind() == Kind::Checklist || has_tasks,
+        is_checklist,
         topics: meta
             .topics()
             .iter()
