@@ -818,3 +818,31 @@ async fn a_refused_entry_lists_its_problems_at_the_top_each_linked_to_its_field(
         "{said}"
     );
 }
+
+#[tokio::test]
+async fn the_preview_shows_the_whole_entry_not_only_its_body() {
+    let (data, app, team) = setup();
+    let (cookie, csrf) = data.session(&team.alice);
+    let mut alice = Browser::with_session(&app, &cookie);
+    let page = alice
+        .submit("/entries/new", &entry_form(&csrf, "preview", "previewword"))
+        .await
+        .expect(StatusCode::OK, "preview")
+        .html();
+    let preview = |css: &str| texts(&page, &format!("section.preview {css}"));
+    assert_eq!(
+        preview(".preview-title"),
+        ["Night patrol agreement previewword"]
+    );
+    assert_eq!(preview(".eyebrow"), ["Coordination"]);
+    assert_eq!(
+        preview(".summary"),
+        ["Police and parks share the night patrol. They meet at dusk."]
+    );
+    assert_eq!(preview(".body strong"), ["Bold"]);
+    let sources = preview(".sources li").join(" ");
+    assert!(
+        sources.contains("Patrol memo") && sources.contains("Parks and police patrol together."),
+        "{sources}"
+    );
+}

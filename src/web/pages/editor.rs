@@ -126,6 +126,9 @@ struct EditorPage {
     base_revision: Option<u32>,
     /// The revisions saved since the form's first base, when a save was refused for them.
     changed_since: Vec<ChangeLink>,
+    /// With a preview: the kind's name and the sources, as the entry's page will show them.
+    preview_kind: Option<&'static str>,
+    preview_sources: Vec<PreviewSource>,
 }
 
 /// A revision saved by someone else while the form was open, linked to its changes.
@@ -135,6 +138,12 @@ struct ChangeLink {
     author: String,
     when: String,
     message: String,
+}
+
+/// A source as the preview shows it: its title (a declared source's, by its id) and quote.
+struct PreviewSource {
+    title: String,
+    quote: Option<String>,
 }
 
 /// One problem of the form, as the summary at the top lists it: linked to its field.
@@ -276,6 +285,17 @@ fn editor_page(
         source_inputs.push(SourceFields::default());
     }
     let errors = form.errors;
+    let preview_sources = if form.preview_html.is_some() {
+        preview_sources(&source_inputs, declared)
+    } else {
+        Vec::new()
+    };
+    let preview_kind = input
+        .fields
+        .kind
+        .as_deref()
+        .and_then(Kind::parse)
+        .map(Kind::label);
     let sources = source_inputs
         .into_iter()
         .enumerate()
@@ -352,8 +372,32 @@ fn editor_page(
         restore_url,
         base_revision: form.base_revision,
         changed_since: form.changed_since,
+        preview_kind,
+        preview_sources,
         input,
     }
+}
+
+/// The filled-in source groups as the preview lists them.
+fn preview_sources(sources: &[SourceFields], declared: &Declared) -> Vec<PreviewSource> {
+    sources
+        .iter()
+        .filter(|s| !s.is_blank())
+        .map(|s| {
+            let declared_title = s.source.as_deref().and_then(|id| {
+                declared
+                    .iter()
+                    .find(|(declared_id, _)| declared_id == id)
+                    .map(|(_, label)| label.clone())
+            });
+            PreviewSource {
+                title: declared_title
+                    .or_else(|| s.title.clone())
+                    .unwrap_or_else(|| "(a source without a title)".to_owned()),
+                quote: s.quote.clone().filter(|q| !q.trim().is_empty()),
+            }
+        })
+        .collect()
 }
 
 /// The revision a submitted form started from: its `base_revision` field, when present.
