@@ -29,6 +29,8 @@
     var active = -1;
     var timer = null;
     var latest = 0;
+    // What the shown suggestions were asked for.
+    var shownFor = "";
 
     function close() {
       list.hidden = true;
@@ -37,6 +39,18 @@
       active = -1;
       input.setAttribute("aria-expanded", "false");
       input.removeAttribute("aria-activedescendant");
+    }
+
+    // Escape hides the list but keeps it: ArrowDown shows it again.
+    function hide() {
+      list.hidden = true;
+      highlight(-1);
+      input.setAttribute("aria-expanded", "false");
+    }
+
+    function reopen() {
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
     }
 
     function highlight(index) {
@@ -93,9 +107,18 @@
       fetch("/api/suggest?q=" + encodeURIComponent(query), { headers: { Accept: "application/json" } })
         .then(function (response) { return response.ok ? response.json() : { suggestions: [] }; })
         .then(function (body) {
-          if (ticket === latest && document.activeElement === input) {
-            show(body.suggestions || []);
+          if (ticket !== latest || document.activeElement !== input) {
+            return;
           }
+          // Which query was last answered (for tests and debugging).
+          input.setAttribute("data-answered", query);
+          var suggestions = body.suggestions || [];
+          // Typing on past every title's words keeps the best suggestions so far in view.
+          if (suggestions.length === 0 && items.length > 0 && query.indexOf(shownFor) === 0) {
+            return;
+          }
+          shownFor = query;
+          show(suggestions);
         })
         .catch(function () { close(); });
     }
@@ -105,20 +128,29 @@
       timer = window.setTimeout(fetchSuggestions, DELAY_MS);
     });
     input.addEventListener("keydown", function (event) {
-      if (event.key === "ArrowDown" && items.length > 0) {
+      if (event.key === "ArrowDown" && list.hidden) {
+        if (items.length > 0) {
+          event.preventDefault();
+          reopen();
+          highlight(0);
+        } else if (input.value.trim().length > 0) {
+          event.preventDefault();
+          fetchSuggestions();
+        }
+      } else if (event.key === "ArrowDown" && items.length > 0) {
         event.preventDefault();
         highlight(active + 1 >= items.length ? 0 : active + 1);
-      } else if (event.key === "ArrowUp" && items.length > 0) {
+      } else if (event.key === "ArrowUp" && items.length > 0 && !list.hidden) {
         event.preventDefault();
         highlight(active <= 0 ? items.length - 1 : active - 1);
-      } else if (event.key === "Enter" && active >= 0) {
+      } else if (event.key === "Enter" && active >= 0 && !list.hidden) {
         event.preventDefault();
         window.location.href = items[active].url;
       } else if (event.key === "Escape") {
         if (!list.hidden) {
           event.preventDefault();
         }
-        close();
+        hide();
       }
     });
     input.addEventListener("blur", function () {

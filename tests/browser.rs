@@ -108,10 +108,24 @@ async fn suggestions_are_a_keyboard_combobox() {
         input.prop("value").await.unwrap().as_deref(),
         Some("national gu")
     );
+    // ArrowDown shows it again, on its first suggestion; Escape hides it once more.
+    input.send_keys(&Key::Down).await.unwrap();
+    s.wait_displayed("#q-suggestions", true).await;
+    s.wait_attr("#q", "aria-activedescendant", Some(&first_id))
+        .await;
+    input.send_keys(&Key::Escape).await.unwrap();
+    s.wait_displayed("#q-suggestions", false).await;
 
-    // Typing again reopens it; ArrowDown + Enter opens the chosen entry.
+    // Typing again reopens it; typing on past every title keeps the best suggestions in view;
+    // ArrowDown + Enter opens the chosen entry.
     input.send_keys("ard").await.unwrap();
     s.wait_attr("#q", "aria-expanded", Some("true")).await;
+    let before = s.find_all("#q-suggestions li").await.len();
+    input.send_keys(" zzqx").await.unwrap();
+    s.wait_attr("#q", "data-answered", Some("national guard zzqx"))
+        .await;
+    s.wait_displayed("#q-suggestions", true).await;
+    assert_eq!(s.find_all("#q-suggestions li").await.len(), before);
     input.send_keys(&Key::Down).await.unwrap();
     let chosen = s.find("#q-suggestions li[aria-selected=true] span").await;
     let title = chosen.text().await.unwrap();

@@ -194,6 +194,32 @@ async fn suggestions_complete_the_last_word_and_forgive_typos() {
 }
 
 #[tokio::test]
+async fn suggestions_use_the_synonyms_and_pass_over_a_questions_filler() {
+    let app = TestApp::new();
+    let suggest = |typed: &str| {
+        let uri = format!("/api/suggest?q={}", typed.replace(' ', "+"));
+        let app = &app;
+        async move { suggestion_ids(&app.json(&uri, StatusCode::OK).await) }
+    };
+    let ordinance = "minneapolis-mn/separation-ordinance";
+    // No title says "sanctuary": its synonyms' titles are suggested, as search finds them.
+    for typed in ["sanctuary", "sanctuary ", "sanctu"] {
+        let ids = suggest(typed).await;
+        assert!(ids.iter().any(|id| id == ordinance), "{typed}: {ids:?}");
+    }
+    // A question's words no title holds are passed over; the words that matter still count.
+    let checklist = "minneapolis-mn/national-guard-request-checklist";
+    for typed in [
+        "how do we get the national guard",
+        "how do we request the guard",
+    ] {
+        let ids = suggest(typed).await;
+        assert!(ids.iter().any(|id| id == checklist), "{typed}: {ids:?}");
+    }
+    assert!(suggest("zzzzqqq yyyyxxx").await.is_empty());
+}
+
+#[tokio::test]
 async fn suggestions_come_in_the_opensearch_format_when_asked() {
     let app = TestApp::new();
     let body = app

@@ -243,7 +243,7 @@ fn publish(location: &IndexLocation, path: &Path) -> Result<(), IndexError> {
 /// Registers the analyzers the index is built with, its synonym phrases indexed as single
 /// terms too (see `joined_phrases`); returns the synonyms analyzed, for queries.
 fn register_analyzers(index: &Index, synonyms: &Synonyms) -> AnalyzedSynonyms {
-    let synonyms = AnalyzedSynonyms::new(synonyms, &mut stemmed_analyzer());
+    let synonyms = AnalyzedSynonyms::new(synonyms, &mut stemmed_analyzer(), &mut plain_analyzer());
     let phrases = synonyms.joined_phrases().clone();
     index
         .tokenizers()

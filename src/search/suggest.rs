@@ -31,6 +31,7 @@ pub use self::tables::SuggestTables;
 use super::analyzer::{is_stop_word, terms};
 use super::index::SearchIndex;
 use super::request::{MAX_QUERY_CHARS, SearchError};
+use super::synonyms::AnalyzedSynonyms;
 
 /// The most suggestions returned.
 pub const MAX_SUGGESTIONS: usize = 8;
@@ -87,7 +88,27 @@ impl SearchIndex {
         let Some(typed) = Typed::parse(&mut plain, typed) else {
             return Ok(Some(Vec::new()));
         };
-        let found = Finder::new(&searcher, &table, self.fields.title_plain)?.find(&typed)?;
+        let find =
+            |typed: &Typed| Finder::new(&searcher, &table, self.fields.title_plain)?.find(typed);
+        let mut found = find(&typed)?;
+        // A word the synonyms name: titles saying it another way follow those saying it.
+        if found.len() < MAX_SUGGESTIONS {
+            for alternative in typed.alternatives(&self.synonyms) {
+                for more in find(&alternative)? {
+                    if found.len() < MAX_SUGGESTIONS && !found.contains(&more) {
+                        found.push(more);
+                    }
+                }
+            }
+        }
+        // Questions carry words no title holds ("how do we get the guard"): left out, first
+        // word first, until titles match the rest, as long as the last word says enough on
+        // its own (a letter or two would suggest anything).
+        let mut fewer = typed;
+        while found.is_empty() && !fewer.words.is_empty() && fewer.last.says_enough() {
+            fewer.words.remove(0);
+            found = find(&fewer)?;
+        }
         let suggestions = found
             .into_iter()
             .map(|(s, doc)| {
@@ -118,7 +139,41 @@ enum Last {
     Word(String),
 }
 
+/// The fewest letters a last word needs to be suggested from once the words before it are
+/// passed over.
+const LAST_WORD_ALONE: usize = 4;
+
+impl Last {
+    /// Whether it is long enough to suggest titles from without the words before it.
+    fn says_enough(&self) -> bool {
+        let (Last::Prefix(word) | Last::Word(word)) = self;
+        word.chars().count() >= LAST_WORD_ALONE
+    }
+}
+
 impl Typed {
+    /// What was typed with its last word replaced by each of its synonyms' other terms
+    /// (a term of several words adds its first words to the words before the last).
+    fn alternatives(&self, synonyms: &AnalyzedSynonyms) -> Vec<Typed> {
+        let (word, whole) = match &self.last {
+            Last::Prefix(prefix) => (prefix, false),
+            Last::Word(word) => (word, true),
+        };
+        synonyms
+            .typed_alternatives(word, whole)
+            .into_iter()
+            .filter_map(|mut term| {
+                let last = term.pop()?;
+                let mut words = self.words.clone();
+                words.extend(term);
+                Some(Typed {
+                    words,
+                    last: Last::Word(last),
+                })
+            })
+            .collect()
+    }
+
     /// None when nothing searchable was typed.
     fn parse(analyzer: &mut TextAnalyzer, typed: &str) -> Option<Typed> {
         let mut words = terms(analyzer, typed);

@@ -12,6 +12,9 @@ pub struct AnalyzedSynonyms {
     groups: Vec<Vec<Vec<String>>>,
     /// The terms of several words, indexed as single terms too.
     joined: JoinedPhrases,
+    /// The same groups analyzed as typed (not stemmed), for suggestions, which match title
+    /// words as written.
+    typed_groups: Vec<Vec<Vec<String>>>,
 }
 
 /// A run of query words that is one term of a synonym group.
@@ -24,22 +27,55 @@ pub struct SynonymMatch {
 }
 
 impl AnalyzedSynonyms {
-    /// Analyzes every term of every group.
-    pub fn new(synonyms: &Synonyms, analyzer: &mut TextAnalyzer) -> Self {
-        let groups = synonyms
-            .groups
-            .iter()
-            .map(|group| {
-                group
-                    .iter()
-                    .map(|term| terms(analyzer, term))
-                    .filter(|tokens| !tokens.is_empty())
-                    .collect::<Vec<_>>()
-            })
-            .filter(|group: &Vec<Vec<String>>| group.len() >= 2)
-            .collect::<Vec<_>>();
+    /// Analyzes every term of every group, as indexed (`analyzer`) and as typed (`plain`).
+    pub fn new(synonyms: &Synonyms, analyzer: &mut TextAnalyzer, plain: &mut TextAnalyzer) -> Self {
+        let analyze = |analyzer: &mut TextAnalyzer| {
+            synonyms
+                .groups
+                .iter()
+                .map(|group| {
+                    group
+                        .iter()
+                        .map(|term| terms(analyzer, term))
+                        .filter(|tokens| !tokens.is_empty())
+                        .collect::<Vec<_>>()
+                })
+                .filter(|group: &Vec<Vec<String>>| group.len() >= 2)
+                .collect::<Vec<_>>()
+        };
+        let groups = analyze(analyzer);
+        let typed_groups = analyze(plain);
         let joined = JoinedPhrases::new(groups.iter().flatten().cloned());
-        AnalyzedSynonyms { groups, joined }
+        AnalyzedSynonyms {
+            groups,
+            joined,
+            typed_groups,
+        }
+    }
+
+    /// For suggestions: the other terms, as typed, of every group holding a one-word term
+    /// that is `word` (`whole`) or that `word` begins (at least three letters); terms that
+    /// `word` itself begins are left out (completing the word finds those).
+    pub fn typed_alternatives(&self, word: &str, whole: bool) -> Vec<Vec<String>> {
+        let matches = |term: &[String]| match term {
+            [only] if whole => only == word,
+            [only] => word.chars().count() >= 3 && only.starts_with(word),
+            _ => false,
+        };
+        let mut alternatives: Vec<Vec<String>> = Vec::new();
+        for group in &self.typed_groups {
+            if !group.iter().any(|term| matches(term)) {
+                continue;
+            }
+            for term in group {
+                let completes = term.first().is_some_and(|w| w.starts_with(word));
+                if !matches(term) && !(term.len() == 1 && completes) && !alternatives.contains(term)
+                {
+                    alternatives.push(term.clone());
+                }
+            }
+        }
+        alternatives
     }
 
     /// The terms of several words, which the index also holds as single terms.
