@@ -118,7 +118,7 @@ impl AnalyzedSynonyms {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::analyzer::stemmed_analyzer;
+    use crate::search::analyzer::{plain_analyzer, stemmed_analyzer};
 
     fn words(list: &[&str]) -> Vec<String> {
         list.iter().map(|w| (*w).to_owned()).collect()
@@ -132,7 +132,8 @@ mod tests {
                 words(&["guard", "national guard"]),
             ],
         };
-        let analyzed = AnalyzedSynonyms::new(&synonyms, &mut stemmed_analyzer());
+        let analyzed =
+            AnalyzedSynonyms::new(&synonyms, &mut stemmed_analyzer(), &mut plain_analyzer());
         let found = analyzed
             .longest_match(&words(&["nation", "guard", "request"]))
             .expect("national guard matches");
@@ -143,5 +144,36 @@ mod tests {
             .expect("ice matches");
         assert_eq!(found.alternatives, vec![words(&["immigr", "enforc"])]);
         assert!(analyzed.longest_match(&words(&["parking"])).is_none());
+    }
+    #[test]
+    fn suggestions_find_the_other_terms_as_typed() {
+        let synonyms = Synonyms {
+            groups: vec![words(&[
+                "sanctuary",
+                "separation ordinance",
+                "noncooperation",
+            ])],
+        };
+        let analyzed =
+            AnalyzedSynonyms::new(&synonyms, &mut stemmed_analyzer(), &mut plain_analyzer());
+        let others = vec![
+            words(&["separation", "ordinance"]),
+            words(&["noncooperation"]),
+        ];
+        assert_eq!(analyzed.typed_alternatives("sanctuary", true), others);
+        assert_eq!(analyzed.typed_alternatives("sanct", false), others);
+        assert!(
+            analyzed.typed_alternatives("sa", false).is_empty(),
+            "too short"
+        );
+        assert!(
+            analyzed.typed_alternatives("sanct", true).is_empty(),
+            "not a whole term"
+        );
+        // A term the word completes is left to completion.
+        assert_eq!(
+            analyzed.typed_alternatives("non", false),
+            vec![words(&["sanctuary"]), words(&["separation", "ordinance"])]
+        );
     }
 }
