@@ -68,9 +68,10 @@ impl AnalyzedSynonyms {
                 continue;
             }
             for term in group {
-                let completes = term.first().is_some_and(|w| w.starts_with(word));
-                if !matches(term) && !(term.len() == 1 && completes) && !alternatives.contains(term)
-                {
+                // A one-word term the word completes is found by completion itself.
+                let completed = term.len() == 1 && term[0].starts_with(word);
+                let skip = matches(term) || completed || alternatives.contains(term);
+                if !skip {
                     alternatives.push(term.clone());
                 }
             }
