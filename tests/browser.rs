@@ -241,7 +241,11 @@ async fn without_javascript_search_filter_entry_and_sign_in_work() {
     s.fill("#body_markdown", "## Step one\n\n- [ ] Call the office")
         .await;
     s.click_and_load("button[value=preview]").await;
-    assert_eq!(s.text(".preview h2 + .body h2").await, "Step one");
+    assert_eq!(s.text(".preview .body h2").await, "Step one");
+    assert_eq!(
+        s.text(".preview .preview-title").await,
+        "Plain form preview"
+    );
     assert_eq!(
         s.find("#title")
             .await

@@ -619,3 +619,23 @@ async fn filter_values_no_entry_has_are_warnings_not_errors() {
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn a_query_word_no_entry_holds_is_named_and_the_others_still_match() {
+    let app = TestApp::new();
+    let body = app
+        .json("/api/search?q=curfewzzq+protesters", StatusCode::OK)
+        .await;
+    assert!(body["total"].as_u64().is_some_and(|t| t > 0), "{body}");
+    assert_eq!(
+        body["warnings"],
+        json!(["no entry mentions `curfewzzq`: the results hold the other words"])
+    );
+    // A word held with a typo, or through a synonym, is not named; nor is one word alone.
+    for q in ["natinal+guard", "sanctuary+city", "curfewzzq"] {
+        let body = app
+            .json(&format!("/api/search?q={q}"), StatusCode::OK)
+            .await;
+        assert_eq!(body["warnings"], json!([]), "{q}");
+    }
+}

@@ -432,10 +432,11 @@ async fn the_checklist_entry_page_has_everything() {
     );
     assert!(one_text(&page, "p.template-notice").contains("adapt to local law"));
     assert!(count(&page, "article.checklist .body input[type=checkbox]") >= 10);
+    // The boxes can be ticked on screen (issue 19).
     assert_eq!(
         count(
             &page,
-            "article.checklist .body input[type=checkbox]:not([disabled])"
+            "article.checklist .body input[type=checkbox][disabled]"
         ),
         0
     );
@@ -706,4 +707,12 @@ async fn the_site_icon_is_served() {
     assert!(reply.bytes.starts_with(&[0, 0, 1, 0]), "an ICO file");
     let page = TestApp::new().page("/").await;
     assert_eq!(attrs(&page, "link[rel=icon]", "href"), ["/favicon.ico"]);
+}
+
+#[tokio::test]
+async fn the_results_page_says_which_words_no_entry_mentions() {
+    let page = TestApp::new().page("/search?q=curfewzzq+protesters").await;
+    assert!(count(&page, "li.hit") > 0);
+    let notes = texts(&page, "p.search-note[role=status]").join(" ");
+    assert!(notes.contains("no entry mentions `curfewzzq`"), "{notes}");
 }

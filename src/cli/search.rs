@@ -9,7 +9,7 @@ use crate::playbook::{Playbook, Problem, load_playbook, scan_playbook};
 use crate::search::{SearchIndex, SearchRequest, Snippet};
 use crate::store::Stores;
 use crate::web::api::search::SearchResponse;
-use crate::web::filter_warnings::warnings;
+use crate::web::search_notes::notes;
 
 fn print_problems(problems: &[Problem]) {
     for problem in problems {
@@ -63,7 +63,7 @@ pub fn run_search(
     };
     if json {
         let took = started.elapsed();
-        let warnings = match warnings(&catalog, &results.unmatched_filters) {
+        let warnings = match notes(&catalog, &results) {
             Ok(warnings) => warnings,
             Err(e) => {
                 eprintln!("error: {e}");
@@ -80,7 +80,7 @@ pub fn run_search(
         }
         return ExitCode::SUCCESS;
     }
-    match warnings(&catalog, &results.unmatched_filters) {
+    match notes(&catalog, &results) {
         Ok(warnings) => {
             for warning in warnings {
                 println!("Note: {warning}.");

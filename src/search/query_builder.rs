@@ -10,13 +10,14 @@
 use std::collections::BTreeSet;
 
 use tantivy::collector::Count;
+use tantivy::query::EnableScoring;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur,
     PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Searcher, Term};
+use tantivy::{DocSet, Searcher, TERMINATED, Term};
 
 use super::all_words_first::AllWordsFirst;
 use super::analyzer::{is_stop_word, terms};
@@ -57,6 +58,25 @@ pub struct BuiltQuery {
     pub mode: QueryMode,
     /// The filter values it requires, from the request and the query text.
     pub filters: WantedFilters,
+    /// Words of a query of several that no entry holds, as typed.
+    pub unmatched_words: Vec<String>,
+}
+
+/// Whether a live document matches `query`: stops at the first.
+fn matches_any(searcher: &Searcher, query: &dyn Query) -> Result<bool, SearchError> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    for segment in searcher.segment_readers() {
+        let mut scorer = weight.scorer(segment, 1.0)?;
+        let alive = segment.alive_bitset();
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|bits| bits.is_alive(doc)) {
+                return Ok(true);
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok(false)
 }
 
 /// The values a query requires of each filter.
@@ -175,12 +195,50 @@ impl QueryBuilder<'_> {
             }
             (None, _) => Box::new(EmptyQuery),
         };
+        // With several words, a word no entry holds is worth saying (the others still match).
+        let unmatched_words = if include.len() >= 2 {
+            self.unmatched_words(&include)?
+        } else {
+            Vec::new()
+        };
         Ok(BuiltQuery {
             query,
             highlighter,
             mode,
             filters: filter_values,
+            unmatched_words,
         })
+    }
+
+    /// The words (as typed) of `clauses` that no entry holds, even with a typo or as a
+    /// synonym. A word held exactly is known at once from the term dictionary; only the
+    /// others are looked for in full, and the first live match ends the look.
+    fn unmatched_words(&self, clauses: &[Clause]) -> Result<Vec<String>, SearchError> {
+        let mut unmatched = Vec::new();
+        for clause in clauses {
+            let words: Vec<&QueryWord> = match clause {
+                Clause::Word(word) => vec![word],
+                Clause::Synonym { words, .. } => words.iter().collect(),
+                // A phrase says nothing about one word; its absence is the whole answer.
+                Clause::Phrase(_) => continue,
+            };
+            let held_exactly = words.iter().all(|word| {
+                self.fields
+                    .weighted_text_fields()
+                    .into_iter()
+                    .any(|(field, _)| {
+                        self.searcher
+                            .doc_freq(&Term::from_field_text(field, &word.stem))
+                            .is_ok_and(|n| n > 0)
+                    })
+            });
+            if held_exactly || matches_any(self.searcher, &*self.clause_query(clause))? {
+                continue;
+            }
+            let typed: Vec<&str> = words.iter().map(|w| w.surface.as_str()).collect();
+            unmatched.push(typed.join(" "));
+        }
+        Ok(unmatched)
     }
 
     /// Analyzes query parts into clauses, dropping stop words unless nothing else is left.

@@ -162,6 +162,9 @@ pub struct SearchResults {
     /// The filter values asked for (as parameters or in the query text) that no entry has:
     /// well formed, so not an error, but worth saying, since they are why nothing matched.
     pub unmatched_filters: Vec<(Filter, String)>,
+    /// Words of a query of several that no entry holds (even with a typo or as a synonym),
+    /// as typed: the results are the other words'.
+    pub unmatched_words: Vec<String>,
 }
 
 /// Why a search failed.

@@ -113,6 +113,7 @@ impl SearchIndex {
             facets,
             facet_names,
             unmatched_filters,
+            unmatched_words: built.unmatched_words,
         })
     }
 }

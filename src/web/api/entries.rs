@@ -15,10 +15,10 @@ use crate::catalog::EntryView;
 use crate::playbook::{CitedSource, EntryMeta, Kind, Origin, Status, Verification};
 use crate::search::{Hit, JurisdictionRef};
 use crate::web::error::{ApiError, AppError, ErrorBody};
-use crate::web::filter_warnings::filter_warnings;
 use crate::web::pages::entry::parse_id;
 use crate::web::params::SearchParams;
 use crate::web::paths;
+use crate::web::search_notes::search_notes;
 use crate::web::state::AppState;
 
 /// An entry in full: its id and jurisdiction, every front matter field, and its body.
@@ -226,7 +226,7 @@ pub async fn list(
     params.q.clear();
     params.sort = "date".into();
     let results = state.search(params.api_request()?).await?;
-    let warnings = filter_warnings(&state, &results.unmatched_filters).await?;
+    let warnings = search_notes(&state, &results).await?;
     Ok(Json(EntryListing {
         warnings,
         total: results.total,

@@ -15,9 +15,9 @@ use super::openapi::SearchQuery;
 use crate::playbook::{Kind, Status};
 use crate::search::{ByFilter, Facets, Filter, Hit, JurisdictionRef, SearchResults, Snippet};
 use crate::web::error::{ApiError, ErrorBody};
-use crate::web::filter_warnings::filter_warnings;
 use crate::web::params::SearchParams;
 use crate::web::paths;
+use crate::web::search_notes::search_notes;
 use crate::web::state::AppState;
 
 /// The JSON a search answers with (also what `playbook search --json` prints): the results
@@ -45,8 +45,9 @@ pub struct SearchResponse {
     pub facets_more: Option<ByFilter<usize>>,
     /// Milliseconds spent searching.
     pub took_ms: f64,
-    /// Filter values asked for that no entry has (a kind that does not exist, a jurisdiction
-    /// the playbook does not know, a topic no entry has), one sentence each; empty when none.
+    /// What to say beside the results, one sentence each; empty when nothing: query words no
+    /// entry holds (the results are the other words'), and filter values no entry has (a kind
+    /// that does not exist, a jurisdiction the playbook does not know, a topic no entry has).
     /// Such values are not errors: they match nothing.
     pub warnings: Vec<String>,
 }
@@ -130,7 +131,7 @@ fn push_escaped(text: &str, html: &mut String) {
 }
 
 impl SearchResponse {
-    /// Results with their timing and warnings (`filter_warnings`).
+    /// Results with their timing and warnings (`search_notes`).
     pub fn new(results: SearchResults, took: Duration, warnings: Vec<String>) -> Self {
         let (facets, facets_more) = most_frequent(results.facets);
         SearchResponse {
@@ -242,7 +243,7 @@ pub async fn search(
     let started = Instant::now();
     let request = SearchParams::parse(raw.as_deref())?.api_request()?;
     let results = state.search(request).await?;
-    let warnings = filter_warnings(&state, &results.unmatched_filters).await?;
+    let warnings = search_notes(&state, &results).await?;
     Ok(Json(SearchResponse::new(
         results,
         started.elapsed(),

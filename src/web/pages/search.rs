@@ -11,9 +11,9 @@ use super::{
 use crate::search::{FacetNames, Filter, SearchResults, Sort};
 use crate::web::assets::Layout;
 use crate::web::error::{AppError, PageError};
-use crate::web::filter_warnings::filter_warnings;
 use crate::web::params::SearchParams;
 use crate::web::paths;
+use crate::web::search_notes::search_notes;
 use crate::web::state::AppState;
 
 /// Results per page.
@@ -62,7 +62,7 @@ pub async fn search(
     };
     match searched {
         Ok((results, offset, page)) => {
-            let notes = filter_warnings(&state, &results.unmatched_filters).await?;
+            let notes = search_notes(&state, &results).await?;
             let html = results_page(&state, &params, results, offset, page, notes, None).await?;
             Ok(html.into_response())
         }

@@ -1,33 +1,53 @@
-//! What a search says about filter values no entry has, the same way in the API and on the
-//! page: a kind that does not exist, a jurisdiction the playbook does not know, a topic no
-//! entry has. Such values are well formed, so they are not errors (a program may ask for a
-//! topic before any entry has it); they match nothing, and the answer says so.
+//! What a search says beside its results, the same way in the API and on the page: query
+//! words no entry holds (the results are the other words'), and filter values no entry has (a
+//! kind that does not exist, a jurisdiction the playbook does not know, a topic no entry has).
+//! Such values are well formed, so they are not errors (a program may ask for a topic before
+//! any entry has it); they match nothing, and the answer says so.
 
 use std::collections::HashSet;
 
 use crate::catalog::{Catalog, CatalogError};
 use crate::playbook::Kind;
-use crate::search::Filter;
+use crate::search::{Filter, SearchResults};
 use crate::web::error::AppError;
 use crate::web::state::AppState;
 
-/// `warnings`, off the async threads.
-pub async fn filter_warnings(
+/// `notes`, off the async threads when the store must be asked.
+pub async fn search_notes(
     state: &AppState,
-    unmatched: &[(Filter, String)],
+    results: &SearchResults,
 ) -> Result<Vec<String>, AppError> {
-    if unmatched.is_empty() {
-        return Ok(Vec::new());
+    let mut all = word_notes(&results.unmatched_words);
+    if !results.unmatched_filters.is_empty() {
+        let unmatched = results.unmatched_filters.clone();
+        all.extend(
+            state
+                .with_catalog(move |catalog| filter_notes(catalog, &unmatched))
+                .await?,
+        );
     }
-    let unmatched = unmatched.to_vec();
-    state
-        .with_catalog(move |catalog| warnings(catalog, &unmatched))
-        .await
+    Ok(all)
+}
+
+/// Every note on `results`: its words no entry holds, then its filter values. Reads the
+/// store: blocking.
+pub fn notes(catalog: &Catalog, results: &SearchResults) -> Result<Vec<String>, CatalogError> {
+    let mut all = word_notes(&results.unmatched_words);
+    all.extend(filter_notes(catalog, &results.unmatched_filters)?);
+    Ok(all)
+}
+
+/// One sentence per query word no entry holds.
+fn word_notes(words: &[String]) -> Vec<String> {
+    words
+        .iter()
+        .map(|word| format!("no entry mentions `{word}`: the results hold the other words"))
+        .collect()
 }
 
 /// One sentence per value of `unmatched` (filter values no entry has) that is not a known
-/// kind or jurisdiction merely without entries yet. Reads the store: blocking.
-pub fn warnings(
+/// kind or jurisdiction merely without entries yet.
+fn filter_notes(
     catalog: &Catalog,
     unmatched: &[(Filter, String)],
 ) -> Result<Vec<String>, CatalogError> {
@@ -65,6 +85,14 @@ fn warning(filter: Filter, value: &str, known_jurisdictions: &HashSet<String>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_no_entry_holds_is_named() {
+        assert_eq!(
+            word_notes(&["curfew".to_owned()]),
+            ["no entry mentions `curfew`: the results hold the other words"]
+        );
+    }
 
     #[test]
     fn only_values_unknown_to_the_playbook_are_named() {
