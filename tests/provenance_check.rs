@@ -8,10 +8,13 @@
 //! `<crate root>/../shared/sources/article.txt`, and say so and skip where it is absent,
 //! except in CI (`CI=true`), which has it and where its absence is a failure.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use city_playbook::playbook::load_playbook;
+use support::playbook::article;
 use tempfile::TempDir;
 
 /// The id the playbook declares the POLITICO article under.
@@ -19,26 +22,6 @@ const POLITICO: &str = "politico-operation-metro-surge";
 
 fn crate_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The text of the POLITICO article, if this machine has the reference copy; None (after
-/// saying so) when it does not, unless this is CI, where that is a failure.
-fn article() -> Option<String> {
-    let path = crate_root().join("../shared/sources/article.txt");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(text),
-        Err(e) if std::env::var("CI").is_ok_and(|ci| ci == "true") => panic!(
-            "CI must have the article at {} to check quotes against it: {e}",
-            path.display()
-        ),
-        Err(e) => {
-            eprintln!(
-                "note: skipping: the article's reference copy {} is not here ({e})",
-                path.display()
-            );
-            None
-        }
-    }
 }
 
 /// Runs `playbook check ARGS` from `dir`.

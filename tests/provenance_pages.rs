@@ -14,18 +14,18 @@ mod support;
 
 use std::path::Path;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use city_playbook::accounts::Accounts;
 use city_playbook::config::Config;
 use city_playbook::playbook::Slug;
 use city_playbook::store::{Role, Stores};
-use http_body_util::BodyExt;
-use scraper::{Html, Selector};
+use scraper::Html;
 use serde_json::{Value, json};
+use support::app::{Reply, TestApp, request};
+use support::html::{attrs, texts};
+use support::playbook::article;
 use tempfile::TempDir;
-use tower::ServiceExt;
 
 /// The id the playbook declares the POLITICO article under.
 const POLITICO: &str = "politico-operation-metro-surge";
@@ -39,47 +39,11 @@ fn crate_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The text of the POLITICO article, if this machine has the reference copy; None (after
-/// saying so) when it does not, unless this is CI, where that is a failure.
-fn article() -> Option<String> {
-    let path = crate_root().join("../shared/sources/article.txt");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(text),
-        Err(e) if std::env::var("CI").is_ok_and(|ci| ci == "true") => panic!(
-            "CI must have the article at {} to check quotes against it: {e}",
-            path.display()
-        ),
-        Err(e) => {
-            eprintln!(
-                "note: skipping: the article's reference copy {} is not here ({e})",
-                path.display()
-            );
-            None
-        }
-    }
-}
-
 /// The app over a playbook folder, with a temp data dir and a temp folder of stored texts.
 struct App {
-    router: Router,
+    app: TestApp,
     data: TempDir,
     _texts: TempDir,
-}
-
-/// One answer.
-struct Reply {
-    status: StatusCode,
-    body: String,
-}
-
-impl Reply {
-    fn html(&self) -> Html {
-        Html::parse_document(&self.body)
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
 }
 
 impl App {
@@ -92,9 +56,8 @@ impl App {
         }
         let mut config = Config::new(playbook_dir, data.path());
         config.sources.path = Some(folder.path().to_owned());
-        let router = city_playbook::web::build_app(&config).expect("the app starts");
         App {
-            router,
+            app: TestApp::with_config(config),
             data,
             _texts: folder,
         }
@@ -115,50 +78,19 @@ impl App {
         token: Option<&str>,
         body: Option<&Value>,
     ) -> Reply {
-        let mut builder = Request::builder().method(method.clone()).uri(uri);
-        if let Some(token) = token {
-            builder = builder.header("authorization", format!("Bearer {token}"));
-        }
-        let request = match body {
-            Some(body) => builder
-                .header("content-type", "application/json")
-                .body(Body::from(body.to_string())),
-            None => builder.body(Body::empty()),
-        }
-        .expect("a request");
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("the router is infallible");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("the body reads")
-            .to_bytes();
-        let body = String::from_utf8_lossy(&bytes).into_owned();
-        support::api_document::check_reply(&method, uri, status, &headers, &body);
-        Reply { status, body }
+        self.app.api(method, uri, token, body).await
     }
 
     async fn get(&self, uri: &str) -> Reply {
-        self.send(Method::GET, uri, None, None).await
+        self.app.get(uri).await
     }
 
     async fn page(&self, uri: &str) -> Html {
-        let reply = self.get(uri).await;
-        assert_eq!(reply.status, StatusCode::OK, "GET {uri}: {}", reply.body);
-        reply.html()
+        self.app.page(uri).await
     }
 
     async fn json(&self, uri: &str) -> Value {
-        let reply = self.get(uri).await;
-        assert_eq!(reply.status, StatusCode::OK, "GET {uri}: {}", reply.body);
-        reply.json()
+        self.app.json(uri, StatusCode::OK).await
     }
 
     /// A signed-in browser session of a new editor of `jurisdiction`: (cookie, CSRF token).
@@ -206,46 +138,17 @@ impl App {
             .header("content-type", "application/x-www-form-urlencoded")
             .body(Body::from(body))
             .expect("a request");
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("the router is infallible");
-        let status = response.status();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("the body reads")
-            .to_bytes();
-        Reply {
-            status,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        self.app.send(request).await
     }
 
     /// `GET uri` as a page, with the session `cookie`.
     async fn page_as(&self, uri: &str, cookie: &str) -> Html {
-        let request = Request::builder()
-            .uri(uri)
-            .header("cookie", cookie)
-            .body(Body::empty())
-            .expect("a request");
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("the router is infallible");
-        assert_eq!(response.status(), StatusCode::OK, "GET {uri}");
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("the body reads")
-            .to_bytes();
-        Html::parse_document(&String::from_utf8_lossy(&bytes))
+        let reply = self
+            .app
+            .send(request(Method::GET, uri, &[("cookie", cookie)]))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "GET {uri}");
+        reply.html()
     }
 
     /// An API token of a new editor of `jurisdiction`.
@@ -259,26 +162,6 @@ impl App {
             .expect("a user");
         accounts.create_token(user, "tests").expect("a token")
     }
-}
-
-fn texts(page: &Html, css: &str) -> Vec<String> {
-    let selector = Selector::parse(css).expect("a selector");
-    page.select(&selector)
-        .map(|e| {
-            e.text()
-                .collect::<String>()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
-}
-
-fn attrs(page: &Html, css: &str, attr: &str) -> Vec<String> {
-    let selector = Selector::parse(css).expect("a selector");
-    page.select(&selector)
-        .filter_map(|e| e.value().attr(attr).map(str::to_owned))
-        .collect()
 }
 
 /// The states of every source of an entry's JSON.

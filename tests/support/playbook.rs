@@ -12,6 +12,27 @@ pub fn real_playbook_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("playbook")
 }
 
+/// The POLITICO article's reference copy (`<crate root>/../shared/sources/article.txt`; never
+/// in the repository), if this machine has it; None (after saying so) when it does not,
+/// unless this is CI (`CI=true`), where that is a failure.
+pub fn article() -> Option<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/sources/article.txt");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) if std::env::var("CI").is_ok_and(|ci| ci == "true") => panic!(
+            "CI must have the article at {} to check quotes against it: {e}",
+            path.display()
+        ),
+        Err(e) => {
+            eprintln!(
+                "note: skipping: the article's reference copy {} is not here ({e})",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
 /// Loads a playbook folder, failing the test on any problem.
 pub fn load_valid(dir: &Path) -> Playbook {
     let loaded = load_playbook(dir);
