@@ -90,9 +90,11 @@ pub async fn jurisdiction(
     RawQuery(raw): RawQuery,
 ) -> Result<Html<String>, PageError> {
     let Path(slug) = path?;
+    let lookup = slug.clone();
+    // A contributing jurisdiction is in the store: read off the async threads.
     let jurisdiction = state
-        .catalog
-        .jurisdiction(&slug)?
+        .with_catalog(move |catalog| catalog.jurisdiction(&lookup))
+        .await?
         .ok_or_else(|| not_found("jurisdiction"))?;
     let listing = Listing {
         heading: jurisdiction.display_name(),
