@@ -716,3 +716,59 @@ async fn the_results_page_says_which_words_no_entry_mentions() {
     let notes = texts(&page, "p.search-note[role=status]").join(" ");
     assert!(notes.contains("no entry mentions `curfewzzq`"), "{notes}");
 }
+
+#[tokio::test]
+async fn whats_new_lists_entries_by_their_reviewed_date_not_their_files_time() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    support::playbook::copy_dir(&support::playbook::real_playbook_dir(), dir.path());
+    let reviewed = dir
+        .path()
+        .join("minneapolis-mn/parking-lot-executive-order.md");
+    let text = std::fs::read_to_string(&reviewed).expect("reads");
+    let text = text.replacen("+++\n", "+++\nreviewed = 2026-02-14\n", 1);
+    std::fs::write(&reviewed, text).expect("writes");
+    let app = TestApp::over(dir.path());
+
+    // The nav's "What's new" leads to it, and it links the feed.
+    let home = app.page("/").await;
+    assert_eq!(
+        attrs(&home, "nav[aria-label=Site] a[href='/whats-new']", "href").len(),
+        1
+    );
+    let page = app.page("/whats-new").await;
+    assert_eq!(attrs(&page, "main a[href='/feed.atom']", "href").len(), 1);
+    // Only the reviewed entry has a change date: every other file was just copied, and a
+    // file's time is not a change.
+    let listed = attrs(&page, "ol.changes li > p:first-child a", "href");
+    assert_eq!(
+        listed,
+        ["/entries/minneapolis-mn/parking-lot-executive-order"]
+    );
+    assert_eq!(attrs(&page, "ol.changes time", "datetime"), ["2026-02-14"]);
+
+    let entry = app
+        .json(
+            "/api/entries/minneapolis-mn/parking-lot-executive-order",
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(entry["updated"], "2026-02-14T00:00:00Z");
+    assert_eq!(entry["reviewed"], "2026-02-14");
+    let other = app
+        .json(
+            "/api/entries/minneapolis-mn/separation-ordinance",
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(other["updated"], serde_json::Value::Null);
+    let page = app
+        .page("/entries/minneapolis-mn/parking-lot-executive-order")
+        .await;
+    let facts = texts(&page, "dl.facts div");
+    assert!(
+        facts
+            .iter()
+            .any(|f| f.starts_with("Reviewed") && f.ends_with("2026-02-14")),
+        "{facts:?}"
+    );
+}

@@ -5,8 +5,6 @@
 use std::fs;
 use std::path::Path;
 
-use chrono::{DateTime, Utc};
-
 use super::entry::{Broken, Entry, FieldPath, FieldProblem, Origin};
 use super::front_matter::{
     EntryLines, LineProblem, parse_entry_meta, parse_jurisdiction, parse_source_declaration,
@@ -80,15 +78,19 @@ pub(super) fn parse_entry(
     }
     too_deep_body(path, text, file.body)?;
     let parsed = parse_entry_meta(file).map_err(|problems| at(path, problems))?;
+    // A curated entry changed when its front matter says it was reviewed, not when its file
+    // was last written: a deploy or a checkout rewrites every file.
+    let updated = parsed
+        .meta
+        .reviewed()
+        .and_then(|day| day.and_hms_opt(0, 0, 0))
+        .map(|midnight| midnight.and_utc());
     let entry = Entry {
         id,
         meta: parsed.meta,
         body_markdown: file.body.trim().to_owned(),
         origin: Origin::Curated,
-        updated: fs::metadata(path)
-            .and_then(|m| m.modified())
-            .ok()
-            .map(DateTime::<Utc>::from),
+        updated,
     };
     Ok((entry, parsed.lines))
 }

@@ -22,6 +22,8 @@ pub const ABOUT: &str = "/about";
 pub const FEED: &str = "/feed.atom";
 /// The search page's Atom feed with no parameters.
 pub const SEARCH_FEED: &str = "/search.atom";
+/// The entries changed most recently, as a page (the feed is linked from it).
+pub const WHATS_NEW: &str = "/whats-new";
 /// The OpenSearch description.
 pub const OPENSEARCH: &str = "/opensearch.xml";
 /// The site's icon.

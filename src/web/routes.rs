@@ -58,6 +58,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/topics/{topic}", get(pages::listing::topic))
         .route("/sources/{id}", get(pages::source::source))
         .route("/about", get(pages::about::about))
+        .route(paths::WHATS_NEW, get(pages::whats_new::whats_new))
         .route(
             "/login",
             get(pages::account::login_form).post(pages::account::login),

@@ -35,6 +35,11 @@ pub struct EntryFields {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, format = Date)]
     pub date: Option<DateField>,
+    /// `YYYY-MM-DD`: when the entry itself was last reviewed or revised in substance (a
+    /// curated entry's "changed" date in feeds and sorting; a file's own time is not used).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub reviewed: Option<DateField>,
     /// The status's slug.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Status>)]
@@ -188,6 +193,7 @@ impl From<&EntryMeta> for EntryFields {
             kind: Some(meta.kind().as_str().to_owned()),
             topics: ListField(meta.topics().iter().map(ToString::to_string).collect()),
             date: meta.date().map(DateField::of),
+            reviewed: meta.reviewed().map(DateField::of),
             status: meta.status().map(|s| s.as_str().to_owned()),
             related: ListField(meta.related().iter().map(ToString::to_string).collect()),
             sources: meta.sources().iter().map(SourceFields::from).collect(),

@@ -114,6 +114,8 @@ pub struct EntryMeta {
     topics: Vec<Slug>,
     /// When the measure was adopted or the event happened, if known.
     date: Option<NaiveDate>,
+    /// When the entry itself was last reviewed or revised in substance, if said.
+    reviewed: Option<NaiveDate>,
     /// Where it stands.
     status: Option<Status>,
     /// Ids (`jurisdiction/slug`) of related entries.
@@ -159,6 +161,7 @@ impl EntryMeta {
             }
         }
         let date = date(p, FieldPath::field("date"), fields.date.as_ref());
+        let reviewed = self::date(p, FieldPath::field("reviewed"), fields.reviewed.as_ref());
         let status = one_of(
             p,
             FieldPath::field("status"),
@@ -210,6 +213,7 @@ impl EntryMeta {
                 kind: kind?,
                 topics,
                 date,
+                reviewed,
                 status,
                 related,
                 sources,
@@ -235,6 +239,11 @@ impl EntryMeta {
     /// Topic slugs.
     pub fn topics(&self) -> &[Slug] {
         &self.topics
+    }
+
+    /// When the entry itself was last reviewed or revised in substance, if said.
+    pub fn reviewed(&self) -> Option<NaiveDate> {
+        self.reviewed
     }
 
     /// When it was adopted or happened.

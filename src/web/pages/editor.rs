@@ -153,7 +153,7 @@ struct ErrorLink {
 }
 
 /// The form's fields in the order they appear (the summary lists problems in that order).
-const FORM_ORDER: [&str; 12] = [
+const FORM_ORDER: [&str; 13] = [
     "slug",
     "jurisdiction",
     "title",
@@ -161,6 +161,7 @@ const FORM_ORDER: [&str; 12] = [
     "kind",
     "topics",
     "date",
+    "reviewed",
     "status",
     "related",
     "sources",

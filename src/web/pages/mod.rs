@@ -10,6 +10,7 @@ pub mod home;
 pub mod listing;
 pub mod search;
 pub mod source;
+pub mod whats_new;
 
 use askama::Template;
 use axum::response::Html;
