@@ -231,6 +231,15 @@ async fn without_javascript_search_filter_entry_and_sign_in_work() {
 
     search_filter_page_and_open_entry(&s).await;
 
+    // Without JavaScript an entry offers its link by email; the buttons that need a script
+    // stay hidden.
+    s.goto(CHECKLIST).await;
+    s.assert_displayed(".entry-actions a[href^='mailto:?subject=']", true)
+        .await;
+    for button in ["[data-copy-link]", "[data-print]", "[data-share]"] {
+        s.assert_displayed(button, false).await;
+    }
+
     let email = "nojs@minneapolis.example";
     let one_time = s.server.add_editor(email);
     s.first_sign_in(email, &one_time, "a long new password 1")
@@ -495,6 +504,24 @@ async fn a_checklists_steps_are_numbered_tickable_and_remembered() {
         return;
     };
     s.goto(CHECKLIST).await;
+    // With JavaScript, Copy link and Print appear beside Email; copying says how it went.
+    s.assert_displayed("[data-print]", true).await;
+    s.assert_displayed("[data-copy-link]", true).await;
+    s.click("[data-copy-link]").await;
+    let said = s
+        .client
+        .wait()
+        .at_most(std::time::Duration::from_secs(10))
+        .for_element(fantoccini::Locator::XPath(
+            "//span[contains(@class,'entry-actions-status') and normalize-space(.) != '']",
+        ))
+        .await
+        .expect("copying says how it went");
+    let said = said.text().await.unwrap();
+    assert!(
+        said == "Link copied." || said.starts_with("Could not copy"),
+        "{said}"
+    );
     // "Jump to the checklist" leads to the heading just before the steps.
     let jump = s.find(".jump-to-steps a").await;
     let target = jump.attr("href").await.unwrap().unwrap_or_default();

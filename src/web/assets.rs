@@ -14,8 +14,8 @@ use super::error::{AppError, PageError};
 const STYLESHEET: &str = include_str!("../../static/style.css");
 /// The search-suggestions script (progressive enhancement).
 const SUGGEST_SCRIPT: &str = include_str!("../../static/suggest.js");
-/// The script that remembers a checklist's ticks in the browser (checklist pages only).
-const CHECKLIST_SCRIPT: &str = include_str!("../../static/checklist.js");
+/// The entry page's script: copy, share and print buttons, and a checklist's ticks kept.
+const ENTRY_SCRIPT: &str = include_str!("../../static/entry.js");
 
 /// A URL named by the file's content, so browsers may cache it forever.
 fn content_path(stem: &str, extension: &str, content: &str) -> String {
@@ -32,9 +32,9 @@ pub static STYLESHEET_PATH: LazyLock<String> =
 pub static SCRIPT_PATH: LazyLock<String> =
     LazyLock::new(|| content_path("suggest", "js", SUGGEST_SCRIPT));
 
-/// The checklist script's URL.
-pub static CHECKLIST_SCRIPT_PATH: LazyLock<String> =
-    LazyLock::new(|| content_path("checklist", "js", CHECKLIST_SCRIPT));
+/// The entry script's URL.
+pub static ENTRY_SCRIPT_PATH: LazyLock<String> =
+    LazyLock::new(|| content_path("entry", "js", ENTRY_SCRIPT));
 
 /// What the layout (`base.html`) needs from every page.
 #[derive(Debug, Clone)]
@@ -106,8 +106,8 @@ pub async fn static_file(path: Result<Path<String>, PathRejection>) -> Result<Re
         ("text/css; charset=utf-8", STYLESHEET)
     } else if requested == *SCRIPT_PATH {
         ("text/javascript; charset=utf-8", SUGGEST_SCRIPT)
-    } else if requested == *CHECKLIST_SCRIPT_PATH {
-        ("text/javascript; charset=utf-8", CHECKLIST_SCRIPT)
+    } else if requested == *ENTRY_SCRIPT_PATH {
+        ("text/javascript; charset=utf-8", ENTRY_SCRIPT)
     } else {
         return Err(AppError::NotFound("No such file.".into()).into());
     };

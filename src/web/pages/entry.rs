@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use super::{Link, VerificationView, render, topic_label};
 use crate::playbook::markdown::{checklist_anchor, has_task_list};
 use crate::playbook::{CitedSource, EntryId, EntryMeta, Kind, Origin, Slug, Status};
-use crate::web::assets::{CHECKLIST_SCRIPT_PATH, Layout, LinkPreview};
+use crate::web::assets::{ENTRY_SCRIPT_PATH, Layout, LinkPreview};
 use crate::web::auth::{MaybeSession, SAVED_COOKIE, expired_cookie};
 use crate::web::error::{AppError, PageError};
 use crate::web::paths;
@@ -63,8 +63,10 @@ struct EntryPage {
     saved: bool,
     /// The heading just before the checklist's steps, for "Jump to the checklist".
     steps_anchor: Option<String>,
-    /// The script that remembers ticks (checklists only).
-    checklist_script: Option<&'static str>,
+    /// The page's script (buttons, ticks kept).
+    entry_script: &'static str,
+    /// An email that forwards the entry: `mailto:` with its title and address.
+    share_by_email: String,
     meta: EntryMeta,
     sources: Vec<SourceItem>,
     kind: Link,
@@ -135,7 +137,8 @@ pub async fn entry(
         layout,
         saved,
         steps_anchor,
-        checklist_script: has_tasks.then(|| CHECKLIST_SCRIPT_PATH.as_str()),
+        entry_script: ENTRY_SCRIPT_PATH.as_str(),
+        share_by_email: mailto(meta.title(), meta.summary(), &permalink),
         meta: meta.clone(),
         sources: found.sources.iter().cloned().map(SourceItem::new).collect(),
         kind: Link::new(paths::kind(meta.kind()), meta.kind().label()),
@@ -187,4 +190,40 @@ pub async fn entry(
             .into_response());
     }
     Ok(html.into_response())
+}
+
+/// A `mailto:` link whose message carries the entry's title, summary and address.
+fn mailto(title: &str, summary: &str, url: &str) -> String {
+    format!(
+        "mailto:?subject={}&body={}",
+        percent_encoded(title),
+        percent_encoded(&format!("{summary}\n\n{url}"))
+    )
+}
+
+/// Every byte but the unreserved ASCII ones as `%XX` (RFC 3986), for a `mailto:` field.
+fn percent_encoded(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mailto_link_carries_title_summary_and_address_encoded() {
+        assert_eq!(
+            mailto("Guard & ICE", "Two lines.", "https://x.example/e?a=1"),
+            "mailto:?subject=Guard%20%26%20ICE&body=Two%20lines.%0A%0Ahttps%3A%2F%2Fx.example%2Fe%3Fa%3D1"
+        );
+        assert_eq!(percent_encoded("é"), "%C3%A9");
+    }
 }
