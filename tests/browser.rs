@@ -306,6 +306,16 @@ async fn an_editor_previews_saves_finds_edits_and_sees_the_history() {
     s.first_sign_in(email, &one_time, "correct horse battery staple")
         .await;
 
+    // The address follows the title until it is typed by hand.
+    s.goto("/entries/new").await;
+    s.fill("#title", "Night Patrol: Café plan").await;
+    let slug = s
+        .client
+        .execute("return document.getElementById('slug').value;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(slug.as_str(), Some("night-patrol-cafe-plan"));
+
     let word = "zephyrquill";
     let title = "Zephyrquill drill for the front desk";
     fill_new_entry(&s, "zephyrquill-drill", title, word).await;

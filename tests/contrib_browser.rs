@@ -408,10 +408,12 @@ async fn field_errors_are_shown_next_to_their_fields_with_the_input_kept() {
         "ftp://example.org/memo"
     );
     assert_eq!(attr(&page, "input#source_title_0", "value"), "Patrol memo");
-    assert_eq!(
-        attr(&page, "input#topics", "value"),
-        "policing, federal-relations"
-    );
+    // Topics entries already use are kept as ticked boxes (issue 19).
+    for topic in ["policing", "federal-relations"] {
+        let css = format!("input[name=topics][value={topic}][checked]");
+        assert_eq!(count(&page, &css), 1, "{topic} stays ticked");
+    }
+    assert_eq!(attr(&page, "input#topics", "value"), "");
     assert_eq!(
         texts(&page, "textarea#body_markdown"),
         ["Keep *this* text keptword"]
@@ -844,5 +846,68 @@ async fn the_preview_shows_the_whole_entry_not_only_its_body() {
     assert!(
         sources.contains("Patrol memo") && sources.contains("Parks and police patrol together."),
         "{sources}"
+    );
+}
+
+#[tokio::test]
+async fn topics_are_picked_from_those_in_use_and_new_ones_typed() {
+    let (data, app, team) = setup();
+    let (cookie, csrf) = data.session(&team.alice);
+    let mut alice = Browser::with_session(&app, &cookie);
+    let new_form = alice
+        .get("/entries/new")
+        .await
+        .expect(StatusCode::OK, "the editor")
+        .html();
+    // The topics entries use are offered as boxes, most used first, labelled in words.
+    let offered = attrs(
+        &new_form,
+        "fieldset.topic-choices input[name=topics]",
+        "value",
+    );
+    assert_eq!(
+        offered.first().map(String::as_str),
+        Some("federal-relations")
+    );
+    assert!(offered.iter().any(|t| t == "national-guard"), "{offered:?}");
+    assert!(
+        texts(&new_form, "fieldset.topic-choices label")
+            .iter()
+            .any(|l| l.contains("National guard"))
+    );
+
+    let mut form = entry_form(&csrf, "save", "pickedword");
+    form.remove("topics");
+    form.0.push(("topics".into(), "national-guard".into()));
+    form.0.push(("topics".into(), "policing".into()));
+    form.0
+        .push(("topics".into(), "curfews, night-patrols".into()));
+    alice
+        .submit("/entries/new", &form)
+        .await
+        .expect_redirect(&format!("/entries/{CITY_A}/night-patrol"), "saved");
+    let saved = app
+        .get_entry(&format!("{CITY_A}/night-patrol"))
+        .await
+        .expect(StatusCode::OK, "saved")
+        .json();
+    assert_eq!(
+        saved["topics"],
+        serde_json::json!(["national-guard", "policing", "curfews", "night-patrols"])
+    );
+    // Editing, the used ones are ticked and the new ones typed.
+    let edit = alice
+        .get(&format!("/entries/{CITY_A}/night-patrol/edit"))
+        .await
+        .expect(StatusCode::OK, "edit form")
+        .html();
+    assert_eq!(
+        count(&edit, "input[name=topics][value=national-guard][checked]"),
+        1
+    );
+    let typed = attr(&edit, "input#topics", "value");
+    assert!(
+        typed.contains("curfews") || count(&edit, "input[value=curfews][checked]") == 1,
+        "{typed}"
     );
 }

@@ -14,6 +14,8 @@ use super::error::{AppError, PageError};
 const STYLESHEET: &str = include_str!("../../static/style.css");
 /// The search-suggestions script (progressive enhancement).
 const SUGGEST_SCRIPT: &str = include_str!("../../static/suggest.js");
+/// The editor's script: the address follows the title until typed by hand.
+const EDITOR_SCRIPT: &str = include_str!("../../static/editor.js");
 /// The entry page's script: copy, share and print buttons, and a checklist's ticks kept.
 const ENTRY_SCRIPT: &str = include_str!("../../static/entry.js");
 
@@ -31,6 +33,10 @@ pub static STYLESHEET_PATH: LazyLock<String> =
 /// The script's URL.
 pub static SCRIPT_PATH: LazyLock<String> =
     LazyLock::new(|| content_path("suggest", "js", SUGGEST_SCRIPT));
+
+/// The editor script's URL.
+pub static EDITOR_SCRIPT_PATH: LazyLock<String> =
+    LazyLock::new(|| content_path("editor", "js", EDITOR_SCRIPT));
 
 /// The entry script's URL.
 pub static ENTRY_SCRIPT_PATH: LazyLock<String> =
@@ -106,6 +112,8 @@ pub async fn static_file(path: Result<Path<String>, PathRejection>) -> Result<Re
         ("text/css; charset=utf-8", STYLESHEET)
     } else if requested == *SCRIPT_PATH {
         ("text/javascript; charset=utf-8", SUGGEST_SCRIPT)
+    } else if requested == *EDITOR_SCRIPT_PATH {
+        ("text/javascript; charset=utf-8", EDITOR_SCRIPT)
     } else if requested == *ENTRY_SCRIPT_PATH {
         ("text/javascript; charset=utf-8", ENTRY_SCRIPT)
     } else {

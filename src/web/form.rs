@@ -29,6 +29,11 @@ impl FormData {
             .map_or("", String::as_str)
     }
 
+    /// Every value of a field, in the order sent.
+    pub fn all(&self, name: &str) -> &[String] {
+        self.fields.get(name).map_or(&[], Vec::as_slice)
+    }
+
     /// Each field with its first value, in no particular order.
     pub fn fields(&self) -> impl Iterator<Item = (&str, &str)> {
         self.fields.iter().filter_map(|(name, values)| {

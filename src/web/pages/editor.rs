@@ -13,19 +13,23 @@ use axum_extra::extract::CookieJar;
 use serde_json::Value;
 
 use super::entry::parse_id;
-use super::render;
+use super::{render, topic_label};
 use crate::accounts::SignedIn;
 use crate::catalog::EntryView;
 use crate::playbook::entry::{EntryInput, FieldErrors, SourceFields};
 use crate::playbook::markdown::render_html;
 use crate::playbook::{EntryId, Kind, Status};
+use crate::search::{Filter, SearchRequest};
 use crate::store::Role;
-use crate::web::assets::Layout;
+use crate::web::assets::{EDITOR_SCRIPT_PATH, Layout};
 use crate::web::auth::{RequireSession, SAVED_COOKIE, app_cookie, check_csrf};
 use crate::web::error::{AppError, PageError};
 use crate::web::form::FormData;
 use crate::web::paths;
 use crate::web::state::AppState;
+
+/// The most topics the editor offers as boxes (the most used); others are typed.
+const MAX_TOPIC_CHOICES: usize = 40;
 
 /// How long the entry's page may still say "Saved" after a save, in seconds.
 const SAVED_NOTICE_SECS: i64 = 60;
@@ -129,6 +133,19 @@ struct EditorPage {
     /// With a preview: the kind's name and the sources, as the entry's page will show them.
     preview_kind: Option<&'static str>,
     preview_sources: Vec<PreviewSource>,
+    /// The topics entries already use, to pick from; those of the entry ticked.
+    known_topics: Vec<TopicChoice>,
+    /// The entry's topics no entry uses yet, as typed (comma-separated).
+    other_topics: String,
+    /// The editor's script (fills the address from the title).
+    editor_script: &'static str,
+}
+
+/// A topic entries already use, as a box to tick.
+struct TopicChoice {
+    slug: String,
+    label: String,
+    checked: bool,
 }
 
 /// A revision saved by someone else while the form was open, linked to its changes.
@@ -271,8 +288,31 @@ fn editor_page(
     target: &Target,
     form: FormState,
     declared: &Declared,
+    topics_in_use: &[String],
 ) -> EditorPage {
     let input = form.input;
+    let chosen: Vec<String> = input
+        .fields
+        .topics
+        .0
+        .iter()
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let known_topics = topics_in_use
+        .iter()
+        .map(|slug| TopicChoice {
+            label: topic_label(slug),
+            checked: chosen.contains(slug),
+            slug: slug.clone(),
+        })
+        .collect();
+    let other_topics = chosen
+        .iter()
+        .filter(|t| !topics_in_use.contains(t))
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut source_inputs: Vec<SourceFields> = input
         .fields
         .sources
@@ -375,8 +415,31 @@ fn editor_page(
         changed_since: form.changed_since,
         preview_kind,
         preview_sources,
+        known_topics,
+        other_topics,
+        editor_script: EDITOR_SCRIPT_PATH.as_str(),
         input,
     }
+}
+
+/// The topics live entries use, most used first, for the editor to offer.
+async fn topics_in_use(state: &AppState) -> Result<Vec<String>, AppError> {
+    let results = state
+        .search(SearchRequest {
+            limit: 1,
+            ..SearchRequest::default()
+        })
+        .await?;
+    let mut topics: Vec<(String, u64)> = results.facets[Filter::Topic]
+        .iter()
+        .map(|(slug, count)| (slug.clone(), *count))
+        .collect();
+    topics.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(topics
+        .into_iter()
+        .take(MAX_TOPIC_CHOICES)
+        .map(|(slug, _)| slug)
+        .collect())
 }
 
 /// The filled-in source groups as the preview lists them.
@@ -438,10 +501,21 @@ fn read_form(form: &FormData, target: &Target) -> Result<EntryInput, FieldErrors
                     .or_default()
                     .insert(field.to_owned(), Value::from(value));
             }
+            // Topics come from the boxes of those in use and the box of new ones: below.
+            None if name == "topics" => {}
             None => {
                 object.insert(name.to_owned(), Value::from(value));
             }
         }
+    }
+    let topics: Vec<&str> = form
+        .all("topics")
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if !topics.is_empty() {
+        object.insert("topics".into(), Value::from(topics.join(", ")));
     }
     object.insert(
         "sources".into(),
@@ -483,9 +557,10 @@ pub async fn new_form(
 ) -> Result<Response, PageError> {
     let form = FormState::of(EntryInput::default(), String::new(), None);
     let declared = declared_sources(&state);
+    let topics = topics_in_use(&state).await?;
     respond(
         StatusCode::OK,
-        &editor_page(&session, &Target::New, form, &declared),
+        &editor_page(&session, &Target::New, form, &declared, &topics),
     )
 }
 
@@ -530,9 +605,10 @@ pub async fn edit_form(
         retired: found.retired,
     };
     let declared = declared_sources(&state);
+    let topics = topics_in_use(&state).await?;
     respond(
         StatusCode::OK,
-        &editor_page(&session, &target, form, &declared),
+        &editor_page(&session, &target, form, &declared, &topics),
     )
 }
 
@@ -593,6 +669,7 @@ async fn submit(
         Target::Edit { .. } => base_of(&form)?,
     };
     let declared = declared_sources(&state);
+    let topics = topics_in_use(&state).await?;
     let input = match read_form(&form, &target) {
         Ok(input) => input,
         Err(errors) => {
@@ -603,7 +680,7 @@ async fn submit(
             };
             return respond(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &editor_page(&session, &target, page, &declared),
+                &editor_page(&session, &target, page, &declared, &topics),
             );
         }
     };
@@ -614,7 +691,7 @@ async fn submit(
         state_of_form.preview_html = preview_html;
         return respond(
             StatusCode::OK,
-            &editor_page(&session, &target, state_of_form, &declared),
+            &editor_page(&session, &target, state_of_form, &declared, &topics),
         );
     }
     state.allow_write(&session.user)?;
@@ -650,7 +727,7 @@ async fn submit(
                 Some("The entry was not saved: correct the fields marked below.".into());
             respond(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &editor_page(&session, &target, state_of_form, &declared),
+                &editor_page(&session, &target, state_of_form, &declared, &topics),
             )
         }
         Err(AppError::Conflict(message)) => {
@@ -661,7 +738,7 @@ async fn submit(
                 Some("The entry was not saved: its address is taken.".into());
             respond(
                 StatusCode::CONFLICT,
-                &editor_page(&session, &target, state_of_form, &declared),
+                &editor_page(&session, &target, state_of_form, &declared, &topics),
             )
         }
         Err(AppError::PreconditionFailed(_)) => {
@@ -679,7 +756,7 @@ async fn submit(
             state_of_form.changed_since = since;
             respond(
                 StatusCode::CONFLICT,
-                &editor_page(&session, &target, state_of_form, &declared),
+                &editor_page(&session, &target, state_of_form, &declared, &topics),
             )
         }
         Err(other) => Err(other.into()),
