@@ -1,9 +1,12 @@
 //! `playbook check` run as the real binary: valid playbooks pass with a summary line; a broken
 //! one fails and lists every problem, each as `path:line: message` on the offending line.
 
+mod support;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
+use support::cli::{stderr, stdout};
 use tempfile::TempDir;
 
 /// Runs `playbook check --playbook-dir <playbook_dir>` from `current_dir`.
@@ -16,14 +19,6 @@ fn run_check(current_dir: &Path, playbook_dir: &Path) -> Output {
         .arg(playbook_dir)
         .output()
         .expect("the playbook binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// A playbook folder at `<temp>/playbook`, checked from `<temp>` so paths print as `playbook/...`.

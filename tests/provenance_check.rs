@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use city_playbook::playbook::load_playbook;
+use support::cli::{stderr, stdout};
 use support::playbook::article;
 use tempfile::TempDir;
 
@@ -34,14 +35,6 @@ fn check(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("the playbook binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// Copies the folder `from` to `to`, leaving out stored texts (`*.txt`), so a copy of the

@@ -10,6 +10,16 @@ pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_playbook")
 }
 
+/// A finished command's standard output, as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A finished command's standard error, as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 /// Runs `playbook ARGS --playbook-dir <real playbook> --data-dir DATA`.
 pub fn cli_output(data: &Path, args: &[&str]) -> Output {
     Command::new(binary())
@@ -26,13 +36,13 @@ pub fn cli_output(data: &Path, args: &[&str]) -> Output {
 /// Runs a `playbook` command that must succeed; its standard output.
 pub fn cli(data: &Path, args: &[&str]) -> String {
     let output = cli_output(data, args);
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),
-        "playbook {args:?} failed: {}\n{stdout}",
-        String::from_utf8_lossy(&output.stderr)
+        "playbook {args:?} failed: {}\n{}",
+        stderr(&output),
+        stdout(&output)
     );
-    stdout
+    stdout(&output)
 }
 
 /// `playbook user add`; the one-time password (the last line it prints).

@@ -550,18 +550,30 @@ fn respond(status: StatusCode, page: &impl Template) -> Result<Response, PageErr
     Ok((status, render(page)?).into_response())
 }
 
+/// The editor showing `form`, answered with `status`; the sources and topics to offer are
+/// gathered only here, when a form is shown (a save that succeeds needs neither).
+async fn respond_editor(
+    state: &AppState,
+    session: &SignedIn,
+    target: &Target,
+    form: FormState,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let declared = declared_sources(state);
+    let topics = topics_in_use(state).await?;
+    respond(
+        status,
+        &editor_page(session, target, form, &declared, &topics),
+    )
+}
+
 /// `GET /entries/new`
 pub async fn new_form(
     State(state): State<AppState>,
     RequireSession(session): RequireSession,
 ) -> Result<Response, PageError> {
     let form = FormState::of(EntryInput::default(), String::new(), None);
-    let declared = declared_sources(&state);
-    let topics = topics_in_use(&state).await?;
-    respond(
-        StatusCode::OK,
-        &editor_page(&session, &Target::New, form, &declared, &topics),
-    )
+    respond_editor(&state, &session, &Target::New, form, StatusCode::OK).await
 }
 
 /// `POST /entries/new`
@@ -604,12 +616,7 @@ pub async fn edit_form(
         id,
         retired: found.retired,
     };
-    let declared = declared_sources(&state);
-    let topics = topics_in_use(&state).await?;
-    respond(
-        StatusCode::OK,
-        &editor_page(&session, &target, form, &declared, &topics),
-    )
+    respond_editor(&state, &session, &target, form, StatusCode::OK).await
 }
 
 /// `POST /entries/{jurisdiction}/{slug}/edit`
@@ -668,8 +675,6 @@ async fn submit(
         Target::New => None,
         Target::Edit { .. } => base_of(&form)?,
     };
-    let declared = declared_sources(&state);
-    let topics = topics_in_use(&state).await?;
     let input = match read_form(&form, &target) {
         Ok(input) => input,
         Err(errors) => {
@@ -678,10 +683,14 @@ async fn submit(
                 form_error: Some("The entry was not saved: the form could not be read.".into()),
                 ..FormState::of(EntryInput::default(), message, base)
             };
-            return respond(
+            return respond_editor(
+                &state,
+                &session,
+                &target,
+                page,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &editor_page(&session, &target, page, &declared, &topics),
-            );
+            )
+            .await;
         }
     };
     let mut state_of_form = FormState::of(input.clone(), message.clone(), base);
@@ -689,10 +698,7 @@ async fn submit(
         let (errors, preview_html) = state.run_blocking(move |_| preview(&input)).await?;
         state_of_form.errors = errors;
         state_of_form.preview_html = preview_html;
-        return respond(
-            StatusCode::OK,
-            &editor_page(&session, &target, state_of_form, &declared, &topics),
-        );
+        return respond_editor(&state, &session, &target, state_of_form, StatusCode::OK).await;
     }
     state.allow_write(&session.user)?;
     let user = session.user.clone();
@@ -725,10 +731,14 @@ async fn submit(
             state_of_form.errors = errors;
             state_of_form.form_error =
                 Some("The entry was not saved: correct the fields marked below.".into());
-            respond(
+            respond_editor(
+                &state,
+                &session,
+                &target,
+                state_of_form,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &editor_page(&session, &target, state_of_form, &declared, &topics),
             )
+            .await
         }
         Err(AppError::Conflict(message)) => {
             state_of_form
@@ -736,10 +746,14 @@ async fn submit(
                 .add("slug", format!("{message}: choose another slug"));
             state_of_form.form_error =
                 Some("The entry was not saved: its address is taken.".into());
-            respond(
+            respond_editor(
+                &state,
+                &session,
+                &target,
+                state_of_form,
                 StatusCode::CONFLICT,
-                &editor_page(&session, &target, state_of_form, &declared, &topics),
             )
+            .await
         }
         Err(AppError::PreconditionFailed(_)) => {
             let Target::Edit { id, .. } = &target else {
@@ -754,10 +768,14 @@ async fn submit(
                     .into(),
             );
             state_of_form.changed_since = since;
-            respond(
+            respond_editor(
+                &state,
+                &session,
+                &target,
+                state_of_form,
                 StatusCode::CONFLICT,
-                &editor_page(&session, &target, state_of_form, &declared, &topics),
             )
+            .await
         }
         Err(other) => Err(other.into()),
     }
