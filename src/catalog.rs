@@ -207,6 +207,15 @@ impl Catalog {
         Ok(self.store.jurisdiction(slug)?)
     }
 
+    /// Every jurisdiction by slug: the curated ones and those added through the app.
+    pub fn jurisdictions(&self) -> Result<Vec<Jurisdiction>, CatalogError> {
+        let mut all = self.curated.jurisdictions().clone();
+        for jurisdiction in self.store.jurisdictions()? {
+            all.entry(jurisdiction.slug.clone()).or_insert(jurisdiction);
+        }
+        Ok(all.into_values().collect())
+    }
+
     /// Adds a jurisdiction that contributes entries, recording who did.
     pub fn add_jurisdiction(
         &self,

@@ -122,6 +122,10 @@ fn write_broken_playbook(temp: &TempPlaybook) -> Vec<(&'static str, usize, &'sta
         "[[group]]\nterms = [\"a\", \"b\"]\n\n[[group]]\nterms = [\"alone\"]\n",
     );
     temp.write(
+        "topics.toml",
+        "[labels]\nnational-guard = \"National Guard\"\n\"Not A Slug\" = \"Topic\"\n",
+    );
+    temp.write(
         "city-a/unknown-field.md",
         entry(&format!("{VALID}colour = \"red\"\n")),
     );
@@ -205,6 +209,7 @@ fn write_broken_playbook(temp: &TempPlaybook) -> Vec<(&'static str, usize, &'sta
     );
     vec![
         ("playbook/synonyms.toml", 5, "at least two terms"),
+        ("playbook/topics.toml", 3, "must be a topic slug"),
         (
             "playbook/city-a/unknown-field.md",
             5,

@@ -873,7 +873,7 @@ async fn topics_are_picked_from_those_in_use_and_new_ones_typed() {
     assert!(
         texts(&new_form, "fieldset.topic-choices label")
             .iter()
-            .any(|l| l.contains("National guard"))
+            .any(|l| l.contains("National Guard"))
     );
 
     let mut form = entry_form(&csrf, "save", "pickedword");

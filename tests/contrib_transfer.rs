@@ -3,6 +3,7 @@
 
 mod support;
 
+use std::fs;
 use std::path::Path;
 
 use axum::http::StatusCode;
@@ -157,6 +158,14 @@ async fn export_then_import_recreates_the_same_entries() {
     }
     assert!(out.path().join(CITY_B).join("_index.md").is_file());
     assert!(!out.path().join(CITY_A).join("retired-entry.md").exists());
+    // The maintainers' files go along, so the export searches and reads as the playbook does.
+    for maintained in ["synonyms.toml", "topics.toml"] {
+        assert_eq!(
+            fs::read_to_string(out.path().join(maintained)).expect("exported"),
+            fs::read_to_string(real_playbook_dir().join(maintained)).expect("the playbook's"),
+            "{maintained}"
+        );
+    }
     assert_check_passes(out.path());
 
     let fresh = TempDir::new().expect("fresh data dir");

@@ -102,10 +102,20 @@ fn a_second_start_with_unchanged_files_takes_the_fast_path() {
         outcome,
         StartOutcome::Full(OpenOutcome::Built("no index yet".into()))
     );
+    let label = "Public safety (harbor patrol)";
+    assert_eq!(
+        catalog.curated().topic_labels().label("public-safety"),
+        label
+    );
     drop(catalog);
 
     let (catalog, outcome) = start(&fixture, data.path());
     assert_eq!(outcome, StartOutcome::Fast);
+    assert_eq!(
+        catalog.curated().topic_labels().label("public-safety"),
+        label,
+        "the topic labels are read on the fast path too"
+    );
     assert_eq!(catalog.num_entries(), 2);
     assert_eq!(ids(&catalog, "ferry"), vec![FERRY.to_owned()]);
     assert_eq!(

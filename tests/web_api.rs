@@ -639,3 +639,99 @@ async fn a_query_word_no_entry_holds_is_named_and_the_others_still_match() {
         assert_eq!(body["warnings"], json!([]), "{q}");
     }
 }
+
+/// An item of `list` whose `slug` is `slug`.
+fn by_slug<'a>(list: &'a Value, slug: &str) -> &'a Value {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not an array: {list}"))
+        .iter()
+        .find(|item| item["slug"] == slug)
+        .unwrap_or_else(|| panic!("no `{slug}` in {list}"))
+}
+
+#[tokio::test]
+async fn jurisdictions_are_listed_with_their_entry_counts_including_a_city_with_none() {
+    let (_data, app, team) = support::accounts::setup();
+    let playbook = city_playbook::playbook::load_playbook(&support::playbook::real_playbook_dir());
+    let curated_in = |slug: &str| {
+        playbook
+            .playbook
+            .entries
+            .keys()
+            .filter(|id| id.jurisdiction.as_str() == slug)
+            .count() as u64
+    };
+    let before = app.json("/api/jurisdictions", StatusCode::OK).await;
+    let list = &before["jurisdictions"];
+    let slugs: Vec<&str> = list
+        .as_array()
+        .expect("an array")
+        .iter()
+        .filter_map(|j| j["slug"].as_str())
+        .collect();
+    let mut sorted = slugs.clone();
+    sorted.sort_unstable();
+    assert_eq!(slugs, sorted, "by slug");
+    let minneapolis = by_slug(list, support::accounts::CITY_A);
+    assert_eq!(minneapolis["entries"], curated_in("minneapolis-mn"));
+    assert_eq!(minneapolis["display_name"], "Minneapolis, MN");
+    assert_eq!(minneapolis["url"], "/jurisdictions/minneapolis-mn");
+    assert_eq!(
+        by_slug(list, "minnesota")["entries"],
+        curated_in("minnesota")
+    );
+    let riverton = by_slug(list, support::accounts::CITY_B);
+    assert_eq!(riverton["entries"], 0, "a city with no entry yet is listed");
+    assert_eq!(riverton["level"], "city");
+    assert_eq!(riverton["state"], "OR");
+
+    // Riverton's first entry counts at once, and its count agrees with a filtered search.
+    app.create(
+        &team.bob.token,
+        &support::accounts::entry("riverton-lots", "rivertonword"),
+    )
+    .await;
+    let after = app.json("/api/jurisdictions", StatusCode::OK).await;
+    let search = app
+        .json("/api/search?jurisdiction=riverton-or", StatusCode::OK)
+        .await;
+    assert_eq!(
+        by_slug(&after["jurisdictions"], "riverton-or")["entries"],
+        1
+    );
+    assert_eq!(search["total"], 1);
+}
+
+#[tokio::test]
+async fn topics_are_listed_with_labels_and_the_counts_search_gives() {
+    let app = TestApp::new();
+    let body = app.json("/api/topics", StatusCode::OK).await;
+    let topics = body["topics"].as_array().expect("an array");
+    assert!(!topics.is_empty());
+    for topic in topics {
+        let slug = topic["slug"].as_str().expect("a slug");
+        let search = app
+            .json(&format!("/api/search?topic={slug}&limit=1"), StatusCode::OK)
+            .await;
+        assert_eq!(topic["entries"], search["total"], "{slug}: {topic}");
+        assert_eq!(topic["url"], format!("/topics/{slug}"));
+    }
+    // Labels come from the playbook's topics.toml, else the slug in words.
+    assert_eq!(
+        by_slug(&body["topics"], "national-guard")["label"],
+        "National Guard"
+    );
+    assert_eq!(
+        by_slug(&body["topics"], "de-escalation")["label"],
+        "De-escalation"
+    );
+    assert_eq!(
+        by_slug(&body["topics"], "public-communication")["label"],
+        "Public communication"
+    );
+    // Every topic some entry has is listed: the search facets' values, no more, no fewer.
+    let all = app.json("/api/search?limit=1", StatusCode::OK).await;
+    let facet_topics: BTreeSet<&str> = keys(&all["facets"]["topic"]);
+    let listed: BTreeSet<&str> = topics.iter().filter_map(|t| t["slug"].as_str()).collect();
+    assert_eq!(listed, facet_topics);
+}

@@ -491,7 +491,7 @@ async fn listing_pages_have_their_heading() {
         ("/jurisdictions/minnesota", "Minnesota"),
         ("/jurisdictions/minneapolis-mn", "Minneapolis, MN"),
         ("/kinds/checklist", "Checklist"),
-        ("/topics/national-guard", "National guard"),
+        ("/topics/national-guard", "National Guard"),
         ("/about", "About City Playbook"),
     ] {
         let page = app.page(uri).await;
@@ -770,5 +770,40 @@ async fn whats_new_lists_entries_by_their_reviewed_date_not_their_files_time() {
             .iter()
             .any(|f| f.starts_with("Reviewed") && f.ends_with("2026-02-14")),
         "{facts:?}"
+    );
+}
+
+#[tokio::test]
+async fn topics_read_as_their_labels_in_filters_results_entries_and_listings() {
+    let app = TestApp::new();
+    let results = app.page("/search?q=guard").await;
+    let filter_labels = texts(&results, ".facets a");
+    assert!(
+        filter_labels
+            .iter()
+            .any(|l| l.starts_with("National Guard")),
+        "{filter_labels:?}"
+    );
+    assert!(
+        !filter_labels
+            .iter()
+            .any(|l| l.starts_with("National guard")),
+        "{filter_labels:?}"
+    );
+    let entry = app
+        .page("/entries/minneapolis-mn/national-guard-request-checklist")
+        .await;
+    let topic_links = texts(&entry, "a[href^=\"/topics/\"]");
+    assert!(
+        topic_links.iter().any(|l| l == "National Guard"),
+        "{topic_links:?}"
+    );
+    let listing = app.page("/topics/de-escalation").await;
+    assert_eq!(texts(&listing, "h1"), vec!["De-escalation".to_owned()]);
+    let filtered = app.page("/search?q=&topic=national-guard").await;
+    let active = texts(&filtered, ".active-filters a");
+    assert!(
+        active.iter().any(|l| l.contains("National Guard")),
+        "{active:?}"
     );
 }

@@ -1,4 +1,5 @@
-//! The curated playbook as a long-running process keeps it: jurisdictions and synonyms (small)
+//! The curated playbook as a long-running process keeps it: jurisdictions, synonyms and topic
+//! labels (small)
 //! and where each entry's file is. Entry bodies are not kept (at 100,000 entries they are
 //! most of a gigabyte); an entry is read from its file when asked for.
 
@@ -6,7 +7,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::playbook::{
-    Entry, EntryFile, EntryId, Jurisdiction, Playbook, Problem, Slug, Synonyms, read_entry_file,
+    Entry, EntryFile, EntryId, Jurisdiction, Playbook, Problem, Slug, Synonyms, TopicLabels,
+    read_entry_file,
 };
 
 /// The curated playbook without its entries' contents.
@@ -15,21 +17,25 @@ pub struct Curated {
     root: PathBuf,
     jurisdictions: BTreeMap<Slug, Jurisdiction>,
     synonyms: Synonyms,
+    topic_labels: TopicLabels,
     entries: BTreeMap<EntryId, EntryFile>,
 }
 
 impl Curated {
-    /// The view of the playbook folder `root` with these jurisdictions, synonyms and entry files.
+    /// The view of the playbook folder `root` with these jurisdictions, synonyms, topic labels
+    /// and entry files.
     pub fn new(
         root: &Path,
         jurisdictions: BTreeMap<Slug, Jurisdiction>,
         synonyms: Synonyms,
+        topic_labels: TopicLabels,
         entries: BTreeMap<EntryId, EntryFile>,
     ) -> Self {
         Curated {
             root: root.to_owned(),
             jurisdictions,
             synonyms,
+            topic_labels,
             entries,
         }
     }
@@ -59,6 +65,7 @@ impl Curated {
             root,
             playbook.jurisdictions.clone(),
             playbook.synonyms.clone(),
+            playbook.topic_labels.clone(),
             entries,
         )
     }
@@ -76,6 +83,11 @@ impl Curated {
     /// The maintainers' synonyms.
     pub fn synonyms(&self) -> &Synonyms {
         &self.synonyms
+    }
+
+    /// How topics read on pages.
+    pub fn topic_labels(&self) -> &TopicLabels {
+        &self.topic_labels
     }
 
     /// Whether `id` is a curated entry.

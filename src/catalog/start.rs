@@ -2,7 +2,7 @@
 //!
 //! The fast path reads no entry file: when the folder's stamp (names, sizes, modification
 //! times) equals the one recorded after the last full load, and the live index was built from
-//! the contents that load read, only the jurisdictions' `_index.md` and `synonyms.toml` are
+//! the contents that load read, only the jurisdictions' `_index.md`, `synonyms.toml`, `topics.toml` are
 //! parsed and the index is opened as it is. Otherwise, or when anything on the way is amiss,
 //! the full path reads and validates every file (one at a time, keeping no contents), reuses
 //! the index if it was built from those contents or else reads them again to rebuild it, and
@@ -26,10 +26,11 @@ use super::{Catalog, CatalogError};
 use crate::playbook::load::JURISDICTION_INDEX;
 use crate::playbook::source::{DECLARATION_ENDING, SOURCES_FOLDER};
 use crate::playbook::synonyms::SYNONYMS_FILE;
+use crate::playbook::topics::TOPICS_FILE;
 use crate::playbook::{
-    DeclaredSource, Jurisdiction, PlaybookScan, Problem, Slug, SourceId, Synonyms, check_playbook,
-    load_playbook, read_jurisdiction_file, read_source_declaration_file, read_synonyms_file,
-    scan_playbook,
+    DeclaredSource, Jurisdiction, PlaybookScan, Problem, Slug, SourceId, Synonyms, TopicLabels,
+    check_playbook, load_playbook, read_jurisdiction_file, read_source_declaration_file,
+    read_synonyms_file, read_topics_file, scan_playbook,
 };
 use crate::search::{OpenOutcome, SearchIndex};
 use crate::store::EntryStore;
@@ -55,10 +56,12 @@ pub enum StartError {
     Catalog(#[from] CatalogError),
 }
 
-/// The small files the fast path reads: jurisdictions, synonyms and source declarations.
+/// The small files the fast path reads: jurisdictions, synonyms, topic labels and source
+/// declarations.
 struct SmallFiles {
     jurisdictions: BTreeMap<Slug, Jurisdiction>,
     synonyms: Synonyms,
+    topic_labels: TopicLabels,
     sources: BTreeMap<SourceId, DeclaredSource>,
 }
 
@@ -139,7 +142,13 @@ impl Catalog {
             return Ok(None);
         };
         let entries = std::mem::take(&mut scan.entries);
-        let curated = Curated::new(playbook_dir, small.jurisdictions, small.synonyms, entries);
+        let curated = Curated::new(
+            playbook_dir,
+            small.jurisdictions,
+            small.synonyms,
+            small.topic_labels,
+            entries,
+        );
         let provenance = provenance_of(small.sources, playbook_dir, sources_dir);
         let quote_check = check_quotes_at_start(&provenance, &record.quotes, playbook_dir);
         let catalog = Self::assemble(curated, provenance, quote_check, Arc::clone(store), index)?;
@@ -170,6 +179,7 @@ impl Catalog {
                     playbook_dir,
                     checked.jurisdictions,
                     checked.synonyms,
+                    checked.topic_labels,
                     checked.entries,
                 );
                 let quote_check = check_quotes_at_start(&provenance, &quotes, playbook_dir);
@@ -200,7 +210,7 @@ impl Catalog {
     }
 }
 
-/// The jurisdictions, synonyms and source declarations of the scanned folder; None (and a
+/// The jurisdictions, synonyms, topic labels and source declarations of the scanned folder; None (and a
 /// log line) when one of their files does not read, which the full path then reports properly.
 fn read_small_files(playbook_dir: &Path, scan: &PlaybookScan) -> Option<SmallFiles> {
     let read = || -> Result<_, Vec<Problem>> {
@@ -214,6 +224,11 @@ fn read_small_files(playbook_dir: &Path, scan: &PlaybookScan) -> Option<SmallFil
         } else {
             Synonyms::default()
         };
+        let topic_labels = if scan.has_topic_labels {
+            read_topics_file(&playbook_dir.join(TOPICS_FILE))?
+        } else {
+            TopicLabels::default()
+        };
         let mut sources = BTreeMap::new();
         for id in &scan.sources {
             let path = playbook_dir
@@ -224,6 +239,7 @@ fn read_small_files(playbook_dir: &Path, scan: &PlaybookScan) -> Option<SmallFil
         Ok(SmallFiles {
             jurisdictions,
             synonyms,
+            topic_labels,
             sources,
         })
     };

@@ -61,16 +61,15 @@ pub fn export(dirs: &Dirs, out: &Path) -> Result<String, String> {
             .join(format!("{}.md", entry.id.slug));
         write(&path, &entry_file(&entry.meta, &entry.body_markdown))?;
     }
-    let synonyms = dirs
-        .playbook
-        .path
-        .join(crate::playbook::synonyms::SYNONYMS_FILE);
-    if synonyms.is_file() {
-        fs::copy(
-            &synonyms,
-            out.join(crate::playbook::synonyms::SYNONYMS_FILE),
-        )
-        .map_err(|e| e.to_string())?;
+    // The maintainers' files beside the jurisdiction folders go along as they are.
+    for name in [
+        crate::playbook::synonyms::SYNONYMS_FILE,
+        crate::playbook::topics::TOPICS_FILE,
+    ] {
+        let file = dirs.playbook.path.join(name);
+        if file.is_file() {
+            fs::copy(&file, out.join(name)).map_err(|e| e.to_string())?;
+        }
     }
     let contributed = catalog.contributed_entries().map_err(|e| e.to_string())?;
     let live: std::collections::BTreeSet<_> = contributed

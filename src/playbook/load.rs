@@ -14,7 +14,7 @@ use super::problem::Problem;
 use super::provenance::{CitedQuote, PlaybookQuotes, QuotePlace};
 use super::read::{
     decode_utf8, parse_entry, parse_jurisdiction_file, parse_source_declaration_file,
-    parse_synonyms_file,
+    parse_synonyms_file, parse_topics_file,
 };
 pub use super::scan::JURISDICTION_INDEX;
 use super::scan::{EntryFile, file_name, list_dir};
@@ -22,6 +22,7 @@ use super::slug::{EntryId, Slug, SourceId};
 use super::source::{DECLARATION_ENDING, DeclaredSource, SOURCES_FOLDER, TEXT_ENDING};
 use super::synonyms::SYNONYMS_FILE;
 use super::synonyms::Synonyms;
+use super::topics::{TOPICS_FILE, TopicLabels};
 use super::{Jurisdiction, Playbook};
 
 /// A playbook as far as it could be read, and everything wrong with it.
@@ -41,6 +42,8 @@ pub struct CheckedPlaybook {
     pub jurisdictions: BTreeMap<Slug, Jurisdiction>,
     /// Synonym groups from `synonyms.toml`.
     pub synonyms: Synonyms,
+    /// How topics read, from `topics.toml`.
+    pub topic_labels: TopicLabels,
     /// Declared sources by id.
     pub sources: BTreeMap<SourceId, DeclaredSource>,
     /// Every quote the entries make, those of declared sources with their file and line.
@@ -177,6 +180,7 @@ pub fn check_playbook(dir: &Path) -> CheckedPlaybook {
     CheckedPlaybook {
         jurisdictions: playbook.jurisdictions,
         synonyms: playbook.synonyms,
+        topic_labels: playbook.topic_labels,
         sources: playbook.sources,
         quotes: playbook.quotes,
         entries: loader.files,
@@ -215,6 +219,12 @@ fn read_folder(dir: &Path, keep_entries: bool) -> (Playbook, Loader) {
                 && let Some(synonyms) = loader.keep(parse_synonyms_file(&path, &text))
             {
                 playbook.synonyms = synonyms;
+            }
+        } else if name == TOPICS_FILE {
+            if let Some(text) = loader.read_text(dir, &path)
+                && let Some(labels) = loader.keep(parse_topics_file(&path, &text))
+            {
+                playbook.topic_labels = labels;
             }
         } else if name != "README.md" {
             loader.problem(

@@ -14,6 +14,7 @@ pub mod slug;
 pub mod source;
 pub mod source_text;
 pub mod synonyms;
+pub mod topics;
 pub mod write;
 
 use std::collections::BTreeMap;
@@ -30,13 +31,15 @@ pub use provenance::{
 };
 pub use read::{
     read_entry_file, read_jurisdiction_file, read_source_declaration_file, read_synonyms_file,
+    read_topics_file,
 };
 pub use scan::{EntryFile, PlaybookScan, scan_playbook};
 pub use slug::{EntryId, Slug, SourceId};
 pub use source::{DeclaredSource, SourceDeclarationFields, SourceKind};
 pub use synonyms::Synonyms;
+pub use topics::TopicLabels;
 
-/// A validated playbook: every jurisdiction and entry, plus the maintainers' synonyms.
+/// A validated playbook: every jurisdiction and entry, plus the maintainers' synonyms and topic labels.
 #[derive(Debug, Clone, Default)]
 pub struct Playbook {
     /// Jurisdictions by slug.
@@ -45,6 +48,8 @@ pub struct Playbook {
     pub entries: BTreeMap<EntryId, Entry>,
     /// Synonym groups from `synonyms.toml` (empty when the file is absent).
     pub synonyms: Synonyms,
+    /// How topics read on pages, from `topics.toml` (no labels when the file is absent).
+    pub topic_labels: TopicLabels,
     /// Declared sources by id, from `_sources/<id>.md`.
     pub sources: BTreeMap<SourceId, DeclaredSource>,
     /// Every quote the entries make, those of declared sources with their file and line.

@@ -1,5 +1,5 @@
 //! Reads one playbook file (an entry, a jurisdiction's `_index.md`, a source declaration,
-//! `synonyms.toml`) into its domain value, or the problems that keep it out, each naming the file and line. The folder
+//! `synonyms.toml`, `topics.toml`) into its domain value, or the problems that keep it out, each naming the file and line. The folder
 //! loader and the catalog's on-demand reads share these, so both judge a file alike.
 
 use std::fs;
@@ -14,7 +14,7 @@ use super::markdown::{MAX_NESTING_DEPTH, too_deep_at};
 use super::problem::{Problem, line_of_offset};
 use super::slug::{EntryId, Slug, SourceId};
 use super::source::DeclaredSource;
-use super::{Jurisdiction, Synonyms};
+use super::{Jurisdiction, Synonyms, TopicLabels};
 
 /// The problems of `path`, with the path attached.
 fn at(path: &Path, problems: Vec<LineProblem>) -> Vec<Problem> {
@@ -122,6 +122,11 @@ pub(super) fn parse_synonyms_file(path: &Path, text: &str) -> Result<Synonyms, V
     Synonyms::parse(text).map_err(|problems| at(path, problems))
 }
 
+/// Parses the text of `topics.toml`.
+pub(super) fn parse_topics_file(path: &Path, text: &str) -> Result<TopicLabels, Vec<Problem>> {
+    TopicLabels::parse(text).map_err(|problems| at(path, problems))
+}
+
 /// Reads the entry file `path` as the entry `id`. Related ids are not checked against the
 /// rest of the playbook: that takes the whole folder (`load_playbook`).
 pub fn read_entry_file(path: &Path, id: EntryId) -> Result<Entry, Vec<Problem>> {
@@ -145,6 +150,11 @@ pub fn read_source_declaration_file(
 /// Reads `synonyms.toml`.
 pub fn read_synonyms_file(path: &Path) -> Result<Synonyms, Vec<Problem>> {
     parse_synonyms_file(path, &read_utf8(path)?)
+}
+
+/// Reads `topics.toml`.
+pub fn read_topics_file(path: &Path) -> Result<TopicLabels, Vec<Problem>> {
+    parse_topics_file(path, &read_utf8(path)?)
 }
 
 #[cfg(test)]

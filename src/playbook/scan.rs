@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use super::slug::{EntryId, Slug, SourceId};
 use super::source::{DECLARATION_ENDING, SOURCES_FOLDER};
 use super::synonyms::SYNONYMS_FILE;
+use super::topics::TOPICS_FILE;
 
 /// A jurisdiction folder's description file.
 pub const JURISDICTION_INDEX: &str = "_index.md";
@@ -97,6 +98,8 @@ pub struct PlaybookScan {
     pub entries: BTreeMap<EntryId, EntryFile>,
     /// Whether `synonyms.toml` is present.
     pub has_synonyms: bool,
+    /// Whether `topics.toml` is present.
+    pub has_topic_labels: bool,
     /// Source declarations (`_sources/<id>.md`) by the ids their names give.
     pub sources: Vec<SourceId>,
 }
@@ -248,6 +251,7 @@ pub fn scan_playbook(dir: &Path) -> std::io::Result<PlaybookScan> {
         jurisdictions: Vec::new(),
         entries: BTreeMap::new(),
         has_synonyms: false,
+        has_topic_labels: false,
         sources: Vec::new(),
     };
     // The stamp: the top-level items (folders by name), then each folder's own digest.
@@ -255,6 +259,7 @@ pub fn scan_playbook(dir: &Path) -> std::io::Result<PlaybookScan> {
     for (name, item) in list_items(dir)? {
         let is_folder = top.add(&name, &item)?;
         scan.has_synonyms |= !is_folder && name == SYNONYMS_FILE;
+        scan.has_topic_labels |= !is_folder && name == TOPICS_FILE;
         if is_folder {
             let slug = Slug::parse(&name).ok();
             folders.push((name, item.path(), slug));

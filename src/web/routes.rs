@@ -37,6 +37,8 @@ pub fn build_router(state: AppState) -> Router {
             "/entries/{jurisdiction}/{slug}/revisions",
             get(api::write::revisions),
         )
+        .route("/jurisdictions", get(api::filter_values::jurisdictions))
+        .route("/topics", get(api::filter_values::topics))
         .route("/openapi.json", get(api::openapi::openapi))
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed)

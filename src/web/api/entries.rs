@@ -27,7 +27,8 @@ use crate::web::state::AppState;
 pub struct EntryJson {
     /// `jurisdiction/slug`
     pub id: String,
-    /// The entry's page.
+    /// The entry's page, as a path on this server (`/entries/minneapolis-mn/…`): relative,
+    /// to join to the address the API was called at.
     pub url: String,
     /// The slug within its jurisdiction.
     pub slug: String,
@@ -155,7 +156,8 @@ pub async fn entry_json_of(state: &AppState, view: &EntryView) -> Result<EntryJs
 pub struct EntrySummary {
     /// `jurisdiction/slug`
     pub id: String,
-    /// The entry's page.
+    /// The entry's page, as a path on this server (`/entries/minneapolis-mn/…`): relative,
+    /// to join to the address the API was called at.
     pub url: String,
     /// Title.
     pub title: String,

@@ -1,6 +1,7 @@
-//! The JSON API: search and entries for programs, described by an OpenAPI document.
+//! The JSON API: search, entries and the filters' values for programs, described by an OpenAPI document.
 
 pub mod entries;
+pub mod filter_values;
 pub mod openapi;
 pub mod preconditions;
 pub mod search;

@@ -20,7 +20,7 @@ use crate::search::{DEFAULT_LIMIT, Filter, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHAR
     info(
         title = "City Playbook API",
         version = "1.0.0",
-        description = "Search the playbook of moves cities and states made when a federal enforcement surge hit them. Every error is {\"error\": {\"code\", \"message\"}}. Cross-origin GET requests are allowed. Writes need an API token: `Authorization: Bearer <token>`."
+        description = "Search the playbook of moves cities and states made when a federal enforcement surge hit them. Every error is {\"error\": {\"code\", \"message\"}}. Cross-origin GET requests are allowed. Writes need an API token: `Authorization: Bearer <token>`. Every `url` field is a path on this server (like `/entries/minneapolis-mn/separation-ordinance`), relative: join it to the address the API was called at."
     ),
     paths(
         super::search::search,
@@ -31,6 +31,8 @@ use crate::search::{DEFAULT_LIMIT, Filter, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHAR
         super::write::update,
         super::write::retire,
         super::write::revisions,
+        super::filter_values::jurisdictions,
+        super::filter_values::topics,
         openapi,
     ),
     modifiers(&BearerTokens, &InputsIgnoreUnknownFields)

@@ -58,7 +58,8 @@ pub struct SearchResponse {
 pub struct HitJson {
     /// `jurisdiction/slug`.
     pub id: String,
-    /// The entry's page.
+    /// The entry's page, as a path on this server (`/entries/minneapolis-mn/…`): relative,
+    /// to join to the address the API was called at.
     pub url: String,
     /// Title.
     pub title: String,

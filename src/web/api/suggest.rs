@@ -41,7 +41,7 @@ pub struct SuggestionJson {
     pub id: String,
     /// Its title.
     pub title: String,
-    /// Its page.
+    /// Its page, as a path on this server (relative, like every `url` of the API).
     pub url: String,
     /// Its jurisdiction's name.
     pub jurisdiction: String,

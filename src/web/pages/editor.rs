@@ -13,12 +13,12 @@ use axum_extra::extract::CookieJar;
 use serde_json::Value;
 
 use super::entry::parse_id;
-use super::{render, topic_label};
+use super::render;
 use crate::accounts::SignedIn;
 use crate::catalog::EntryView;
 use crate::playbook::entry::{EntryInput, FieldErrors, SourceFields};
 use crate::playbook::markdown::render_html;
-use crate::playbook::{EntryId, Kind, Status};
+use crate::playbook::{EntryId, Kind, Status, TopicLabels};
 use crate::search::{Filter, SearchRequest};
 use crate::store::Role;
 use crate::web::assets::{EDITOR_SCRIPT_PATH, Layout};
@@ -289,6 +289,7 @@ fn editor_page(
     form: FormState,
     declared: &Declared,
     topics_in_use: &[String],
+    topic_labels: &TopicLabels,
 ) -> EditorPage {
     let input = form.input;
     let chosen: Vec<String> = input
@@ -302,7 +303,7 @@ fn editor_page(
     let known_topics = topics_in_use
         .iter()
         .map(|slug| TopicChoice {
-            label: topic_label(slug),
+            label: topic_labels.label(slug),
             checked: chosen.contains(slug),
             slug: slug.clone(),
         })
@@ -563,7 +564,14 @@ async fn respond_editor(
     let topics = topics_in_use(state).await?;
     respond(
         status,
-        &editor_page(session, target, form, &declared, &topics),
+        &editor_page(
+            session,
+            target,
+            form,
+            &declared,
+            &topics,
+            state.catalog.curated().topic_labels(),
+        ),
     )
 }
 

@@ -12,7 +12,7 @@ use axum_extra::extract::CookieJar;
 
 use chrono::NaiveDate;
 
-use super::{Link, VerificationView, render, topic_label};
+use super::{Link, VerificationView, render};
 use crate::playbook::markdown::{checklist_anchor, has_task_list};
 use crate::playbook::{CitedSource, EntryId, EntryMeta, Kind, Origin, Slug, Status};
 use crate::web::assets::{ENTRY_SCRIPT_PATH, Layout, LinkPreview};
@@ -133,6 +133,7 @@ pub async fn entry(
         .get(SAVED_COOKIE)
         .is_some_and(|cookie| cookie.value() == entry.id.to_string());
     let is_checklist = meta.kind() == Kind::Checklist || has_tasks;
+    let topic_labels = state.catalog.curated().topic_labels();
     let page = EntryPage {
         layout,
         saved,
@@ -148,7 +149,7 @@ pub async fn entry(
         topics: meta
             .topics()
             .iter()
-            .map(|t| Link::new(paths::topic(t), topic_label(t.as_str())))
+            .map(|t| Link::new(paths::topic(t), topic_labels.label(t.as_str())))
             .collect(),
         jurisdiction: Link::new(
             paths::jurisdiction(&found.jurisdiction.slug),

@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 
-use super::{FacetGroup, FacetLinks, HitView, facet_groups, render};
+use super::{FacetGroup, FacetLinks, HitView, ValueLabels, facet_groups, render};
 use crate::search::SearchRequest;
 use crate::web::assets::Layout;
 use crate::web::error::PageError;
@@ -33,9 +33,13 @@ pub async fn home(State(state): State<AppState>) -> Result<Html<String>, PageErr
             ..SearchRequest::default()
         })
         .await?;
+    let topic_labels = state.catalog.curated().topic_labels();
     let browse = facet_groups(
         &results.facets,
-        &results.facet_names,
+        ValueLabels {
+            names: &results.facet_names,
+            topics: topic_labels,
+        },
         BROWSE_LINKS,
         FacetLinks::Listings,
     );
@@ -43,6 +47,10 @@ pub async fn home(State(state): State<AppState>) -> Result<Html<String>, PageErr
         layout: Layout::new("Search the playbook").without_header_search(),
         total: results.total,
         browse,
-        newest: results.hits.into_iter().map(HitView::new).collect(),
+        newest: results
+            .hits
+            .into_iter()
+            .map(|hit| HitView::new(hit, topic_labels))
+            .collect(),
     })
 }

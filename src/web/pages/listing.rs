@@ -7,7 +7,7 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Html;
 
-use super::{HitView, Pagination, kind_label, render, topic_label};
+use super::{HitView, Pagination, kind_label, render};
 use crate::playbook::{Kind, Slug};
 use crate::search::{Filter, MAX_OFFSET, SearchRequest};
 use crate::web::assets::Layout;
@@ -75,7 +75,11 @@ async fn list(
         eyebrow,
         description_html: listing.description_html,
         total: results.total,
-        hits: results.hits.into_iter().map(HitView::new).collect(),
+        hits: results
+            .hits
+            .into_iter()
+            .map(|hit| HitView::new(hit, state.catalog.curated().topic_labels()))
+            .collect(),
         pagination: Pagination::new(page, PER_PAGE, results.total, |p| {
             paths::listing_page(filter, value, p)
         }),
@@ -131,7 +135,7 @@ pub async fn topic(
     let Path(topic) = path?;
     let topic = Slug::parse(&topic).map_err(|_| not_found("topic"))?;
     let listing = Listing {
-        heading: topic_label(topic.as_str()),
+        heading: state.catalog.curated().topic_labels().label(topic.as_str()),
         description_html: None,
         filter: Filter::Topic,
         value: topic.to_string(),

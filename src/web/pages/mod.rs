@@ -18,7 +18,7 @@ use axum::response::Html;
 use super::error::PageError;
 use super::params::SearchParams;
 use super::paths;
-use crate::playbook::{Kind, Verification};
+use crate::playbook::{Kind, TopicLabels, Verification};
 use crate::search::{FacetNames, Facets, Filter, Hit, Snippet};
 
 /// Renders a page template.
@@ -48,16 +48,6 @@ impl Link {
             count: None,
             active: false,
         }
-    }
-}
-
-/// A topic slug as words: `immigration-enforcement` → `Immigration enforcement`.
-pub fn topic_label(slug: &str) -> String {
-    let words = slug.replace('-', " ");
-    let mut chars = words.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 
@@ -120,8 +110,8 @@ pub struct HitView {
 }
 
 impl HitView {
-    /// The view of a search hit.
-    pub fn new(hit: Hit) -> Self {
+    /// The view of a search hit, its topics read by `topic_labels`.
+    pub fn new(hit: Hit, topic_labels: &TopicLabels) -> Self {
         HitView {
             href: paths::entry(&hit.id),
             title: hit.title,
@@ -135,7 +125,7 @@ impl HitView {
             topics: hit
                 .topics
                 .iter()
-                .map(|t| Link::new(paths::topic(t), topic_label(t)))
+                .map(|t| Link::new(paths::topic(t), topic_labels.label(t)))
                 .collect(),
             is_template: hit.status == Some(crate::playbook::Status::Template),
         }
@@ -185,11 +175,11 @@ impl FacetLinks<'_> {
     }
 }
 
-/// Facet counts as groups of links, labelled with `names`: the `max_per_group` most frequent
+/// Facet counts as groups of links, labelled by `labels`: the `max_per_group` most frequent
 /// values of each filter, and every active one.
 pub fn facet_groups(
     facets: &Facets,
-    names: &FacetNames,
+    labels: ValueLabels<'_>,
     max_per_group: usize,
     links: FacetLinks<'_>,
 ) -> Vec<FacetGroup> {
@@ -209,7 +199,7 @@ pub fn facet_groups(
                 .filter(|&(rank, _, _, active)| rank < max_per_group || active)
                 .map(|(_, value, count, active)| Link {
                     href: links.href(filter, value),
-                    label: filter_label(names, filter, value),
+                    label: labels.label(filter, value),
                     count: Some(count),
                     active,
                 })
@@ -223,15 +213,27 @@ pub fn facet_groups(
         .collect()
 }
 
-/// The words for a filter value: a jurisdiction's display name (from `names`, else its slug),
-/// a kind's label, a topic's slug as words.
-pub fn filter_label(names: &FacetNames, filter: Filter, value: &str) -> String {
-    match filter {
-        Filter::Jurisdiction => names
-            .get(filter, value)
-            .map_or_else(|| value.to_owned(), str::to_owned),
-        Filter::Kind => kind_label(value),
-        Filter::Topic => topic_label(value),
+/// How filter values read on pages.
+#[derive(Debug, Clone, Copy)]
+pub struct ValueLabels<'a> {
+    /// Jurisdictions' display names, as a search found them.
+    pub names: &'a FacetNames,
+    /// The playbook's topic labels.
+    pub topics: &'a TopicLabels,
+}
+
+impl ValueLabels<'_> {
+    /// The words for a filter value: a jurisdiction's display name (else its slug), a kind's
+    /// label, a topic's label.
+    pub fn label(self, filter: Filter, value: &str) -> String {
+        match filter {
+            Filter::Jurisdiction => self
+                .names
+                .get(filter, value)
+                .map_or_else(|| value.to_owned(), str::to_owned),
+            Filter::Kind => kind_label(value),
+            Filter::Topic => self.topics.label(value),
+        }
     }
 }
 

@@ -5,10 +5,8 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use super::{
-    FacetGroup, FacetLinks, HitView, Link, Pagination, facet_groups, filter_label, render,
-};
-use crate::search::{FacetNames, Filter, SearchResults, Sort};
+use super::{FacetGroup, FacetLinks, HitView, Link, Pagination, ValueLabels, facet_groups, render};
+use crate::search::{Filter, SearchResults, Sort};
 use crate::web::assets::Layout;
 use crate::web::error::{AppError, PageError};
 use crate::web::params::SearchParams;
@@ -93,9 +91,14 @@ async fn results_page(
     notes: Vec<String>,
     problem: Option<String>,
 ) -> Result<Html<String>, PageError> {
+    let topic_labels = state.catalog.curated().topic_labels();
+    let labels = ValueLabels {
+        names: &results.facet_names,
+        topics: topic_labels,
+    };
     let facets = facet_groups(
         &results.facets,
-        &results.facet_names,
+        labels,
         FACET_LINKS,
         FacetLinks::Toggles(params),
     );
@@ -134,7 +137,7 @@ async fn results_page(
                 label: format!(
                     "{}: {}",
                     filter.as_str(),
-                    active_filter_label(&looked_up, &results.facet_names, filter, value)
+                    active_filter_label(&looked_up, labels, filter, value)
                 ),
                 count: None,
                 active: true,
@@ -185,7 +188,11 @@ async fn results_page(
             offset + 1
         },
         last_shown: offset + results.hits.len(),
-        hits: results.hits.into_iter().map(HitView::new).collect(),
+        hits: results
+            .hits
+            .into_iter()
+            .map(|hit| HitView::new(hit, topic_labels))
+            .collect(),
         facets,
         active_filters,
         clear_filters,
@@ -197,21 +204,21 @@ async fn results_page(
     })
 }
 
-/// The words for an active filter's value: from the search's names, else from those looked
-/// up in the catalog.
+/// The words for an active filter's value: from the search's labels, else from the names
+/// looked up in the catalog.
 fn active_filter_label(
     looked_up: &[(String, String)],
-    names: &FacetNames,
+    labels: ValueLabels<'_>,
     filter: Filter,
     value: &str,
 ) -> String {
     if filter == Filter::Jurisdiction
-        && names.get(filter, value).is_none()
+        && labels.names.get(filter, value).is_none()
         && let Some((_, name)) = looked_up.iter().find(|(slug, _)| slug == value)
     {
         return name.clone();
     }
-    filter_label(names, filter, value)
+    labels.label(filter, value)
 }
 
 /// What the sort bar calls an order.
