@@ -672,3 +672,115 @@ async fn screenshots_of_the_main_pages_for_the_readme() {
     }
     s.finish().await;
 }
+
+#[tokio::test]
+async fn on_a_phone_a_stale_second_window_is_refused_and_everyday_pages_read_right() {
+    let Some(s) = Session::start(Js::On).await else {
+        return;
+    };
+    let email = "phone@minneapolis.example";
+    let one_time = s.server.add_editor(email);
+    s.first_sign_in(email, &one_time, "correct horse battery staple")
+        .await;
+    s.viewport(PHONE).await;
+    fill_new_entry(&s, "quillwick-drill", "Quillwick drill", "quillwick").await;
+    s.click_and_load("button[value=save]").await;
+    let entry = "/entries/minneapolis-mn/quillwick-drill";
+    s.wait_path("the saved entry", |p| p == entry).await;
+
+    // Two windows open the same entry's form; the first saves a new title.
+    let edit = format!("{entry}/edit");
+    let first = s.client.window().await.unwrap();
+    s.goto(&edit).await;
+    let second = s.client.new_window(true).await.unwrap();
+    s.client
+        .switch_to_window(second.handle.clone())
+        .await
+        .unwrap();
+    s.goto(&edit).await;
+    s.client.switch_to_window(first.clone()).await.unwrap();
+    s.fill("#title", "Quillwick drill, first window").await;
+    s.fill("#message", "first window").await;
+    s.click_and_load("button[value=save]").await;
+    s.wait_path("the first save", |p| p == entry).await;
+
+    // The second window's form is stale: its save is refused, its text kept, nothing lost.
+    s.client.switch_to_window(second.handle).await.unwrap();
+    s.fill(
+        "#summary",
+        "The second window's summary of the quillwick drill.",
+    )
+    .await;
+    s.fill("#message", "second window").await;
+    s.click_and_load("button[value=save]").await;
+    let alert = s.text("[role=alert]").await;
+    assert!(alert.contains("Not saved"), "{alert}");
+    assert!(
+        s.text(".changed-since").await.contains("Revision 2"),
+        "what changed since is shown"
+    );
+    let kept = s
+        .find("#summary")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(kept, "The second window's summary of the quillwick drill.");
+    s.goto(entry).await;
+    assert_eq!(s.text("h1").await, "Quillwick drill, first window");
+    assert!(
+        s.text(".summary").await.starts_with("A quillwick drill"),
+        "the refused save changed nothing"
+    );
+    s.client.close_window().await.unwrap();
+    s.client.switch_to_window(first).await.unwrap();
+
+    // The entry offers Copy link and Print beside its title on a phone too.
+    s.goto(entry).await;
+    s.assert_displayed("[data-copy-link]", true).await;
+    s.assert_displayed("[data-print]", true).await;
+
+    // Sorting by recent changes says so in the sort bar.
+    s.goto("/search?q=drill&sort=updated").await;
+    assert_eq!(
+        s.text(".sort [aria-current]").await,
+        "Recently changed",
+        "the sort bar names the order shown"
+    );
+    assert_eq!(
+        hit_titles(&s).await.first().map(String::as_str),
+        Some("Quillwick drill, first window")
+    );
+
+    // What's new is in the navigation, the latest change first, with the feed linked.
+    s.link_in("header nav", "What's new")
+        .await
+        .click()
+        .await
+        .unwrap();
+    s.wait_path("What's new", |p| p == "/whats-new").await;
+    assert_eq!(s.text("main h1").await, "What's new");
+    let listed = s.text("main").await;
+    assert!(listed.contains("Quillwick drill, first window"), "{listed}");
+    assert!(!s.find_all("main a[href='/feed.atom']").await.is_empty());
+
+    // A filter typed wrong in the box keeps the results page, the query and the reason.
+    s.goto("/").await;
+    let input = s.find("#q").await;
+    input.send_keys("-guard").await.unwrap();
+    input.send_keys(&Key::Enter).await.unwrap();
+    s.wait_path("the results page", |p| p.starts_with("/search?"))
+        .await;
+    s.assert_displayed(".search-problem", true).await;
+    let typed = s
+        .find("main input[name=q]")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(typed, "-guard");
+    assert_eq!(sideways_overflow(&s).await, 0, "results at phone width");
+    s.finish().await;
+}
