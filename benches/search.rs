@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use city_playbook::playbook::load_playbook;
+use city_playbook::playbook::{Reader, load_playbook};
 use city_playbook::search::{Filter, SearchIndex, SearchRequest, register_query_analyzer};
 use criterion::Criterion;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
@@ -154,7 +154,12 @@ fn criterion_benches(c: &mut Criterion, setup: &Setup) {
     let mut group = c.benchmark_group(format!("suggest_{}", setup.entries));
     for prefix in SUGGEST_PREFIXES {
         group.bench_function(*prefix, |b| {
-            b.iter(|| setup.index.suggest(prefix).expect("suggest"))
+            b.iter(|| {
+                setup
+                    .index
+                    .suggest(prefix, &Reader::Anonymous)
+                    .expect("suggest")
+            })
         });
     }
     group.finish();
@@ -226,7 +231,10 @@ fn mix_report(setup: &Setup) {
     for _ in 0..rounds {
         for prefix in SUGGEST_PREFIXES {
             let started = Instant::now();
-            setup.index.suggest(prefix).expect("suggest");
+            setup
+                .index
+                .suggest(prefix, &Reader::Anonymous)
+                .expect("suggest");
             suggest_times.push(started.elapsed());
         }
     }

@@ -24,7 +24,7 @@ pub use start::{StartError, StartOutcome};
 pub use writing::MAX_MESSAGE_CHARS;
 
 use crate::playbook::entry::FieldErrors;
-use crate::playbook::{EntryFile, EntryId, Jurisdiction, Playbook, Provenance, QuoteCheck};
+use crate::playbook::{EntryFile, EntryId, Jurisdiction, Playbook, Provenance, QuoteCheck, Reader};
 use crate::search::{
     IndexError, IndexedEntry, OpenOutcome, SearchError, SearchIndex, SearchRequest, SearchResults,
 };
@@ -260,19 +260,24 @@ impl Catalog {
         Ok(self.index.warm()?)
     }
 
-    /// Search-as-you-type suggestions for `typed`, when the tables are ready (no blocking
-    /// work); None when they are not.
+    /// Search-as-you-type suggestions for `typed` among what `reader` may read, when the
+    /// tables are ready (no blocking work); None when they are not.
     pub fn suggest_if_ready(
         &self,
         typed: &str,
+        reader: &Reader,
     ) -> Option<Result<Vec<crate::search::Suggestion>, CatalogError>> {
         self.index
-            .suggest_if_ready(typed)
+            .suggest_if_ready(typed, reader)
             .map(|result| result.map_err(CatalogError::from))
     }
 
-    /// Search-as-you-type suggestions for `typed`.
-    pub fn suggest(&self, typed: &str) -> Result<Vec<crate::search::Suggestion>, CatalogError> {
-        Ok(self.index.suggest(typed)?)
+    /// Search-as-you-type suggestions for `typed` among what `reader` may read.
+    pub fn suggest(
+        &self,
+        typed: &str,
+        reader: &Reader,
+    ) -> Result<Vec<crate::search::Suggestion>, CatalogError> {
+        Ok(self.index.suggest(typed, reader)?)
     }
 }

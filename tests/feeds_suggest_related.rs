@@ -3,6 +3,8 @@
 
 mod support;
 
+use city_playbook::playbook::Reader;
+
 use std::path::Path;
 
 use axum::http::StatusCode;
@@ -238,7 +240,7 @@ async fn suggestions_come_in_the_opensearch_format_when_asked() {
 /// Suggestion ids for `typed`, straight from the index.
 fn suggested(index: &SearchIndex, typed: &str) -> Vec<String> {
     index
-        .suggest(typed)
+        .suggest(typed, &Reader::Anonymous)
         .unwrap_or_else(|e| panic!("suggest {typed:?}: {e}"))
         .into_iter()
         .map(|s| s.id)
@@ -360,7 +362,7 @@ fn a_one_letter_prefix_fills_the_list_with_titles_holding_a_word_so_starting() {
             .iter()
             .filter(|t| has_word_starting_with(t, letter))
             .count();
-        let suggestions = index.suggest(letter).expect("suggest");
+        let suggestions = index.suggest(letter, &Reader::Anonymous).expect("suggest");
         assert_eq!(suggestions.len(), holding.min(MAX_SUGGESTIONS), "{letter}");
         for suggestion in &suggestions {
             assert!(
@@ -403,11 +405,14 @@ fn warming_the_index_after_a_write_readies_suggestions_without_a_slow_first_requ
     let before = index.generation();
     index.upsert(&zephyr, Some(1)).expect("upsert");
     assert_ne!(index.generation(), before, "a write is a new generation");
-    assert!(index.suggest_if_ready("zeph").is_none(), "not read yet");
+    assert!(
+        index.suggest_if_ready("zeph", &Reader::Anonymous).is_none(),
+        "not read yet"
+    );
 
     index.warm().expect("warm");
     let ready = index
-        .suggest_if_ready("zeph")
+        .suggest_if_ready("zeph", &Reader::Anonymous)
         .expect("ready after warming")
         .expect("suggest");
     assert_eq!(ready[0].id, "testville/zephyr-lot");
@@ -423,16 +428,18 @@ fn suggestions_follow_every_write_at_once() {
     let zephyr = contributed(&playbook, "zephyr-lot", "Zephyr parking lot");
     index.upsert(&zephyr, Some(1)).expect("upsert");
     // The write made a segment whose words are not read yet: the cheap path declines...
-    assert!(index.suggest_if_ready("zeph").is_none());
+    assert!(index.suggest_if_ready("zeph", &Reader::Anonymous).is_none());
     assert_eq!(suggested(&index, "zeph"), testville(&["zephyr-lot"]));
     // ...until `suggest` has read them.
     let ready = index
-        .suggest_if_ready("zeph")
+        .suggest_if_ready("zeph", &Reader::Anonymous)
         .expect("ready")
         .expect("suggest");
     assert_eq!(ready[0].id, "testville/zephyr-lot");
     assert_eq!(suggested(&index, "parking lo"), testville(&["zephyr-lot"]));
-    let first = &index.suggest("zephyr p").expect("suggest")[0];
+    let first = &index
+        .suggest("zephyr p", &Reader::Anonymous)
+        .expect("suggest")[0];
     assert_eq!(first.title, "Zephyr parking lot");
     assert_eq!(paths::entry(&first.id), "/entries/testville/zephyr-lot");
     assert_eq!(first.jurisdiction, "Testville");

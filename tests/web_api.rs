@@ -548,7 +548,7 @@ fn every_api_reply_is_checked_against_the_document_writes_included() {
         "jurisdiction": {"slug": "minneapolis-mn", "name": "Minneapolis", "state": "MN", "level": "city"},
         "title": "T", "summary": "S", "kind": "practice", "topics": [], "date": null,
         "status": null, "related": [], "sources": [], "body_markdown": "", "body_html": "",
-        "origin": "contributed", "retired": false
+        "origin": "contributed", "retired": false, "visibility": "public", "draft": false
     });
     let mut headers = axum::http::HeaderMap::new();
     headers.insert("content-type", "application/json".parse().expect("header"));

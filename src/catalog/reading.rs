@@ -1,13 +1,15 @@
 //! Reading entries, and the rules of who may read and edit what: the one place the browser
 //! and the API ask, so they cannot disagree. A retired entry is seen only by those who may
 //! edit it; to anyone else it is not there. A revision's author is shown by email only to
-//! the author's own city and to admins.
+//! the author's own city and to admins. An entry a reader may not read (a draft of another
+//! city, one shown to member cities only, one for its own city only) is not there for them
+//! either: not found, never forbidden, so its existence does not leak.
 
 use std::collections::HashMap;
 
 use super::{Catalog, CatalogError};
-use crate::playbook::{CitedSource, Entry, EntryId, Jurisdiction, Slug};
-use crate::store::{ContributedEntry, Revision, RevisionInfo, User};
+use crate::playbook::{CitedSource, Entry, EntryId, Jurisdiction, Reader, Slug};
+use crate::store::{ContributedEntry, Revision, RevisionInfo, User, reader_of};
 
 /// An entry as readers see it, wherever it comes from, with its jurisdiction.
 #[derive(Debug, Clone)]
@@ -88,22 +90,26 @@ impl Catalog {
         id: &EntryId,
     ) -> Result<EntryView, CatalogError> {
         let mut found = self.entry(id)?.ok_or_else(no_entry)?;
-        let may_see = !found.retired || viewer.is_some_and(|u| u.may_edit(&id.jurisdiction));
+        let reader = reader_of(viewer);
+        let may_see = (!found.retired || viewer.is_some_and(|u| u.may_edit(&id.jurisdiction)))
+            && reader.may_read(id.jurisdiction.as_str(), found.entry.meta.access());
         if !may_see {
             return Err(no_entry());
         }
-        // Readers are pointed only at entries they can open: not at retired ones.
+        // Readers are pointed only at entries they can open: not at retired ones, nor at
+        // ones they may not read.
         let mut lookup_failed = None;
-        let live = found.entry.meta.keeping_related(|related| {
-            self.is_curated(related)
-                || match self.store.entry(related) {
-                    Ok(entry) => entry.is_some_and(|e| !e.retired),
+        let live =
+            found
+                .entry
+                .meta
+                .keeping_related(|related| match self.readable(&reader, related) {
+                    Ok(readable) => readable,
                     Err(e) => {
                         lookup_failed = Some(e);
                         false
                     }
-                }
-        });
+                });
         if let Some(e) = lookup_failed {
             return Err(e.into());
         }
@@ -113,6 +119,13 @@ impl Catalog {
             .map(|info| self.author_as_seen(viewer, info, &mut AuthorNames::default()))
             .transpose()?;
         Ok(found)
+    }
+
+    /// Whether the entry `id` exists, is live and `reader` may read it.
+    fn readable(&self, reader: &Reader, id: &EntryId) -> Result<bool, CatalogError> {
+        Ok(self.entry(id)?.is_some_and(|view| {
+            !view.retired && reader.may_read(id.jurisdiction.as_str(), view.entry.meta.access())
+        }))
     }
 
     /// `info` with its author as `viewer` may see it: the account's email for its own city's
@@ -170,25 +183,31 @@ impl Catalog {
         Ok(found)
     }
 
-    /// The entries an entry's page lists as related: its own list first (live entries only),
+    /// The entries an entry's page lists as related, those `viewer` may read: its own list
+    /// first (live entries only),
     /// then entries alike in content, up to `by_content` in all (more when its own list is
     /// longer).
     pub fn related_links(
         &self,
+        viewer: Option<&User>,
         view: &EntryView,
         by_content: usize,
     ) -> Result<Vec<RelatedLink>, CatalogError> {
+        let reader = reader_of(viewer);
         let own = view.entry.meta.related();
         let mut links = Vec::new();
         for id in own {
-            if let Some(related) = self.entry(id)?.filter(|r| !r.retired) {
+            let readable = |r: &EntryView| {
+                !r.retired && reader.may_read(id.jurisdiction.as_str(), r.entry.meta.access())
+            };
+            if let Some(related) = self.entry(id)?.filter(readable) {
                 links.push(RelatedLink {
                     id: related.entry.id,
                     title: related.entry.meta.title().to_owned(),
                 });
             }
         }
-        for alike in self.index.related(&view.entry.id, by_content)? {
+        for alike in self.index.related(&view.entry.id, by_content, &reader)? {
             if links.len() >= by_content.max(own.len()) {
                 break;
             }

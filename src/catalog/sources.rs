@@ -11,6 +11,7 @@ use crate::playbook::{
     Cited, CitedSource, DeclaredSource, EntryId, EntryMeta, PlaybookQuotes, Provenance, QuoteCheck,
     SourceId, SourceTexts, Verification,
 };
+use crate::store::{User, reader_of};
 
 /// A declared source's page: the declaration, whether its text is stored here, and a page of
 /// the live entries citing it with their quotes.
@@ -117,27 +118,34 @@ impl Catalog {
             .collect()
     }
 
-    /// The page of the declared source `id`: up to `limit` live entries citing it (after
-    /// `offset`), with their quotes. Not found when no source `id` is declared.
+    /// The page of the declared source `id`: up to `limit` live entries `viewer` may read
+    /// citing it (after `offset`), with their quotes. Not found when no source `id` is
+    /// declared.
     pub fn source_view(
         &self,
+        viewer: Option<&User>,
         id: &str,
         offset: usize,
         limit: usize,
     ) -> Result<SourceView, CatalogError> {
+        let reader = reader_of(viewer);
         let source = self
             .provenance
             .source(id)
             .ok_or_else(|| CatalogError::NotFound("There is no source at this address.".into()))?
             .clone();
-        let page = self.index.citing(source.id.as_str(), offset, limit)?;
+        let page = self
+            .index
+            .citing(source.id.as_str(), offset, limit, &reader)?;
         let mut citing = Vec::with_capacity(page.entries.len());
         for found in page.entries {
             let Ok(entry_id) = EntryId::parse(&found.id) else {
                 continue;
             };
             // The index may be behind a curated file edited since start-up: the file rules.
-            let Some(view) = self.entry(&entry_id)?.filter(|v| !v.retired) else {
+            let Some(view) = self.entry(&entry_id)?.filter(|v| {
+                !v.retired && reader.may_read(v.jurisdiction.slug.as_str(), v.entry.meta.access())
+            }) else {
                 continue;
             };
             let cites: Vec<_> = view

@@ -103,7 +103,13 @@ impl Catalog {
         let mut valid = self.validate(input, Some(id))?;
         // The id is the address: an edit cannot move the entry.
         valid.slug = id.slug.clone();
-        self.write(user, id, RevisionAction::Edit, &valid, message, base)
+        // Publishing a draft, or taking an entry back to draft, is said in the history.
+        let action = match (current.entry.meta.is_draft(), valid.meta.is_draft()) {
+            (true, false) => RevisionAction::Publish,
+            (false, true) => RevisionAction::Unpublish,
+            _ => RevisionAction::Edit,
+        };
+        self.write(user, id, action, &valid, message, base)
     }
 
     /// Retires (hides) or restores an entry, keeping its history. Restoring needs an admin.

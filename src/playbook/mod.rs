@@ -20,7 +20,8 @@ pub mod write;
 use std::collections::BTreeMap;
 
 pub use entry::{
-    Cited, Entry, EntryFields, EntryInput, EntryMeta, Kind, Origin, Source, SourceDetails, Status,
+    Access, Cited, Entry, EntryFields, EntryInput, EntryMeta, Kind, Origin, Reader, Source,
+    SourceDetails, Status, Visibility,
 };
 pub use jurisdiction::{Jurisdiction, JurisdictionFields, Level};
 pub use load::{CheckedPlaybook, LoadedPlaybook, check_playbook, load_playbook};

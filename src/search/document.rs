@@ -9,7 +9,7 @@ use super::filter::Filter;
 use super::schema::{PlaybookFields, UNDATED};
 use crate::playbook::jurisdiction::display_name;
 use crate::playbook::markdown::plain_text;
-use crate::playbook::{Entry, EntryId, Jurisdiction, Kind, Level, Status};
+use crate::playbook::{Access, Entry, EntryId, Jurisdiction, Kind, Level, Status};
 
 /// A jurisdiction as it appears in search results.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -71,6 +71,8 @@ pub struct IndexedEntry {
     pub updated: Option<DateTime<Utc>>,
     /// The ids of the declared sources it cites.
     pub cites: Vec<String>,
+    /// Who may read it.
+    pub access: Access,
 }
 
 impl IndexedEntry {
@@ -93,6 +95,7 @@ impl IndexedEntry {
                 .iter()
                 .filter_map(|s| s.declared_id().map(ToString::to_string))
                 .collect(),
+            access: entry.meta.access(),
         }
     }
 
@@ -147,6 +150,10 @@ impl IndexedEntry {
         for source in &self.cites {
             doc.add_text(f.cites, source);
         }
+        for key in self.access.keys(self.id.jurisdiction.as_str()) {
+            doc.add_text(f.audience, key);
+        }
+        doc.add_text(f.access, self.access.as_str());
         doc
     }
 }

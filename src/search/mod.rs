@@ -11,6 +11,7 @@
 
 mod all_words_first;
 mod analyzer;
+mod audience;
 mod citing;
 mod document;
 mod facet_count;

@@ -21,6 +21,7 @@ use tantivy::{DocSet, Searcher, TERMINATED, Term};
 
 use super::all_words_first::AllWordsFirst;
 use super::analyzer::{is_stop_word, terms};
+use super::audience::{audience_clause, readable};
 use super::filter::{ByFilter, Filter};
 use super::forward_only::ForwardOnly;
 use super::highlight::Highlighter;
@@ -29,6 +30,7 @@ use super::request::{MAX_FILTER_VALUES, SearchError, SearchRequest};
 use super::schema::PlaybookFields;
 use super::synonyms::AnalyzedSynonyms;
 use super::typo::{TypoQuery, is_common};
+use crate::playbook::Reader;
 
 /// The most words and phrases a query is searched with; the rest are ignored.
 pub const MAX_CLAUSES: usize = 32;
@@ -197,7 +199,7 @@ impl QueryBuilder<'_> {
         };
         // With several words, a word no entry holds is worth saying (the others still match).
         let unmatched_words = if include.len() >= 2 {
-            self.unmatched_words(&include)?
+            self.unmatched_words(&include, &request.reader)?
         } else {
             Vec::new()
         };
@@ -213,7 +215,14 @@ impl QueryBuilder<'_> {
     /// The words (as typed) of `clauses` that no entry holds, even with a typo or as a
     /// synonym. A word held exactly is known at once from the term dictionary; only the
     /// others are looked for in full, and the first live match ends the look.
-    fn unmatched_words(&self, clauses: &[Clause]) -> Result<Vec<String>, SearchError> {
+    fn unmatched_words(
+        &self,
+        clauses: &[Clause],
+        reader: &Reader,
+    ) -> Result<Vec<String>, SearchError> {
+        // The term dictionary knows every entry's words, those the reader may not read too:
+        // for such a reader, a word counts as held only if an entry they may read holds it.
+        let reads_all = audience_clause(self.fields, reader, self.searcher).is_none();
         let mut unmatched = Vec::new();
         for clause in clauses {
             let words: Vec<&QueryWord> = match clause {
@@ -222,17 +231,24 @@ impl QueryBuilder<'_> {
                 // A phrase says nothing about one word; its absence is the whole answer.
                 Clause::Phrase(_) => continue,
             };
-            let held_exactly = words.iter().all(|word| {
-                self.fields
-                    .weighted_text_fields()
-                    .into_iter()
-                    .any(|(field, _)| {
-                        self.searcher
-                            .doc_freq(&Term::from_field_text(field, &word.stem))
-                            .is_ok_and(|n| n > 0)
-                    })
-            });
-            if held_exactly || matches_any(self.searcher, &*self.clause_query(clause))? {
+            let held_exactly = reads_all
+                && words.iter().all(|word| {
+                    self.fields
+                        .weighted_text_fields()
+                        .into_iter()
+                        .any(|(field, _)| {
+                            self.searcher
+                                .doc_freq(&Term::from_field_text(field, &word.stem))
+                                .is_ok_and(|n| n > 0)
+                        })
+                });
+            let held = readable(
+                self.fields,
+                reader,
+                self.searcher,
+                self.clause_query(clause),
+            );
+            if held_exactly || matches_any(self.searcher, &*held)? {
                 continue;
             }
             let typed: Vec<&str> = words.iter().map(|w| w.surface.as_str()).collect();
@@ -510,7 +526,7 @@ impl QueryBuilder<'_> {
             }
         }
         let facets = self.fields.facets;
-        let clauses = wanted
+        let mut clauses: Vec<Box<dyn Query>> = wanted
             .iter()
             .filter(|(_, values)| !values.is_empty())
             .map(|(filter, values)| {
@@ -528,18 +544,28 @@ impl QueryBuilder<'_> {
                     as Box<dyn Query>
             })
             .collect();
+        clauses.extend(audience_clause(self.fields, &request.reader, self.searcher));
         Ok((clauses, wanted))
     }
 
     /// The filter values of `wanted` that no entry of the index has.
-    pub fn unmatched(&self, wanted: &WantedFilters) -> Result<Vec<(Filter, String)>, SearchError> {
+    pub fn unmatched(
+        &self,
+        wanted: &WantedFilters,
+        reader: &Reader,
+    ) -> Result<Vec<(Filter, String)>, SearchError> {
         let mut unmatched = Vec::new();
         for (filter, values) in wanted.iter() {
             for value in values {
                 let facet = Facet::from_path([filter.as_str(), value.as_str()]);
                 let term = Term::from_facet(self.fields.facets, &facet);
-                let query = TermQuery::new(term, IndexRecordOption::Basic);
-                if self.searcher.search(&query, &Count)? == 0 {
+                let query = readable(
+                    self.fields,
+                    reader,
+                    self.searcher,
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                );
+                if self.searcher.search(&*query, &Count)? == 0 {
                     unmatched.push((filter, value.clone()));
                 }
             }

@@ -5,9 +5,10 @@ use tantivy::query::{BooleanQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{TantivyDocument, Term};
 
+use super::audience::readable;
 use super::document::StoredEntry;
 use super::index::{IndexError, SearchIndex};
-use crate::playbook::EntryId;
+use crate::playbook::{EntryId, Reader};
 
 /// An entry found to be related.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,8 +20,14 @@ pub struct RelatedEntry {
 }
 
 impl SearchIndex {
-    /// Up to `limit` entries whose words are most like those of entry `id` (not itself).
-    pub fn related(&self, id: &EntryId, limit: usize) -> Result<Vec<RelatedEntry>, IndexError> {
+    /// Up to `limit` entries `reader` may read whose words are most like those of entry `id`
+    /// (not itself).
+    pub fn related(
+        &self,
+        id: &EntryId,
+        limit: usize,
+        reader: &Reader,
+    ) -> Result<Vec<RelatedEntry>, IndexError> {
         let searcher = self.reader.searcher();
         let id_term = Term::from_field_text(self.fields.id, &id.to_string());
         let found = searcher.search(
@@ -50,7 +57,8 @@ impl SearchIndex {
                 Box::new(TermQuery::new(id_term, IndexRecordOption::Basic)),
             ),
         ]);
-        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        let query = readable(&self.fields, reader, &searcher, Box::new(query));
+        let top = searcher.search(&*query, &TopDocs::with_limit(limit).order_by_score())?;
         let mut related = Vec::with_capacity(top.len());
         for (_, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;

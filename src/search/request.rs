@@ -9,7 +9,7 @@ use super::document::JurisdictionRef;
 use super::facet_count::FacetNames;
 use super::filter::{ByFilter, Filter, FilterValues};
 use super::snippet::Snippet;
-use crate::playbook::{Kind, Status};
+use crate::playbook::{Access, Kind, Reader, Status};
 
 /// The longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 512;
@@ -78,6 +78,8 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Results to skip, at most `MAX_OFFSET`.
     pub offset: usize,
+    /// Who is searching: the search matches, counts and suggests only what they may read.
+    pub reader: Reader,
 }
 
 impl Default for SearchRequest {
@@ -88,6 +90,7 @@ impl Default for SearchRequest {
             sort: Sort::Relevance,
             limit: DEFAULT_LIMIT,
             offset: 0,
+            reader: Reader::Anonymous,
         }
     }
 }
@@ -99,6 +102,12 @@ impl SearchRequest {
             query: query.into(),
             ..SearchRequest::default()
         }
+    }
+
+    /// This request, for `reader`.
+    pub fn for_reader(mut self, reader: Reader) -> Self {
+        self.reader = reader;
+        self
     }
 
     /// This request, also filtered by `values` of `filter`.
@@ -133,6 +142,8 @@ pub struct Hit {
     pub status: Option<Status>,
     /// When it last changed, if known.
     pub updated: Option<chrono::DateTime<chrono::Utc>>,
+    /// Who may read it.
+    pub access: Access,
     /// The passage that best shows why it matched, with the matched words marked.
     pub snippet: Snippet,
     /// Relevance score (0 when browsing).

@@ -8,7 +8,7 @@ use tantivy::schema::{
 use super::analyzer::{PLAIN, STEMMED};
 
 /// Bumped whenever the schema or analysis changes, so older indexes are rebuilt.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Every field of a playbook index.
 #[derive(Debug, Clone)]
@@ -53,6 +53,11 @@ pub struct PlaybookFields {
     /// The ids of the declared sources the entry cites, untokenized: a source's page lists
     /// the entries citing it.
     pub cites: Field,
+    /// The keys of the readers who may read it (`Access::keys`), untokenized: every search
+    /// requires one the reader holds, so what a reader may not read is never matched or counted.
+    pub audience: Field,
+    /// Stored, and a fast field for suggestions: its access (`Access::as_str`).
+    pub access: Field,
 }
 
 /// The `date_sort` value of an entry without a date: sorts after every dated entry.
@@ -110,6 +115,8 @@ impl PlaybookFields {
             jurisdiction_state: builder.add_text_field("jurisdiction_state", STORED),
             jurisdiction_level: builder.add_text_field("jurisdiction_level", STORED),
             cites: builder.add_text_field("cites", STRING),
+            audience: builder.add_text_field("audience", STRING),
+            access: builder.add_text_field("access", STRING | STORED | FAST),
         };
         (builder.build(), fields)
     }
@@ -137,6 +144,8 @@ impl PlaybookFields {
             jurisdiction_state: get("jurisdiction_state")?,
             jurisdiction_level: get("jurisdiction_level")?,
             cites: get("cites")?,
+            audience: get("audience")?,
+            access: get("access")?,
         })
     }
 

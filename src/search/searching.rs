@@ -12,7 +12,7 @@ use super::query_text::QueryText;
 use super::request::{Hit, MAX_LIMIT, MAX_OFFSET, SearchError, SearchRequest, SearchResults, Sort};
 use super::schema::{DATE_SORT_FIELD, UPDATED_SORT_FIELD};
 use super::snippet::{PassageFinder, plain_passage};
-use crate::playbook::{Kind, Status};
+use crate::playbook::{Access, Kind, Status};
 
 impl SearchIndex {
     /// Reads ahead what the first search and suggestion after start-up or a write would
@@ -23,7 +23,7 @@ impl SearchIndex {
         for segment in searcher.segment_readers() {
             self.facet_tables.warm(segment, &self.fields)?;
         }
-        self.suggest("")?;
+        self.suggest("", &crate::playbook::Reader::Anonymous)?;
         Ok(())
     }
 
@@ -95,6 +95,7 @@ impl SearchIndex {
                 date: stored.date(),
                 status: Status::parse(stored.text(f.status)),
                 updated: stored.updated(),
+                access: Access::parse(stored.text(f.access)),
                 snippet,
                 score: if score >= ALL_WORDS_BONUS {
                     score - ALL_WORDS_BONUS
@@ -103,7 +104,7 @@ impl SearchIndex {
                 },
             });
         }
-        let unmatched_filters = builder.unmatched(&built.filters)?;
+        let unmatched_filters = builder.unmatched(&built.filters, &request.reader)?;
         Ok(SearchResults {
             query: request.query.clone(),
             total,

@@ -32,6 +32,7 @@ use super::analyzer::{is_stop_word, terms};
 use super::index::SearchIndex;
 use super::request::{MAX_QUERY_CHARS, SearchError};
 use super::synonyms::AnalyzedSynonyms;
+use crate::playbook::Reader;
 
 /// The most suggestions returned.
 pub const MAX_SUGGESTIONS: usize = 8;
@@ -51,26 +52,32 @@ pub struct Suggestion {
 }
 
 impl SearchIndex {
-    /// Titles matching what has been typed; the last word may be unfinished.
+    /// Titles of entries `reader` may read matching what has been typed; the last word may
+    /// be unfinished.
     ///
     /// Cheap once the index's tables are built; the first call after start-up or a write
     /// builds them from the new segments' title words, which costs more (see
     /// `suggest_if_ready`; `suggest("")` does only that; figures in BENCHMARKS.md, change 10).
-    pub fn suggest(&self, typed: &str) -> Result<Vec<Suggestion>, SearchError> {
-        self.suggest_in_tables(typed, true)
+    pub fn suggest(&self, typed: &str, reader: &Reader) -> Result<Vec<Suggestion>, SearchError> {
+        self.suggest_in_tables(typed, reader, true)
             .map(Option::unwrap_or_default)
     }
 
     /// `suggest`, or None (having done nothing) if its tables are not built yet for the
     /// current reader: an answer is then bounded and cheap enough to give on an async thread.
-    pub fn suggest_if_ready(&self, typed: &str) -> Option<Result<Vec<Suggestion>, SearchError>> {
-        self.suggest_in_tables(typed, false).transpose()
+    pub fn suggest_if_ready(
+        &self,
+        typed: &str,
+        reader: &Reader,
+    ) -> Option<Result<Vec<Suggestion>, SearchError>> {
+        self.suggest_in_tables(typed, reader, false).transpose()
     }
 
     /// The suggestions, building the tables if they are not (`build`), or None.
     fn suggest_in_tables(
         &self,
         typed: &str,
+        reader: &Reader,
         build: bool,
     ) -> Result<Option<Vec<Suggestion>>, SearchError> {
         if typed.chars().count() > MAX_QUERY_CHARS {
@@ -88,8 +95,9 @@ impl SearchIndex {
         let Some(typed) = Typed::parse(&mut plain, typed) else {
             return Ok(Some(Vec::new()));
         };
-        let find =
-            |typed: &Typed| Finder::new(&searcher, &table, self.fields.title_plain)?.find(typed);
+        let find = |typed: &Typed| {
+            Finder::new(&searcher, &table, self.fields.title_plain, reader)?.find(typed)
+        };
         let mut found = find(&typed)?;
         // A word the synonyms name: titles saying it another way follow those saying it.
         if found.len() < MAX_SUGGESTIONS {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::playbook::{Entry, EntryId, EntryMeta, Jurisdiction, Slug};
+use crate::playbook::{Entry, EntryId, EntryMeta, Jurisdiction, Reader, Slug};
 
 pub use sqlite::{DATABASE_FILE, SqliteStore};
 
@@ -71,6 +71,21 @@ impl User {
     pub fn may_edit(&self, jurisdiction: &Slug) -> bool {
         self.role == Role::Admin || &self.jurisdiction == jurisdiction
     }
+
+    /// What this user may read: everything as an admin, else as a member of their city.
+    pub fn reader(&self) -> Reader {
+        match self.role {
+            Role::Admin => Reader::Admin,
+            Role::Editor => Reader::Member {
+                jurisdiction: self.jurisdiction.to_string(),
+            },
+        }
+    }
+}
+
+/// What `viewer` may read; anonymous when there is none.
+pub fn reader_of(viewer: Option<&User>) -> Reader {
+    viewer.map_or(Reader::Anonymous, User::reader)
 }
 
 /// An API token as shown to its owner (never the token itself).
@@ -111,6 +126,10 @@ pub enum RevisionAction {
     Retire,
     /// A retired entry was restored.
     Restore,
+    /// A draft was published: readers beyond its city may now see it.
+    Publish,
+    /// A published entry was made a draft again: only its city sees it.
+    Unpublish,
 }
 
 impl RevisionAction {
@@ -121,6 +140,8 @@ impl RevisionAction {
             RevisionAction::Edit => "edit",
             RevisionAction::Retire => "retire",
             RevisionAction::Restore => "restore",
+            RevisionAction::Publish => "publish",
+            RevisionAction::Unpublish => "unpublish",
         }
     }
 
@@ -129,6 +150,8 @@ impl RevisionAction {
             "create" => RevisionAction::Create,
             "retire" => RevisionAction::Retire,
             "restore" => RevisionAction::Restore,
+            "publish" => RevisionAction::Publish,
+            "unpublish" => RevisionAction::Unpublish,
             _ => RevisionAction::Edit,
         }
     }

@@ -14,7 +14,8 @@ use super::error::{ApiError, AppError, PageError};
 use super::state::AppState;
 use crate::accounts::SignedIn;
 use crate::config::Config;
-use crate::store::User;
+use crate::playbook::Reader;
+use crate::store::{User, reader_of};
 use crate::web::paths;
 
 /// The session cookie.
@@ -148,6 +149,57 @@ impl FromRequestParts<AppState> for ApiUser {
             .with_accounts(move |accounts| accounts.user_by_token(&token, &action))
             .await?;
         user.map(ApiUser).ok_or_else(unauthorized)
+    }
+}
+
+/// Who is reading: the user of a valid API token (`Authorization: Bearer`), else of the
+/// browser session, else nobody (an anonymous reader). A token that is not valid (revoked,
+/// mistyped) reads as nobody: it never reads more, and reading needs no token.
+pub struct Viewer(pub Option<User>);
+
+impl Viewer {
+    /// What this viewer may read.
+    pub fn reader(&self) -> Reader {
+        reader_of(self.0.as_ref())
+    }
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let failed = |e: AppError, parts: &Parts| {
+            if parts.uri.path().starts_with("/api/") {
+                ApiError(e).into_response()
+            } else {
+                PageError(e).into_response()
+            }
+        };
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
+        if let Some(token) = token {
+            let action = format!("{} {}", parts.method, parts.uri.path());
+            return match state
+                .with_accounts(move |accounts| accounts.user_by_token(&token, &action))
+                .await
+            {
+                Ok(user) => Ok(Viewer(user)),
+                Err(e) => Err(failed(e, parts)),
+            };
+        }
+        match MaybeSession::from_request_parts(parts, state).await {
+            Ok(MaybeSession(session)) => Ok(Viewer(session.map(|s| s.user))),
+            Err(e) => Err(e.into_response()),
+        }
     }
 }
 

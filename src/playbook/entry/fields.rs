@@ -10,6 +10,7 @@ use toml::value::{Date, Datetime};
 use utoipa::ToSchema;
 
 use super::kind::{Kind, Status};
+use super::visibility::Visibility;
 
 use super::meta::{Cited, EntryMeta, Source};
 
@@ -48,6 +49,13 @@ pub struct EntryFields {
     #[serde(default, skip_serializing_if = "ListField::is_empty")]
     #[schema(value_type = Vec<String>)]
     pub related: ListField,
+    /// Who may read it: `public` (the default), `network` or `jurisdiction`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Visibility>)]
+    pub visibility: Option<String>,
+    /// Whether it is a draft, read only by its own city's staff (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft: Option<bool>,
     /// Sources, each with the passage quoted from it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<SourceFields>,
@@ -196,6 +204,11 @@ impl From<&EntryMeta> for EntryFields {
             reviewed: meta.reviewed().map(DateField::of),
             status: meta.status().map(|s| s.as_str().to_owned()),
             related: ListField(meta.related().iter().map(ToString::to_string).collect()),
+            // Written only when not the default, so a public, published entry's file says
+            // nothing of either.
+            visibility: (meta.visibility() != Visibility::Public)
+                .then(|| meta.visibility().as_str().to_owned()),
+            draft: meta.is_draft().then_some(true),
             sources: meta.sources().iter().map(SourceFields::from).collect(),
         }
     }

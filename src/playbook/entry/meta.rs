@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use super::fields::{DateField, EntryFields, SourceFields};
 use super::kind::{Kind, Status};
 use super::problem::{Broken, FieldPath, FieldProblems};
+use super::visibility::Visibility;
 use crate::playbook::{EntryId, Slug, SourceId};
 
 /// The longest title accepted, in characters.
@@ -121,6 +122,10 @@ pub struct EntryMeta {
     /// Ids (`jurisdiction/slug`) of related entries.
     #[schema(value_type = Vec<String>)]
     related: Vec<EntryId>,
+    /// Who may read it.
+    visibility: Visibility,
+    /// Whether it is a draft, read only by its own city's staff.
+    draft: bool,
     /// Documents it rests on, each with the passage quoted from it. Not serialized here:
     /// the API shows each resolved against its declaration and verified (`web::api`).
     #[serde(skip)]
@@ -191,6 +196,15 @@ impl EntryMeta {
                 Err(why) => p.add(FieldPath::item("related", i), Broken::NotAnId(why)),
             }
         }
+        let visibility = one_of(
+            p,
+            FieldPath::field("visibility"),
+            &fields.visibility,
+            &Visibility::ALL,
+            false,
+        )
+        .unwrap_or_default();
+        let draft = fields.draft.unwrap_or(false);
         let given: Vec<&SourceFields> = fields.sources.iter().filter(|s| !s.is_blank()).collect();
         if given.len() > MAX_SOURCES {
             p.add(
@@ -216,6 +230,8 @@ impl EntryMeta {
                 reviewed,
                 status,
                 related,
+                visibility,
+                draft,
                 sources,
             })
         })
@@ -259,6 +275,29 @@ impl EntryMeta {
     /// Whether it is a template to adapt to local law.
     pub fn is_template(&self) -> bool {
         self.status == Some(Status::Template)
+    }
+
+    /// Who may read it once published.
+    pub fn visibility(&self) -> Visibility {
+        self.visibility
+    }
+
+    /// Whether it is a draft, read only by its own city's staff.
+    pub fn is_draft(&self) -> bool {
+        self.draft
+    }
+
+    /// Who may read it, all told (its visibility, or its own city alone while a draft).
+    pub fn access(&self) -> super::Access {
+        super::Access::of(self.visibility, self.draft)
+    }
+
+    /// The same metadata as a draft (`true`) or published (`false`).
+    pub fn with_draft(&self, draft: bool) -> EntryMeta {
+        EntryMeta {
+            draft,
+            ..self.clone()
+        }
     }
 
     /// Ids of related entries.

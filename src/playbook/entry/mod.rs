@@ -8,6 +8,7 @@ pub mod input;
 pub mod kind;
 pub mod meta;
 pub mod problem;
+pub mod visibility;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -17,6 +18,7 @@ pub use input::{EntryInput, JurisdictionInput, MAX_BODY_BYTES, ValidEntry};
 pub use kind::{Kind, Status};
 pub use meta::{Cited, EntryMeta, MAX_SOURCES, Source, SourceDetails};
 pub use problem::{Broken, FieldErrors, FieldPath, FieldProblem, FieldProblems};
+pub use visibility::{Access, Reader, Visibility};
 
 use super::slug::{EntryId, Slug};
 

@@ -19,6 +19,7 @@ use tantivy::{DocId, Searcher, SegmentReader};
 
 use super::tables::{IndexTable, SegmentTable};
 use super::{Last, MAX_SUGGESTIONS, Typed};
+use crate::playbook::Reader;
 use crate::search::query_builder::typo_distance;
 use crate::search::typo::TypoAutomaton;
 
@@ -165,15 +166,18 @@ pub(super) struct Finder<'a> {
     segments: &'a [SegmentReader],
     inverted: Vec<Arc<InvertedIndexReader>>,
     table: &'a IndexTable,
+    reader: &'a Reader,
     found: Vec<Found>,
 }
 
 impl<'a> Finder<'a> {
-    /// A finder over `searcher`, whose tables are `table`, for words in `field`.
+    /// A finder over `searcher`, whose tables are `table`, for words in `field`, of the
+    /// entries `reader` may read.
     pub(super) fn new(
         searcher: &'a Searcher,
         table: &'a IndexTable,
         field: Field,
+        reader: &'a Reader,
     ) -> tantivy::Result<Finder<'a>> {
         let segments = searcher.segment_readers();
         let inverted = segments
@@ -184,6 +188,7 @@ impl<'a> Finder<'a> {
             segments,
             inverted,
             table,
+            reader,
             found: Vec::with_capacity(MAX_SUGGESTIONS),
         })
     }
@@ -441,8 +446,12 @@ impl<'a> Finder<'a> {
         let segment = &self.table.segments[s];
         let alive = self.segments[s].alive_bitset();
         let found = &self.found;
-        let usable =
-            |doc: DocId| alive.is_none_or(|a| a.is_alive(doc)) && !found.contains(&(s, doc));
+        let reader = self.reader;
+        let usable = |doc: DocId| {
+            alive.is_none_or(|a| a.is_alive(doc))
+                && !found.contains(&(s, doc))
+                && segment.readable_by(reader, doc)
+        };
         let mut read = 0u64;
         if let Some(shortest) = segment.shortest(ord) {
             // A frequent word: if enough of its shortest titles fit, they are the best.
@@ -542,6 +551,7 @@ impl<'a> Finder<'a> {
                     if seen
                         || !alive.is_none_or(|a| a.is_alive(doc))
                         || found.contains(&(s, doc))
+                        || !segment.readable_by(self.reader, doc)
                         || !within.admits(s, segment, doc)
                     {
                         return;

@@ -27,6 +27,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, Searcher, SegmentReader, TantivyError};
 use tantivy_fst::Automaton;
 
+use crate::playbook::{Access, Reader};
 use crate::search::schema::PlaybookFields;
 
 /// Prefixes up to this many bytes have their completions ranked in advance; a longer prefix
@@ -216,6 +217,7 @@ pub(super) struct SegmentTable {
     ids: EntryTexts,
     titles: EntryTexts,
     jurisdiction_names: EntryTexts,
+    accesses: EntryTexts,
 }
 
 impl SegmentTable {
@@ -287,6 +289,7 @@ impl SegmentTable {
             ids: EntryTexts::read(segment, fields.id)?,
             titles: EntryTexts::read(segment, fields.title)?,
             jurisdiction_names: EntryTexts::read(segment, fields.jurisdiction_name)?,
+            accesses: EntryTexts::read(segment, fields.access)?,
         })
     }
 
@@ -347,6 +350,12 @@ impl SegmentTable {
     /// Entry `doc`'s jurisdiction's name.
     pub(super) fn jurisdiction_name(&self, doc: DocId) -> &str {
         self.jurisdiction_names.get(doc)
+    }
+
+    /// Whether `reader` may read entry `doc`: its access, and its id's jurisdiction.
+    pub(super) fn readable_by(&self, reader: &Reader, doc: DocId) -> bool {
+        let owner = self.id(doc).split('/').next().unwrap_or("");
+        reader.may_read(owner, Access::parse(self.accesses.get(doc)))
     }
 }
 

@@ -14,6 +14,7 @@ use axum::response::Response;
 use crate::catalog::EntryView;
 use crate::playbook::{CitedSource, EntryMeta, Kind, Origin, Status, Verification};
 use crate::search::{Hit, JurisdictionRef};
+use crate::web::auth::Viewer;
 use crate::web::error::{ApiError, AppError, ErrorBody};
 use crate::web::pages::entry::parse_id;
 use crate::web::params::SearchParams;
@@ -117,13 +118,14 @@ impl From<&CitedSource> for SourceJson {
 )]
 pub async fn entry(
     State(state): State<AppState>,
+    Viewer(viewer): Viewer,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let Path((jurisdiction, slug)) =
         path.map_err(|_| AppError::NotFound("There is no entry at this address.".into()))?;
     let id = parse_id(&jurisdiction, &slug)?;
     let found = state
-        .with_catalog(move |catalog| catalog.entry_for(None, &id))
+        .with_catalog(move |catalog| catalog.entry_for(viewer.as_ref(), &id))
         .await?;
     Ok(with_etag(
         &found,
@@ -222,12 +224,14 @@ pub struct EntryListing {
 )]
 pub async fn list(
     State(state): State<AppState>,
+    viewer: Viewer,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<EntryListing>, ApiError> {
     let mut params = SearchParams::parse(raw.as_deref())?;
     params.q.clear();
     params.sort = "date".into();
-    let results = state.search(params.api_request()?).await?;
+    let request = params.api_request()?.for_reader(viewer.reader());
+    let results = state.search(request).await?;
     let warnings = search_notes(&state, &results).await?;
     Ok(Json(EntryListing {
         warnings,

@@ -1,5 +1,6 @@
 //! `GET /api/jurisdictions` and `GET /api/topics`: the values the `jurisdiction` and `topic`
 //! filters accept, each with how many entries have it, so a program can build its own filters.
+//! The counts are of what the caller may read.
 
 use axum::Json;
 use axum::extract::State;
@@ -7,6 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::search::{Filter, SearchRequest};
+use crate::web::auth::Viewer;
 use crate::web::error::{ApiError, ErrorBody};
 use crate::web::paths;
 use crate::web::state::AppState;
@@ -60,11 +62,13 @@ pub struct TopicCount {
 /// How many entries have each value of `filter`, over every entry.
 async fn counts(
     state: &AppState,
+    viewer: &Viewer,
     filter: Filter,
 ) -> Result<std::collections::BTreeMap<String, u64>, ApiError> {
     let all = state
         .search(SearchRequest {
             limit: 1,
+            reader: viewer.reader(),
             ..SearchRequest::default()
         })
         .await?;
@@ -86,8 +90,9 @@ async fn counts(
 )]
 pub async fn jurisdictions(
     State(state): State<AppState>,
+    viewer: Viewer,
 ) -> Result<Json<JurisdictionList>, ApiError> {
-    let counts = counts(&state, Filter::Jurisdiction).await?;
+    let counts = counts(&state, &viewer, Filter::Jurisdiction).await?;
     let known = state
         .with_catalog(|catalog| catalog.jurisdictions())
         .await?;
@@ -118,8 +123,11 @@ pub async fn jurisdictions(
         (status = 500, description = "A failure on the server.", body = ErrorBody),
     )
 )]
-pub async fn topics(State(state): State<AppState>) -> Result<Json<TopicList>, ApiError> {
-    let counts = counts(&state, Filter::Topic).await?;
+pub async fn topics(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Json<TopicList>, ApiError> {
+    let counts = counts(&state, &viewer, Filter::Topic).await?;
     let labels = state.catalog.curated().topic_labels();
     let topics = counts
         .into_iter()

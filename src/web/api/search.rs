@@ -14,6 +14,7 @@ use super::openapi::SearchQuery;
 
 use crate::playbook::{Kind, Status};
 use crate::search::{ByFilter, Facets, Filter, Hit, JurisdictionRef, SearchResults, Snippet};
+use crate::web::auth::Viewer;
 use crate::web::error::{ApiError, ErrorBody};
 use crate::web::params::SearchParams;
 use crate::web::paths;
@@ -239,10 +240,13 @@ fn most_frequent(mut facets: Facets) -> (Facets, Option<ByFilter<usize>>) {
 )]
 pub async fn search(
     State(state): State<AppState>,
+    viewer: Viewer,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SearchResponse>, ApiError> {
     let started = Instant::now();
-    let request = SearchParams::parse(raw.as_deref())?.api_request()?;
+    let request = SearchParams::parse(raw.as_deref())?
+        .api_request()?
+        .for_reader(viewer.reader());
     let results = state.search(request).await?;
     let warnings = search_notes(&state, &results).await?;
     Ok(Json(SearchResponse::new(

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use super::openapi::SuggestQuery;
 
 use crate::search::Suggestion;
+use crate::web::auth::Viewer;
 use crate::web::error::{ApiError, AppError, ErrorBody};
 use crate::web::form::FormData;
 use crate::web::paths;
@@ -74,6 +75,7 @@ impl From<Suggestion> for SuggestionJson {
 )]
 pub async fn suggest(
     State(state): State<AppState>,
+    viewer: Viewer,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SuggestAnswer>, ApiError> {
     let params = FormData::parse(raw.as_deref().unwrap_or("").as_bytes());
@@ -82,12 +84,13 @@ pub async fn suggest(
     // here, as a hop to the blocking pool would cost more than the work. Building the tables
     // (after start-up or a write) costs more, so that runs off the async threads. The
     // figures are in BENCHMARKS.md (change 10, "Suggestions").
-    let suggestions = match state.catalog.suggest_if_ready(&query) {
+    let reader = viewer.reader();
+    let suggestions = match state.catalog.suggest_if_ready(&query, &reader) {
         Some(ready) => ready?,
         None => {
             let typed = query.clone();
             let task_state = state.clone();
-            tokio::task::spawn_blocking(move || task_state.catalog.suggest(&typed))
+            tokio::task::spawn_blocking(move || task_state.catalog.suggest(&typed, &reader))
                 .await
                 .map_err(|e| AppError::internal(e.to_string()))??
         }

@@ -17,7 +17,7 @@ use super::entries::{EntryJson, entry_json_of};
 use super::preconditions::{IfMatch, base_revision, with_etag};
 use crate::playbook::entry::{EntryFields, EntryInput, JurisdictionInput};
 use crate::store::RevisionInfo;
-use crate::web::auth::ApiUser;
+use crate::web::auth::{ApiUser, Viewer};
 use crate::web::error::{ApiError, AppError, ErrorBody};
 use crate::web::pages::entry::parse_id;
 use crate::web::paths;
@@ -223,12 +223,13 @@ pub struct RevisionList {
 )]
 pub async fn revisions(
     State(state): State<AppState>,
+    Viewer(viewer): Viewer,
     Path((jurisdiction, slug)): Path<(String, String)>,
 ) -> Result<Json<RevisionList>, ApiError> {
     let id = parse_id(&jurisdiction, &slug)?;
     let lookup = id.clone();
     let (_, revisions) = state
-        .with_catalog(move |catalog| catalog.revisions_for(None, &lookup))
+        .with_catalog(move |catalog| catalog.revisions_for(viewer.as_ref(), &lookup))
         .await?;
     Ok(Json(RevisionList {
         id: id.to_string(),

@@ -13,12 +13,12 @@ use axum_extra::extract::CookieJar;
 use serde_json::Value;
 
 use super::entry::parse_id;
-use super::render;
+use super::{render, visibility_words};
 use crate::accounts::SignedIn;
 use crate::catalog::EntryView;
 use crate::playbook::entry::{EntryInput, FieldErrors, SourceFields};
 use crate::playbook::markdown::render_html;
-use crate::playbook::{EntryId, Kind, Status, TopicLabels};
+use crate::playbook::{EntryId, Kind, Status, TopicLabels, Visibility};
 use crate::search::{Filter, SearchRequest};
 use crate::store::Role;
 use crate::web::assets::{EDITOR_SCRIPT_PATH, Layout};
@@ -39,6 +39,13 @@ struct SelectOption {
     value: &'static str,
     label: &'static str,
     selected: bool,
+}
+
+/// One choice of who may read the entry, in plain words.
+struct VisibilityChoice {
+    value: &'static str,
+    label: String,
+    checked: bool,
 }
 
 /// One source's group of fields.
@@ -137,6 +144,10 @@ struct EditorPage {
     known_topics: Vec<TopicChoice>,
     /// The entry's topics no entry uses yet, as typed (comma-separated).
     other_topics: String,
+    /// Who may read it, in plain words, the entry's choice checked.
+    visibility_choices: Vec<VisibilityChoice>,
+    /// Whether the entry is (or, new, starts as) a draft: only its city's staff read it.
+    is_draft: bool,
     /// The editor's script (fills the address from the title).
     editor_script: &'static str,
 }
@@ -290,8 +301,24 @@ fn editor_page(
     declared: &Declared,
     topics_in_use: &[String],
     topic_labels: &TopicLabels,
+    city_name: &str,
 ) -> EditorPage {
     let input = form.input;
+    let visibility = input
+        .fields
+        .visibility
+        .as_deref()
+        .and_then(Visibility::parse)
+        .unwrap_or_default();
+    let visibility_choices = Visibility::ALL
+        .into_iter()
+        .map(|choice| VisibilityChoice {
+            value: choice.as_str(),
+            label: visibility_words(choice, city_name),
+            checked: choice == visibility,
+        })
+        .collect();
+    let is_draft = input.fields.draft.unwrap_or(false);
     let chosen: Vec<String> = input
         .fields
         .topics
@@ -418,6 +445,8 @@ fn editor_page(
         preview_sources,
         known_topics,
         other_topics,
+        visibility_choices,
+        is_draft,
         editor_script: EDITOR_SCRIPT_PATH.as_str(),
         input,
     }
@@ -502,8 +531,9 @@ fn read_form(form: &FormData, target: &Target) -> Result<EntryInput, FieldErrors
                     .or_default()
                     .insert(field.to_owned(), Value::from(value));
             }
-            // Topics come from the boxes of those in use and the box of new ones: below.
-            None if name == "topics" => {}
+            // Topics come from the boxes of those in use and the box of new ones, and the
+            // draft state from the button pressed: below.
+            None if name == "topics" || name == "draft" => {}
             None => {
                 object.insert(name.to_owned(), Value::from(value));
             }
@@ -522,6 +552,13 @@ fn read_form(form: &FormData, target: &Target) -> Result<EntryInput, FieldErrors
         "sources".into(),
         Value::Array(sources.into_values().map(Value::Object).collect()),
     );
+    // Publish and Save as draft say so; Save and Preview keep what the form holds.
+    let draft = match form.get("action") {
+        "publish" => false,
+        "unpublish" => true,
+        _ => form.get("draft") == "yes",
+    };
+    object.insert("draft".into(), Value::Bool(draft));
     if let Target::Edit { id, .. } = target {
         object.insert("slug".into(), Value::from(id.slug.as_str()));
     }
@@ -562,6 +599,11 @@ async fn respond_editor(
 ) -> Result<Response, PageError> {
     let declared = declared_sources(state);
     let topics = topics_in_use(state).await?;
+    let city = session.user.jurisdiction.clone();
+    let city_name = state
+        .with_catalog(move |catalog| catalog.jurisdiction(city.as_str()))
+        .await?
+        .map_or_else(|| session.user.jurisdiction.to_string(), |j| j.name);
     respond(
         status,
         &editor_page(
@@ -571,6 +613,7 @@ async fn respond_editor(
             &declared,
             &topics,
             state.catalog.curated().topic_labels(),
+            &city_name,
         ),
     )
 }
@@ -580,7 +623,10 @@ pub async fn new_form(
     State(state): State<AppState>,
     RequireSession(session): RequireSession,
 ) -> Result<Response, PageError> {
-    let form = FormState::of(EntryInput::default(), String::new(), None);
+    // A new entry starts as a draft: its city sees it until someone publishes it.
+    let mut input = EntryInput::default();
+    input.fields.draft = Some(true);
+    let form = FormState::of(input, String::new(), None);
     respond_editor(&state, &session, &Target::New, form, StatusCode::OK).await
 }
 

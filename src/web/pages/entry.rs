@@ -12,7 +12,7 @@ use axum_extra::extract::CookieJar;
 
 use chrono::NaiveDate;
 
-use super::{Link, VerificationView, render};
+use super::{Link, VerificationView, readers_notice, render};
 use crate::playbook::markdown::{checklist_anchor, has_task_list};
 use crate::playbook::{CitedSource, EntryId, EntryMeta, Kind, Origin, Slug, Status};
 use crate::web::assets::{ENTRY_SCRIPT_PATH, Layout, LinkPreview};
@@ -84,6 +84,8 @@ struct EntryPage {
     history_href: Option<String>,
     last_changed: Option<String>,
     retired: bool,
+    /// Who may read it, when not everyone (a draft, or a narrower visibility).
+    readers_notice: Option<String>,
 }
 
 fn not_found() -> AppError {
@@ -112,7 +114,7 @@ pub async fn entry(
     let (found, related, may_edit, has_tasks, steps_anchor) = state
         .with_catalog(move |catalog| {
             let found = catalog.entry_for(reader.as_ref(), &id)?;
-            let related = catalog.related_links(&found, RELATED_BY_CONTENT)?;
+            let related = catalog.related_links(reader.as_ref(), &found, RELATED_BY_CONTENT)?;
             let may_edit = reader.as_ref().is_some_and(|u| catalog.may_edit(u, &id));
             let has_tasks = has_task_list(&found.entry.body_markdown);
             let steps_anchor = checklist_anchor(&found.entry.body_markdown);
@@ -179,6 +181,7 @@ pub async fn entry(
             )
         }),
         retired: found.retired,
+        readers_notice: readers_notice(&found.entry.meta, &found.jurisdiction.name),
     };
     let html = render(&page)?;
     if saved {

@@ -7,6 +7,7 @@ use axum::response::Html;
 use super::{FacetGroup, FacetLinks, HitView, ValueLabels, facet_groups, render};
 use crate::search::SearchRequest;
 use crate::web::assets::Layout;
+use crate::web::auth::Viewer;
 use crate::web::error::PageError;
 use crate::web::state::AppState;
 
@@ -26,10 +27,14 @@ struct HomePage {
 }
 
 /// `GET /`
-pub async fn home(State(state): State<AppState>) -> Result<Html<String>, PageError> {
+pub async fn home(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Html<String>, PageError> {
     let results = state
         .search(SearchRequest {
             limit: NEWEST,
+            reader: viewer.reader(),
             ..SearchRequest::default()
         })
         .await?;

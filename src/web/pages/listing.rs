@@ -8,9 +8,11 @@ use axum::extract::{Path, RawQuery, State};
 use axum::response::Html;
 
 use super::{HitView, Pagination, kind_label, render};
+use crate::playbook::Reader;
 use crate::playbook::{Kind, Slug};
 use crate::search::{Filter, MAX_OFFSET, SearchRequest};
 use crate::web::assets::Layout;
+use crate::web::auth::Viewer;
 use crate::web::error::{AppError, PageError};
 use crate::web::params::SearchParams;
 use crate::web::paths;
@@ -46,6 +48,7 @@ struct Listing {
 
 async fn list(
     state: AppState,
+    reader: Reader,
     listing: Listing,
     raw: Option<String>,
 ) -> Result<Html<String>, PageError> {
@@ -61,6 +64,7 @@ async fn list(
             filters: search.filters.clone(),
             limit: PER_PAGE,
             offset,
+            reader,
             ..SearchRequest::default()
         })
         .await?;
@@ -90,6 +94,7 @@ async fn list(
 /// `GET /jurisdictions/{slug}`
 pub async fn jurisdiction(
     State(state): State<AppState>,
+    viewer: Viewer,
     path: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> Result<Html<String>, PageError> {
@@ -106,12 +111,13 @@ pub async fn jurisdiction(
         filter: Filter::Jurisdiction,
         value: slug,
     };
-    list(state, listing, raw).await
+    list(state, viewer.reader(), listing, raw).await
 }
 
 /// `GET /kinds/{kind}`
 pub async fn kind(
     State(state): State<AppState>,
+    viewer: Viewer,
     path: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> Result<Html<String>, PageError> {
@@ -123,12 +129,13 @@ pub async fn kind(
         filter: Filter::Kind,
         value: kind.as_str().to_owned(),
     };
-    list(state, listing, raw).await
+    list(state, viewer.reader(), listing, raw).await
 }
 
 /// `GET /topics/{topic}`
 pub async fn topic(
     State(state): State<AppState>,
+    viewer: Viewer,
     path: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> Result<Html<String>, PageError> {
@@ -140,5 +147,5 @@ pub async fn topic(
         filter: Filter::Topic,
         value: topic.to_string(),
     };
-    list(state, listing, raw).await
+    list(state, viewer.reader(), listing, raw).await
 }

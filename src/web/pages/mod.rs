@@ -18,7 +18,7 @@ use axum::response::Html;
 use super::error::PageError;
 use super::params::SearchParams;
 use super::paths;
-use crate::playbook::{Kind, TopicLabels, Verification};
+use crate::playbook::{Access, EntryMeta, Kind, TopicLabels, Verification, Visibility};
 use crate::search::{FacetNames, Facets, Filter, Hit, Snippet};
 
 /// Renders a page template.
@@ -48,6 +48,31 @@ impl Link {
             count: None,
             active: false,
         }
+    }
+}
+
+/// Who may read an entry with `visibility`, as the editor offers it: "Everyone", "Staff of
+/// member cities", "Portland staff only" (for `city_name` Portland).
+pub fn visibility_words(visibility: Visibility, city_name: &str) -> String {
+    match visibility {
+        Visibility::Public => "Everyone".to_owned(),
+        Visibility::Network => "Staff of member cities".to_owned(),
+        Visibility::Jurisdiction => format!("{city_name} staff only"),
+    }
+}
+
+/// What a page says of who may read an entry of `city_name`, or None for a public,
+/// published entry (most entries: nothing to say).
+pub fn readers_notice(meta: &EntryMeta, city_name: &str) -> Option<String> {
+    if meta.is_draft() {
+        return Some(format!(
+            "Draft: only {city_name} staff can see it until it is published."
+        ));
+    }
+    match meta.visibility() {
+        Visibility::Public => None,
+        Visibility::Network => Some("Visible to staff of member cities.".to_owned()),
+        Visibility::Jurisdiction => Some(format!("Visible to {city_name} staff only.")),
     }
 }
 
@@ -107,6 +132,8 @@ pub struct HitView {
     pub topics: Vec<Link>,
     /// Whether it is a template to adapt.
     pub is_template: bool,
+    /// Who may read it, when not everyone: "Draft", "Member cities", "City staff only".
+    pub readers: Option<&'static str>,
 }
 
 impl HitView {
@@ -128,6 +155,11 @@ impl HitView {
                 .map(|t| Link::new(paths::topic(t), topic_labels.label(t)))
                 .collect(),
             is_template: hit.status == Some(crate::playbook::Status::Template),
+            readers: match hit.access {
+                Access::Public => None,
+                Access::Network => Some("Member cities"),
+                Access::OwnCity => Some("City staff only"),
+            },
         }
     }
 }

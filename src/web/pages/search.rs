@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 use super::{FacetGroup, FacetLinks, HitView, Link, Pagination, ValueLabels, facet_groups, render};
 use crate::search::{Filter, SearchResults, Sort};
 use crate::web::assets::Layout;
+use crate::web::auth::Viewer;
 use crate::web::error::{AppError, PageError};
 use crate::web::params::SearchParams;
 use crate::web::paths;
@@ -45,6 +46,7 @@ struct SearchPage {
 /// (400) still gets the results page, with the query in the box and the reason beside it.
 pub async fn search(
     State(state): State<AppState>,
+    viewer: Viewer,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
     let params = SearchParams::parse(raw.as_deref())?;
@@ -52,7 +54,7 @@ pub async fn search(
         (Ok(request), Ok(page)) => {
             let offset = request.offset;
             state
-                .search(request)
+                .search(request.for_reader(viewer.reader()))
                 .await
                 .map(|results| (results, offset, page))
         }

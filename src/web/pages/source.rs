@@ -14,6 +14,7 @@ use super::{Pagination, VerificationView, render};
 use crate::catalog::{QuoteInContext, SourceView};
 use crate::search::MAX_OFFSET;
 use crate::web::assets::Layout;
+use crate::web::auth::Viewer;
 use crate::web::error::{AppError, PageError};
 use crate::web::params::SearchParams;
 use crate::web::paths;
@@ -72,6 +73,7 @@ fn text_note(view: &SourceView) -> &'static str {
 /// `GET /sources/{id}`
 pub async fn source(
     State(state): State<AppState>,
+    Viewer(viewer): Viewer,
     path: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> Result<Html<String>, PageError> {
@@ -82,7 +84,7 @@ pub async fn source(
         return Err(AppError::BadRequest("that page is too far".into()).into());
     }
     let view = state
-        .with_catalog(move |catalog| catalog.source_view(&id, offset, PER_PAGE))
+        .with_catalog(move |catalog| catalog.source_view(viewer.as_ref(), &id, offset, PER_PAGE))
         .await?;
     let description_html = state
         .html_of(view.source.description_markdown.clone())

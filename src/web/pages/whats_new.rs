@@ -8,6 +8,7 @@ use axum::response::Html;
 use super::{Link, render};
 use crate::search::{SearchRequest, Sort};
 use crate::web::assets::Layout;
+use crate::web::auth::Viewer;
 use crate::web::error::PageError;
 use crate::web::paths;
 use crate::web::state::AppState;
@@ -34,11 +35,15 @@ struct WhatsNewPage {
 }
 
 /// `GET /whats-new`
-pub async fn whats_new(State(state): State<AppState>) -> Result<Html<String>, PageError> {
+pub async fn whats_new(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Html<String>, PageError> {
     let results = state
         .search(SearchRequest {
             sort: Sort::Updated,
             limit: CHANGES,
+            reader: viewer.reader(),
             ..SearchRequest::default()
         })
         .await?;
