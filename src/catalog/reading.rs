@@ -111,7 +111,7 @@ impl Catalog {
                     }
                 });
         if let Some(e) = lookup_failed {
-            return Err(e.into());
+            return Err(e);
         }
         found.entry.meta = live;
         found.revision = found
