@@ -2,6 +2,8 @@
 
 pub mod about;
 pub mod account;
+pub mod brief;
+pub mod compare;
 pub mod diff;
 pub mod editor;
 pub mod entry;
@@ -9,6 +11,7 @@ pub mod history;
 pub mod home;
 pub mod listing;
 pub mod search;
+pub mod side_by_side;
 pub mod source;
 pub mod whats_new;
 
@@ -117,6 +120,10 @@ pub struct HitView {
     pub topics: Vec<Link>,
     /// Whether it is a template to adapt.
     pub is_template: bool,
+    /// "Add to brief": the search page with this entry added to the brief being collected.
+    pub brief_href: String,
+    /// Whether the brief being collected holds it already.
+    pub in_brief: bool,
 }
 
 impl HitView {
@@ -124,7 +131,6 @@ impl HitView {
     pub fn new(hit: Hit) -> Self {
         HitView {
             href: paths::entry(&hit.id),
-            title: hit.title,
             jurisdiction: Link::new(
                 paths::jurisdiction(&hit.jurisdiction.slug),
                 hit.jurisdiction.name,
@@ -138,7 +144,18 @@ impl HitView {
                 .map(|t| Link::new(paths::topic(t), topic_label(t)))
                 .collect(),
             is_template: hit.status == Some(crate::playbook::Status::Template),
+            brief_href: paths::search(&SearchParams::default().with_in_brief(&hit.id)),
+            in_brief: false,
+            title: hit.title,
         }
+    }
+
+    /// The view on a search page collecting a brief (`params.brief`): "Add to brief" keeps
+    /// the search and adds the entry.
+    pub fn collecting(mut self, params: &SearchParams, id: &str) -> Self {
+        self.in_brief = params.brief_ids().iter().any(|i| i == id);
+        self.brief_href = paths::search(&params.with_in_brief(id));
+        self
     }
 }
 
