@@ -197,10 +197,9 @@ fn body_paragraphs(markdown: &str) -> Vec<Paragraph> {
                     start(&mut current, &mut out, p);
                 }
             }
-            Event::End(TagEnd::Paragraph) => {
-                if lists.is_empty() {
-                    finish(&mut current, &mut out);
-                }
+            // Inside a list the item's end closes its paragraph.
+            Event::End(TagEnd::Paragraph) if lists.is_empty() => {
+                finish(&mut current, &mut out);
             }
             Event::Start(Tag::BlockQuote(_)) => quote_depth += 1,
             Event::End(TagEnd::BlockQuote(_)) => {
