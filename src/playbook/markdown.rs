@@ -7,6 +7,7 @@
 
 pub mod headings;
 pub mod nesting;
+pub mod sections;
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -17,8 +18,8 @@ use headings::Anchored;
 pub use nesting::MAX_NESTING_DEPTH;
 use nesting::{Flatten, capped_lines, first_crowded_line, first_too_deep};
 
-/// The Markdown extensions entries may use.
-fn options() -> Options {
+/// The Markdown extensions entries may use: the one place pulldown-cmark's options are set.
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_FOOTNOTES

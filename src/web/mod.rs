@@ -3,10 +3,14 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod brief;
 mod connections;
+pub mod entry_ids;
 pub mod error;
 pub mod feeds;
 pub mod form;
+pub mod matrix;
+pub mod matrix_csv;
 pub mod pages;
 pub mod params;
 pub mod password_gate;

@@ -24,6 +24,9 @@ pub struct SearchParams {
     pub limit: Option<String>,
     /// `offset` (API)
     pub offset: Option<String>,
+    /// `brief` (pages): the entries collected so far for a brief, as `ids` (comma-separated
+    /// entry ids), carried from link to link so "Add to brief" works without JavaScript.
+    pub brief: String,
 }
 
 impl SearchParams {
@@ -44,6 +47,7 @@ impl SearchParams {
                 "page" => params.page = Some(value),
                 "limit" => params.limit = Some(value),
                 "offset" => params.offset = Some(value),
+                "brief" => params.brief = value,
                 name => {
                     if let Some(filter) = Filter::parse(name) {
                         params.filters[filter].push(value);
@@ -64,7 +68,9 @@ impl SearchParams {
         &self.filters[filter]
     }
 
-    fn base_request(&self) -> Result<SearchRequest, AppError> {
+    /// The request for these parameters' query, filters and order (the default page size,
+    /// from the first result): what a page, the API or the comparison matrix starts from.
+    pub fn base_request(&self) -> Result<SearchRequest, AppError> {
         Ok(SearchRequest {
             query: self.q.clone(),
             filters: self.filters.clone(),
@@ -141,6 +147,29 @@ impl SearchParams {
     pub fn on_page(&self, page: usize) -> SearchParams {
         SearchParams {
             page: (page > 1).then(|| page.to_string()),
+            ..self.clone()
+        }
+    }
+
+    /// The entry ids of `brief` that are well formed, each once, in order.
+    pub fn brief_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = Vec::new();
+        for id in self.brief.split(',').map(str::trim) {
+            if crate::playbook::EntryId::parse(id).is_ok() && !ids.iter().any(|i| i == id) {
+                ids.push(id.to_owned());
+            }
+        }
+        ids
+    }
+
+    /// A copy with `id` added to the brief (if absent), on the same page.
+    pub fn with_in_brief(&self, id: &str) -> SearchParams {
+        let mut ids = self.brief_ids();
+        if !ids.iter().any(|i| i == id) {
+            ids.push(id.to_owned());
+        }
+        SearchParams {
+            brief: ids.join(","),
             ..self.clone()
         }
     }

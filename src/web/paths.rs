@@ -8,6 +8,7 @@
 
 use std::fmt::Display;
 
+use super::matrix::CompareBy;
 use super::params::SearchParams;
 use crate::playbook::Kind;
 use crate::search::Filter;
@@ -46,6 +47,20 @@ pub const NEW_ENTRY: &str = "/entries/new";
 pub const API_ENTRIES: &str = "/api/entries";
 /// The OpenAPI document.
 pub const API_OPENAPI: &str = "/api/openapi.json";
+/// The comparison matrix: jurisdictions by topic or kind.
+pub const COMPARE: &str = "/compare";
+/// The comparison matrix as CSV.
+pub const COMPARE_CSV: &str = "/compare.csv";
+/// The comparison matrix in the JSON API.
+pub const API_COMPARE: &str = "/api/compare";
+/// Entries side by side (`?ids=`).
+pub const COMPARE_ENTRIES: &str = "/compare/entries";
+/// A brief of entries (`?ids=`), as a page.
+pub const BRIEF: &str = "/brief";
+/// A brief as Markdown.
+pub const BRIEF_MARKDOWN: &str = "/brief.md";
+/// A brief as a Word document.
+pub const BRIEF_DOCX: &str = "/brief.docx";
 
 /// An entry's page: `/entries/minneapolis-mn/separation-ordinance`.
 pub fn entry(id: impl Display) -> String {
@@ -138,6 +153,43 @@ pub fn search_feed(params: &SearchParams) -> String {
     with_query(SEARCH_FEED, &search_query(params))
 }
 
+/// The comparison matrix of the search with these parameters, with `by`'s columns:
+/// `/compare?by=kind&q=guard`.
+pub fn compare(by: CompareBy, params: &SearchParams) -> String {
+    with_query(COMPARE, &compare_query(by, params))
+}
+
+/// The comparison matrix as CSV.
+pub fn compare_csv(by: CompareBy, params: &SearchParams) -> String {
+    with_query(COMPARE_CSV, &compare_query(by, params))
+}
+
+/// The comparison matrix in the JSON API.
+pub fn api_compare(by: CompareBy, params: &SearchParams) -> String {
+    with_query(API_COMPARE, &compare_query(by, params))
+}
+
+/// These entries side by side: `/compare/entries?ids=minnesota/a,minneapolis-mn/b`.
+pub fn compare_entries<T: Display>(ids: &[T]) -> String {
+    format!("{COMPARE_ENTRIES}?ids={}", joined_ids(ids))
+}
+
+/// A brief of these entries, in order, as a page; `title` and `prepared_for` (the cover's)
+/// are left out when empty.
+pub fn brief<T: Display>(ids: &[T], title: &str, prepared_for: &str) -> String {
+    format!("{BRIEF}?{}", brief_query(ids, title, prepared_for))
+}
+
+/// The same brief as Markdown.
+pub fn brief_markdown<T: Display>(ids: &[T], title: &str, prepared_for: &str) -> String {
+    format!("{BRIEF_MARKDOWN}?{}", brief_query(ids, title, prepared_for))
+}
+
+/// The same brief as a Word document.
+pub fn brief_docx<T: Display>(ids: &[T], title: &str, prepared_for: &str) -> String {
+    format!("{BRIEF_DOCX}?{}", brief_query(ids, title, prepared_for))
+}
+
 /// The sign-in page, returning to `next` (a local path) once signed in.
 pub fn login_then(next: &str) -> String {
     let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
@@ -156,7 +208,7 @@ pub fn absolute(public_url: &str, path: &str) -> String {
 }
 
 /// The query string of search parameters: `q`, each filter's values in `Filter::ALL` order,
-/// `sort`, `page`; empty ones left out.
+/// `sort`, `page`, `brief`; empty ones left out.
 fn search_query(params: &SearchParams) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
     if !params.q.is_empty() {
@@ -173,7 +225,53 @@ fn search_query(params: &SearchParams) -> String {
     if let Some(page) = &params.page {
         query.append_pair("page", page);
     }
+    if !params.brief.is_empty() {
+        query.append_pair("brief", &params.brief);
+    }
     query.finish()
+}
+
+/// `by` (left out when it is the default, `topic`), then the search's query and filters
+/// (a matrix has no page or order of its own).
+fn compare_query(by: CompareBy, params: &SearchParams) -> String {
+    let search = SearchParams {
+        q: params.q.clone(),
+        filters: params.filters.clone(),
+        ..SearchParams::default()
+    };
+    let rest = search_query(&search);
+    let by = by.as_str();
+    match (by == CompareBy::default().as_str(), rest.is_empty()) {
+        (true, _) => rest,
+        (false, true) => format!("by={by}"),
+        (false, false) => format!("by={by}&{rest}"),
+    }
+}
+
+/// Entry ids joined by commas: ids need no escaping (slugs and one `/`).
+fn joined_ids<T: Display>(ids: &[T]) -> String {
+    ids.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// `ids=…`, then `title` and `for` when given.
+fn brief_query<T: Display>(ids: &[T], title: &str, prepared_for: &str) -> String {
+    let mut query = format!("ids={}", joined_ids(ids));
+    let mut cover = form_urlencoded::Serializer::new(String::new());
+    if !title.trim().is_empty() {
+        cover.append_pair("title", title);
+    }
+    if !prepared_for.trim().is_empty() {
+        cover.append_pair("for", prepared_for);
+    }
+    let cover = cover.finish();
+    if !cover.is_empty() {
+        query.push('&');
+        query.push_str(&cover);
+    }
+    query
 }
 
 fn with_query(path: &str, query: &str) -> String {

@@ -16,7 +16,7 @@ use tracing::Level;
 
 use super::error::{ApiError, AppError, PageError};
 use super::state::AppState;
-use super::{api, assets, feeds, pages, paths, security};
+use super::{api, assets, brief, feeds, matrix_csv, pages, paths, security};
 
 /// Every route of the app, with its layers.
 pub fn build_router(state: AppState) -> Router {
@@ -26,6 +26,7 @@ pub fn build_router(state: AppState) -> Router {
     let api = Router::new()
         .route("/search", get(api::search::search))
         .route("/suggest", get(api::suggest::suggest))
+        .route("/compare", get(api::compare::compare))
         .route("/entries", get(api::entries::list).post(api::write::create))
         .route(
             "/entries/{jurisdiction}/{slug}",
@@ -59,6 +60,15 @@ pub fn build_router(state: AppState) -> Router {
         .route("/kinds/{kind}", get(pages::listing::kind))
         .route("/topics/{topic}", get(pages::listing::topic))
         .route("/sources/{id}", get(pages::source::source))
+        .route(paths::COMPARE, get(pages::compare::compare))
+        .route(paths::COMPARE_CSV, get(matrix_csv::compare_csv))
+        .route(
+            paths::COMPARE_ENTRIES,
+            get(pages::side_by_side::side_by_side),
+        )
+        .route(paths::BRIEF, get(pages::brief::brief))
+        .route(paths::BRIEF_MARKDOWN, get(brief::markdown::brief_markdown))
+        .route(paths::BRIEF_DOCX, get(brief::docx::brief_docx))
         .route("/about", get(pages::about::about))
         .route(paths::WHATS_NEW, get(pages::whats_new::whats_new))
         .route(

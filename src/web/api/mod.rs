@@ -1,5 +1,6 @@
 //! The JSON API: search, entries and the filters' values for programs, described by an OpenAPI document.
 
+pub mod compare;
 pub mod entries;
 pub mod filter_values;
 pub mod openapi;

@@ -13,6 +13,7 @@ use utoipa::openapi::{RefOr, Required, Schema};
 use utoipa::{IntoParams, Modify, OpenApi};
 
 use crate::search::{DEFAULT_LIMIT, Filter, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, Sort};
+use crate::web::matrix::CompareBy;
 
 /// The API's description: every path, its parameters, bodies and answers.
 #[derive(OpenApi)]
@@ -24,6 +25,7 @@ use crate::search::{DEFAULT_LIMIT, Filter, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHAR
     ),
     paths(
         super::search::search,
+        super::compare::compare,
         super::suggest::suggest,
         super::entries::list,
         super::entries::entry,
@@ -175,6 +177,28 @@ pub struct ListQuery;
 impl IntoParams for ListQuery {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
         filter_parameters().chain(page_parameters()).collect()
+    }
+}
+
+/// The columns, query and filters of a comparison.
+pub struct CompareQuery;
+
+impl IntoParams for CompareQuery {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let choices = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(CompareBy::ALL.map(CompareBy::as_str)))
+            .default(Some(CompareBy::default().as_str().into()));
+        let by = query_parameter(
+            "by",
+            "The columns: topics (the default) or kinds; jurisdictions are the rows.",
+            choices,
+        )
+        .build();
+        let q = query_text_parameter(
+            "Query text, as for search: only the entries it finds are compared. Empty compares every entry.",
+        );
+        [by, q].into_iter().chain(filter_parameters()).collect()
     }
 }
 

@@ -67,6 +67,8 @@ struct EntryPage {
     entry_script: &'static str,
     /// An email that forwards the entry: `mailto:` with its title and address.
     share_by_email: String,
+    /// "Add to brief": the search page collecting a brief that starts with this entry.
+    brief_href: String,
     meta: EntryMeta,
     sources: Vec<SourceItem>,
     kind: Link,
@@ -142,6 +144,9 @@ pub async fn entry(
         steps_anchor,
         entry_script: ENTRY_SCRIPT_PATH.as_str(),
         share_by_email: mailto(meta.title(), meta.summary(), &permalink),
+        brief_href: paths::search(
+            &crate::web::params::SearchParams::default().with_in_brief(&entry.id.to_string()),
+        ),
         meta: meta.clone(),
         sources: found.sources.iter().cloned().map(SourceItem::new).collect(),
         kind: Link::new(paths::kind(meta.kind()), meta.kind().label()),

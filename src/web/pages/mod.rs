@@ -2,6 +2,8 @@
 
 pub mod about;
 pub mod account;
+pub mod brief;
+pub mod compare;
 pub mod diff;
 pub mod editor;
 pub mod entry;
@@ -9,6 +11,7 @@ pub mod history;
 pub mod home;
 pub mod listing;
 pub mod search;
+pub mod side_by_side;
 pub mod source;
 pub mod whats_new;
 
@@ -134,6 +137,10 @@ pub struct HitView {
     pub is_template: bool,
     /// Who may read it, when not everyone: "Draft", "Member cities", "City staff only".
     pub readers: Option<&'static str>,
+    /// "Add to brief": the search page with this entry added to the brief being collected.
+    pub brief_href: String,
+    /// Whether the brief being collected holds it already.
+    pub in_brief: bool,
 }
 
 impl HitView {
@@ -141,7 +148,6 @@ impl HitView {
     pub fn new(hit: Hit, topic_labels: &TopicLabels) -> Self {
         HitView {
             href: paths::entry(&hit.id),
-            title: hit.title,
             jurisdiction: Link::new(
                 paths::jurisdiction(&hit.jurisdiction.slug),
                 hit.jurisdiction.name,
@@ -160,7 +166,18 @@ impl HitView {
                 Access::Network => Some("Member cities"),
                 Access::OwnCity => Some("City staff only"),
             },
+            brief_href: paths::search(&SearchParams::default().with_in_brief(&hit.id)),
+            in_brief: false,
+            title: hit.title,
         }
+    }
+
+    /// The view on a search page collecting a brief (`params.brief`): "Add to brief" keeps
+    /// the search and adds the entry.
+    pub fn collecting(mut self, params: &SearchParams, id: &str) -> Self {
+        self.in_brief = params.brief_ids().iter().any(|i| i == id);
+        self.brief_href = paths::search(&params.with_in_brief(id));
+        self
     }
 }
 

@@ -10,6 +10,7 @@ use crate::search::{Filter, SearchResults, Sort};
 use crate::web::assets::Layout;
 use crate::web::auth::Viewer;
 use crate::web::error::{AppError, PageError};
+use crate::web::matrix::CompareBy;
 use crate::web::params::SearchParams;
 use crate::web::paths;
 use crate::web::search_notes::search_notes;
@@ -40,6 +41,20 @@ struct SearchPage {
     /// Why the query could not be searched (a malformed filter, only exclusions, …): shown
     /// beside the box, the query kept in it.
     problem: Option<String>,
+    /// The brief being collected (`brief=`), if any.
+    brief: Option<BriefTray>,
+    /// These results as a comparison matrix.
+    compare_href: String,
+}
+
+/// The brief being collected from search results, carried in the page's links.
+struct BriefTray {
+    /// How many entries it holds.
+    count: usize,
+    /// The brief itself.
+    href: String,
+    /// This search without it.
+    clear_href: String,
 }
 
 /// `GET /search?q=&jurisdiction=&kind=&topic=&sort=&page=`. A query that cannot be searched
@@ -193,7 +208,10 @@ async fn results_page(
         hits: results
             .hits
             .into_iter()
-            .map(|hit| HitView::new(hit, topic_labels))
+            .map(|hit| {
+                let id = hit.id.clone();
+                HitView::new(hit, topic_labels).collecting(params, &id)
+            })
             .collect(),
         facets,
         active_filters,
@@ -203,6 +221,24 @@ async fn results_page(
         browse,
         notes,
         problem,
+        brief: brief_tray(params),
+        compare_href: paths::compare(CompareBy::default(), params),
+    })
+}
+
+/// The tray of the brief being collected, when one is.
+fn brief_tray(params: &SearchParams) -> Option<BriefTray> {
+    let ids = params.brief_ids();
+    if ids.is_empty() {
+        return None;
+    }
+    Some(BriefTray {
+        count: ids.len(),
+        href: paths::brief(&ids, "", ""),
+        clear_href: paths::search(&SearchParams {
+            brief: String::new(),
+            ..params.clone()
+        }),
     })
 }
 
