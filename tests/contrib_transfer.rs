@@ -8,6 +8,7 @@ use std::path::Path;
 
 use axum::http::StatusCode;
 use city_playbook::config::Config;
+use city_playbook::store::Role;
 use serde_json::{Value, json};
 use support::accounts::*;
 use support::app::*;
@@ -249,4 +250,90 @@ async fn a_line_of_plus_signs_in_a_text_field_is_refused_so_exports_stay_valid()
             .is_some_and(|m| m.contains("+++")),
         "{error}"
     );
+}
+
+#[tokio::test]
+async fn an_export_holds_only_what_its_account_may_read_and_all_needs_an_admin() {
+    let data = DataDir::new();
+    let app = data.app();
+    let alice = data.account("alice@minneapolis.example", CITY_A, Role::Editor);
+    data.account("bob@riverton.example", CITY_B, Role::Editor);
+    data.account("admin@playbook.example", "minnesota", Role::Admin);
+    let mut draft = entry("draft-entry", "draftword");
+    draft["draft"] = json!(true);
+    let mut network = entry("network-entry", "networkword");
+    network["visibility"] = json!("network");
+    let mut own = entry("own-city-entry", "owncityword");
+    own["visibility"] = json!("jurisdiction");
+    for body in [&draft, &network, &own, &entry("public-entry", "publicword")] {
+        app.create(&alice.token, body).await;
+    }
+    let exported = |args: &[&str]| {
+        let out = TempDir::new().expect("export dir");
+        let mut all = vec!["export", out.path().to_str().expect("UTF-8 path")];
+        all.extend_from_slice(args);
+        cli(data.path(), &all);
+        assert_check_passes(out.path());
+        let mut slugs: Vec<String> = fs::read_dir(out.path().join(CITY_A))
+            .expect("city A exported")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|name| name.ends_with("-entry.md"))
+            .collect();
+        slugs.sort();
+        slugs
+    };
+    assert_eq!(exported(&[]), vec!["public-entry.md"], "anyone's export");
+    assert_eq!(
+        exported(&["--as", "bob@riverton.example"]),
+        vec!["network-entry.md", "public-entry.md"],
+        "another city's staff"
+    );
+    let everything = vec![
+        "draft-entry.md",
+        "network-entry.md",
+        "own-city-entry.md",
+        "public-entry.md",
+    ];
+    assert_eq!(
+        exported(&["--as", "alice@minneapolis.example"]),
+        everything,
+        "its own city's staff"
+    );
+    assert_eq!(
+        exported(&["--all", "--as", "admin@playbook.example"]),
+        everything
+    );
+    // --all is an admin's: refused without one, writing nothing.
+    let out = TempDir::new().expect("export dir");
+    for args in [
+        vec!["--all"],
+        vec!["--all", "--as", "alice@minneapolis.example"],
+    ] {
+        let mut all = vec!["export", out.path().to_str().expect("UTF-8 path")];
+        all.extend(args.iter().copied());
+        let output = cli_output(data.path(), &all);
+        assert!(!output.status.success(), "{args:?}");
+        assert!(
+            stderr(&output).contains("name an admin"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    assert!(!out.path().join(CITY_A).exists());
+    // A draft's file says so, so importing it keeps it a draft.
+    let out = TempDir::new().expect("export dir");
+    cli(
+        data.path(),
+        &[
+            "export",
+            out.path().to_str().expect("UTF-8 path"),
+            "--all",
+            "--as",
+            "admin@playbook.example",
+        ],
+    );
+    let file = fs::read_to_string(out.path().join(CITY_A).join("draft-entry.md")).expect("file");
+    assert!(file.contains("draft = true"), "{file}");
+    let file = fs::read_to_string(out.path().join(CITY_A).join("network-entry.md")).expect("file");
+    assert!(file.contains("visibility = \"network\""), "{file}");
 }

@@ -83,10 +83,19 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
-    /// Write the playbook with every contributed entry to DIR as playbook files.
+    /// Write the playbook with its contributed entries to DIR as playbook files: those anyone
+    /// may read, or (with --as) those that account may read, or (with --all and an admin's
+    /// --as) every live entry, drafts and city-only ones included.
     Export {
         /// Where to write (created if needed).
         dir: PathBuf,
+        /// Export what this account may read (drafts and city-only entries of its city,
+        /// entries for member cities).
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: Option<String>,
+        /// Export every live entry; --as must name an admin.
+        #[arg(long)]
+        all: bool,
         #[command(flatten)]
         dirs: Dirs,
     },
@@ -282,7 +291,12 @@ pub fn main() -> ExitCode {
         Command::Token {
             command: TokenCommand::Revoke { token, dirs },
         } => accounts::finish(accounts::revoke_token(&dirs, &token)),
-        Command::Export { dir, dirs } => accounts::finish(transfer::export(&dirs, &dir)),
+        Command::Export {
+            dir,
+            as_email,
+            all,
+            dirs,
+        } => accounts::finish(transfer::export(&dirs, &dir, as_email.as_deref(), all)),
         Command::Import {
             dir,
             as_email,

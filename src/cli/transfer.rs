@@ -7,12 +7,13 @@ use std::path::Path;
 use crate::accounts::Accounts;
 use crate::catalog::{Catalog, CatalogError};
 use crate::config::Dirs;
+use crate::playbook::Reader;
 use crate::playbook::entry::{EntryInput, JurisdictionInput};
 use crate::playbook::load::JURISDICTION_INDEX;
 use crate::playbook::source::{DECLARATION_ENDING, SOURCES_FOLDER};
 use crate::playbook::write::{entry_file, jurisdiction_file, source_declaration_file};
 use crate::playbook::{Playbook, load_playbook};
-use crate::store::Role;
+use crate::store::{Role, reader_of};
 
 /// The catalog over `playbook`, read from the playbook folder of `dirs`, and the accounts.
 fn open_catalog(dirs: &Dirs, playbook: &Playbook) -> Result<(Catalog, Accounts), String> {
@@ -34,13 +35,44 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Writes the curated playbook (its source declarations too, not their stored texts) and every
-/// live contributed entry to `out` as playbook files, so `playbook check --playbook-dir OUT`
-/// passes and the files can go into a pull request.
-pub fn export(dirs: &Dirs, out: &Path) -> Result<String, String> {
+/// Who an export reads as: anyone (no account), the account `as_email`, or with `all` every
+/// entry, which needs an admin's account.
+fn export_reader(accounts: &Accounts, as_email: Option<&str>, all: bool) -> Result<Reader, String> {
+    let user = match as_email {
+        Some(email) => Some(
+            accounts
+                .user_by_email(email)
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no user {email}"))?,
+        ),
+        None => None,
+    };
+    match (all, &user) {
+        (true, Some(user)) if user.role == Role::Admin => Ok(Reader::Admin),
+        (true, _) => {
+            Err("--all exports drafts and city-only entries: name an admin with --as".into())
+        }
+        (false, _) => Ok(reader_of(user.as_ref())),
+    }
+}
+
+/// Writes the curated playbook (its source declarations too, not their stored texts) and the
+/// live contributed entries to `out` as playbook files, so `playbook check --playbook-dir OUT`
+/// passes and the files can go into a pull request: those entries anyone may read, or those
+/// the account `as_email` may read, or with `all` (an admin's `as_email`) every one.
+pub fn export(
+    dirs: &Dirs,
+    out: &Path,
+    as_email: Option<&str>,
+    all: bool,
+) -> Result<String, String> {
     // The catalog reads curated entries on demand; an export wants them all at once.
     let loaded = load_playbook(&dirs.playbook.path);
-    let (catalog, _) = open_catalog(dirs, &loaded.playbook)?;
+    let (catalog, accounts) = open_catalog(dirs, &loaded.playbook)?;
+    let reader = export_reader(&accounts, as_email, all)?;
+    let readable = |entry: &crate::playbook::Entry| {
+        reader.may_read(entry.id.jurisdiction.as_str(), entry.meta.access())
+    };
     let playbook = &loaded.playbook;
     for j in playbook.jurisdictions.values() {
         write(
@@ -55,11 +87,29 @@ pub fn export(dirs: &Dirs, out: &Path) -> Result<String, String> {
             .join(format!("{}{DECLARATION_ENDING}", source.id));
         write(&path, &source_declaration_file(source))?;
     }
-    for entry in playbook.entries.values() {
+    let contributed = catalog.contributed_entries().map_err(|e| e.to_string())?;
+    // What goes out: links to anything else stay behind (as on the entry's page), or
+    // `playbook check` would fail on an unknown related id.
+    let exported: std::collections::BTreeSet<_> = playbook
+        .entries
+        .values()
+        .filter(|e| readable(e))
+        .chain(
+            contributed
+                .iter()
+                .filter(|c| !c.retired && readable(&c.entry))
+                .map(|c| &c.entry),
+        )
+        .map(|e| e.id.clone())
+        .collect();
+    let mut curated = 0;
+    for entry in playbook.entries.values().filter(|e| readable(e)) {
         let path = out
             .join(entry.id.jurisdiction.as_str())
             .join(format!("{}.md", entry.id.slug));
-        write(&path, &entry_file(&entry.meta, &entry.body_markdown))?;
+        let meta = entry.meta.keeping_related(|id| exported.contains(id));
+        write(&path, &entry_file(&meta, &entry.body_markdown))?;
+        curated += 1;
     }
     // The maintainers' files beside the jurisdiction folders go along as they are.
     for name in [
@@ -71,14 +121,11 @@ pub fn export(dirs: &Dirs, out: &Path) -> Result<String, String> {
             fs::copy(&file, out.join(name)).map_err(|e| e.to_string())?;
         }
     }
-    let contributed = catalog.contributed_entries().map_err(|e| e.to_string())?;
-    let live: std::collections::BTreeSet<_> = contributed
-        .iter()
-        .filter(|c| !c.retired)
-        .map(|c| &c.entry.id)
-        .collect();
     let mut count = 0;
-    for c in contributed.iter().filter(|c| !c.retired) {
+    for c in contributed
+        .iter()
+        .filter(|c| !c.retired && readable(&c.entry))
+    {
         let slug = c.entry.jurisdiction().as_str();
         let index = out.join(slug).join(JURISDICTION_INDEX);
         if !index.is_file() {
@@ -88,19 +135,13 @@ pub fn export(dirs: &Dirs, out: &Path) -> Result<String, String> {
                 .ok_or_else(|| format!("no jurisdiction {slug}"))?;
             write(&index, &jurisdiction_file(&j))?;
         }
-        // Retired entries stay behind, so links to them go too (as on the entry's page);
-        // otherwise `playbook check` fails on an unknown related id.
-        let meta = c
-            .entry
-            .meta
-            .keeping_related(|id| playbook.entry(id).is_some() || live.contains(id));
+        let meta = c.entry.meta.keeping_related(|id| exported.contains(id));
         let path = out.join(slug).join(format!("{}.md", c.entry.id.slug));
         write(&path, &entry_file(&meta, &c.entry.body_markdown))?;
         count += 1;
     }
     Ok(format!(
-        "exported {count} contributed entries (and {} curated) to {}",
-        playbook.entries.len(),
+        "exported {count} contributed entries (and {curated} curated) to {}",
         out.display()
     ))
 }
