@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use city_playbook::store::DATABASE_FILE;
 use city_playbook::store::Role;
 use scraper::Html;
+use serde_json::json;
 use support::accounts::*;
 use support::app::*;
 use support::cli::*;
@@ -910,4 +911,110 @@ async fn topics_are_picked_from_those_in_use_and_new_ones_typed() {
         typed.contains("curfews") || count(&edit, "input[value=curfews][checked]") == 1,
         "{typed}"
     );
+}
+
+/// The private feed address shown on the account page after making one.
+fn feed_address(page: &Html) -> String {
+    one_text(page, "code[aria-label='Your private feed address']")
+}
+
+#[tokio::test]
+async fn a_member_s_private_feed_lists_what_they_may_read_until_they_stop_it() {
+    let (data, app, team) = setup();
+    let mut draft = entry("feed-draft", "feeddraftword");
+    draft["draft"] = json!(true);
+    draft["title"] = json!("Feed draft feeddraftword");
+    let mut network = entry("feed-network", "feednetworkword");
+    network["visibility"] = json!("network");
+    network["title"] = json!("Feed network feednetworkword");
+    app.create(&team.alice.token, &draft).await;
+    app.create(&team.alice.token, &network).await;
+
+    // Anyone's feed holds neither.
+    let public = app
+        .get("/feed.atom")
+        .await
+        .expect(StatusCode::OK, "public feed");
+    assert!(!public.body.contains("feeddraftword"), "{}", public.body);
+    assert!(!public.body.contains("feednetworkword"));
+
+    let (alice_cookie, _) = data.session(&team.alice);
+    let (bob_cookie, _) = data.session(&team.bob);
+    let mut alice = Browser::with_session(&app, &alice_cookie);
+    let mut bob = Browser::with_session(&app, &bob_cookie);
+    let csrf = alice.csrf_of("/account").await;
+    let page = alice
+        .post("/account/feed", &[("csrf_token", &csrf)])
+        .await
+        .expect(StatusCode::OK, "alice's feed made")
+        .html();
+    let alice_feed = feed_address(&page);
+    let path = alice_feed
+        .split_once("/feeds/")
+        .map(|(_, token)| format!("/feeds/{token}"))
+        .expect("a feed address");
+    let csrf = bob.csrf_of("/account").await;
+    let page = bob
+        .post("/account/feed", &[("csrf_token", &csrf)])
+        .await
+        .expect(StatusCode::OK, "bob's feed made")
+        .html();
+    let bob_path = feed_address(&page)
+        .split_once("/feeds/")
+        .map(|(_, token)| format!("/feeds/{token}"))
+        .expect("a feed address");
+
+    // Without signing in: Alice's feed holds her city's draft and the network entry; Bob's
+    // holds the network entry only.
+    let feed = app.get(&path).await.expect(StatusCode::OK, "alice's feed");
+    assert!(
+        feed.header("content-type")
+            .starts_with("application/atom+xml")
+    );
+    assert!(feed.header("cache-control").contains("private"));
+    assert!(feed.body.contains("feeddraftword"), "{}", feed.body);
+    assert!(feed.body.contains("feednetworkword"));
+    let feed = app
+        .get(&bob_path)
+        .await
+        .expect(StatusCode::OK, "bob's feed");
+    assert!(!feed.body.contains("feeddraftword"), "{}", feed.body);
+    assert!(feed.body.contains("feednetworkword"));
+
+    // A new address replaces the old; stopping it leaves none; unknown ones are not found.
+    let csrf = alice.csrf_of("/account").await;
+    let page = alice
+        .post("/account/feed", &[("csrf_token", &csrf)])
+        .await
+        .expect(StatusCode::OK, "a new address")
+        .html();
+    let new_path = feed_address(&page)
+        .split_once("/feeds/")
+        .map(|(_, token)| format!("/feeds/{token}"))
+        .expect("a feed address");
+    assert_ne!(new_path, path);
+    app.get(&path)
+        .await
+        .expect(StatusCode::NOT_FOUND, "the old address");
+    app.get(&new_path)
+        .await
+        .expect(StatusCode::OK, "the new address");
+    let csrf = alice.csrf_of("/account").await;
+    alice
+        .post("/account/feed/revoke", &[("csrf_token", &csrf)])
+        .await
+        .expect(StatusCode::OK, "stopped");
+    app.get(&new_path)
+        .await
+        .expect(StatusCode::NOT_FOUND, "a stopped address");
+    app.get("/feeds/cpbf_not-a-token")
+        .await
+        .expect(StatusCode::NOT_FOUND, "an unknown address");
+    // Forms without the session's CSRF token change nothing.
+    bob.post("/account/feed/revoke", &[("csrf_token", "forged")])
+        .await
+        .expect(StatusCode::FORBIDDEN, "a forged revoke");
+    app.get(&bob_path)
+        .await
+        .expect(StatusCode::OK, "bob's feed still works");
 }

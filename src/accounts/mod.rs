@@ -13,7 +13,7 @@ use crate::playbook::Slug;
 use crate::store::{AccountStore, Role, StoreError, TokenInfo, User, UserId};
 use secrets::{
     SecretError, check_new_password, dummy_hash, hash_password, hash_token, new_api_token,
-    new_one_time_password, random_hex, verify_password,
+    new_feed_token, new_one_time_password, random_hex, verify_password,
 };
 
 /// The longest label an API token may have, in characters.
@@ -227,6 +227,41 @@ impl Accounts {
             self.store.audit(Some(user.id), "token.use", action)?;
         }
         Ok(user)
+    }
+
+    /// The user of a live API token, for reading: its use is recorded on the token (last
+    /// used), not in the audit log, which keeps changes.
+    pub fn reader_by_token(&self, token: &str) -> Result<Option<User>, AccountError> {
+        Ok(self.store.user_by_token(&hash_token(token))?)
+    }
+
+    /// Makes `user` a private feed token, replacing any they had (the old address stops
+    /// working); returns the token, which is shown this once.
+    pub fn create_feed_token(&self, user: UserId) -> Result<String, AccountError> {
+        let (token, hash) = new_feed_token()?;
+        self.store.set_feed_token(user, Some(&hash))?;
+        self.store.audit(Some(user), "feed_token.create", "")?;
+        Ok(token)
+    }
+
+    /// Takes `user`'s private feed token away: their feed address stops working.
+    pub fn revoke_feed_token(&self, user: UserId) -> Result<(), AccountError> {
+        self.store.set_feed_token(user, None)?;
+        self.store.audit(Some(user), "feed_token.revoke", "")?;
+        Ok(())
+    }
+
+    /// When `user`'s private feed token was made, if they have one.
+    pub fn feed_token_made(
+        &self,
+        user: UserId,
+    ) -> Result<Option<chrono::DateTime<Utc>>, AccountError> {
+        Ok(self.store.feed_token_made(user)?)
+    }
+
+    /// The user of a private feed token.
+    pub fn user_by_feed_token(&self, token: &str) -> Result<Option<User>, AccountError> {
+        Ok(self.store.user_by_feed_token(&hash_token(token))?)
     }
 
     /// A user by email.

@@ -50,6 +50,16 @@ pub fn new_api_token() -> Result<(String, String, String), SecretError> {
     Ok((token, prefix, hash))
 }
 
+/// The prefix of private feed tokens (they read; they never write).
+pub const FEED_TOKEN_PREFIX: &str = "cpbf_";
+
+/// A new private feed token: (the token, its hash). 256 random bits.
+pub fn new_feed_token() -> Result<(String, String), SecretError> {
+    let token = format!("{FEED_TOKEN_PREFIX}{}", random_hex(32)?);
+    let hash = hash_token(&token);
+    Ok((token, hash))
+}
+
 /// A one-time password to hand over: 20 characters from an unambiguous alphabet (~100 bits).
 pub fn new_one_time_password() -> Result<String, SecretError> {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789";

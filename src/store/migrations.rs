@@ -72,4 +72,11 @@ CREATE TABLE audit_log (
     r#"
 ALTER TABLE users ADD COLUMN disabled_at TEXT;
 "#,
+    r#"
+CREATE TABLE feed_tokens (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+);
+"#,
 ];

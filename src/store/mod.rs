@@ -319,6 +319,14 @@ pub trait AccountStore: Send + Sync {
     /// Revokes a token of `user` (any user's when None) by id or prefix; false if none matched.
     fn revoke_token(&self, user: Option<UserId>, id_or_prefix: &str) -> Result<bool, StoreError>;
 
+    /// Gives `user` a private feed token (its hash), replacing any they had; with None, takes
+    /// theirs away.
+    fn set_feed_token(&self, user: UserId, token_hash: Option<&str>) -> Result<(), StoreError>;
+    /// When `user`'s private feed token was made, if they have one.
+    fn feed_token_made(&self, user: UserId) -> Result<Option<DateTime<Utc>>, StoreError>;
+    /// The (enabled) user a private feed token belongs to.
+    fn user_by_feed_token(&self, token_hash: &str) -> Result<Option<User>, StoreError>;
+
     /// Starts a session.
     fn add_session(
         &self,

@@ -554,6 +554,7 @@ impl AccountStore for SqliteStore {
         }
         if disabled {
             tx.execute("DELETE FROM sessions WHERE user_id = ?1", [user])?;
+            tx.execute("DELETE FROM feed_tokens WHERE user_id = ?1", [user])?;
             tx.execute(
                 "UPDATE api_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
                 params![user, at],
@@ -651,6 +652,47 @@ impl AccountStore for SqliteStore {
             params![now(), id_or_prefix, user],
         )?;
         Ok(changed > 0)
+    }
+
+    fn set_feed_token(&self, user: UserId, token_hash: Option<&str>) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute("DELETE FROM feed_tokens WHERE user_id = ?1", [user])?;
+        if let Some(hash) = token_hash {
+            tx.execute(
+                "INSERT INTO feed_tokens (user_id, token_hash, created_at) VALUES (?1, ?2, ?3)",
+                params![user, hash, now()],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn feed_token_made(&self, user: UserId) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let made: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT created_at FROM feed_tokens WHERE user_id = ?1",
+                [user],
+                |r| r.get(0),
+            )
+            .optional()?;
+        made.as_deref().map(time).transpose()
+    }
+
+    fn user_by_feed_token(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+        self.conn()
+            .query_row(
+                &format!(
+                    "SELECT {USER_COLUMNS} FROM feed_tokens f JOIN users u ON u.id = f.user_id \
+                     WHERE f.token_hash = ?1 AND u.disabled_at IS NULL"
+                ),
+                [token_hash],
+                user_from_row,
+            )
+            .optional()?
+            .map(into_user)
+            .transpose()
     }
 
     fn add_session(

@@ -2,7 +2,7 @@
 //! and the OpenSearch description that lets staff add the playbook to their browser.
 
 use askama::Template;
-use axum::extract::{RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -116,6 +116,48 @@ pub async fn all(State(state): State<AppState>) -> Result<Response, PageError> {
     )
     .await
 }
+
+/// `GET /feeds/{token}`: a member's private feed, the newest and latest-changed entries they
+/// may read (drafts and city-only entries of their city, entries for member cities). A feed
+/// reader cannot send a header, so the address carries a token of its own that only reads;
+/// an unknown or revoked one is not found.
+pub async fn private(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
+    let not_found = || AppError::NotFound("There is no feed at this address.".into());
+    if token.len() > MAX_FEED_TOKEN_CHARS {
+        return Err(not_found().into());
+    }
+    let lookup = token.clone();
+    let user = state
+        .with_accounts(move |accounts| accounts.user_by_feed_token(&lookup))
+        .await?
+        .ok_or_else(not_found)?;
+    let request = SearchRequest {
+        sort: Sort::Updated,
+        limit: FEED_ENTRIES,
+        reader: user.reader(),
+        ..SearchRequest::default()
+    };
+    let mut response = feed(
+        state,
+        format!("City Playbook: new and changed entries for {}", user.email),
+        request,
+        paths::private_feed(&token),
+        paths::SEARCH.into(),
+    )
+    .await?;
+    // One member's view: no shared cache may keep it for others.
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
+}
+
+/// The longest private feed token looked up: longer ones are not tokens.
+const MAX_FEED_TOKEN_CHARS: usize = 128;
 
 /// `GET /search.atom?q=&jurisdiction=&kind=&topic=`: a search as a feed, latest changes first.
 pub async fn search(

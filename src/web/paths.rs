@@ -41,6 +41,12 @@ pub const ACCOUNT_PASSWORD: &str = "/account/password";
 pub const ACCOUNT_TOKENS: &str = "/account/tokens";
 /// Revoking every API token of the signed-in user (POST).
 pub const ACCOUNT_TOKENS_REVOKE_ALL: &str = "/account/tokens/revoke-all";
+/// Making (or replacing) the signed-in user's private feed address (POST).
+pub const ACCOUNT_FEED: &str = "/account/feed";
+/// Stopping the signed-in user's private feed address (POST).
+pub const ACCOUNT_FEED_REVOKE: &str = "/account/feed/revoke";
+/// Where private feeds are: `/feeds/<feed token>`.
+pub const PRIVATE_FEEDS: &str = "/feeds";
 /// The form for a new entry.
 pub const NEW_ENTRY: &str = "/entries/new";
 /// The JSON API's listing of entries, and where new entries are POSTed.
@@ -194,6 +200,11 @@ pub fn brief_docx<T: Display>(ids: &[T], title: &str, prepared_for: &str) -> Str
 pub fn login_then(next: &str) -> String {
     let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
     format!("{LOGIN}?next={next}")
+}
+
+/// The private feed of the holder of `token`: what they may read, latest changes first.
+pub fn private_feed(token: &str) -> String {
+    format!("{PRIVATE_FEEDS}/{token}")
 }
 
 /// Revoking one of the signed-in user's API tokens (POST).

@@ -79,6 +79,11 @@ pub fn build_router(state: AppState) -> Router {
         .route("/account", get(pages::account::account))
         .route("/account/password", post(pages::account::change_password))
         .route("/account/tokens", post(pages::account::create_token))
+        .route(paths::ACCOUNT_FEED, post(pages::account::create_feed))
+        .route(
+            paths::ACCOUNT_FEED_REVOKE,
+            post(pages::account::revoke_feed),
+        )
         .route(
             "/account/tokens/revoke-all",
             post(pages::account::revoke_all_tokens),
@@ -115,6 +120,7 @@ pub fn build_router(state: AppState) -> Router {
         .route(paths::FAVICON, get(assets::favicon))
         .route("/healthz", get(healthz))
         .route("/feed.atom", get(feeds::all))
+        .route("/feeds/{token}", get(feeds::private))
         .route("/search.atom", get(feeds::search))
         .route("/opensearch.xml", get(feeds::opensearch))
         .nest("/api", api)

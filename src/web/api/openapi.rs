@@ -21,7 +21,7 @@ use crate::web::matrix::CompareBy;
     info(
         title = "City Playbook API",
         version = "1.0.0",
-        description = "Search the playbook of moves cities and states made when a federal enforcement surge hit them. Every error is {\"error\": {\"code\", \"message\"}}. Cross-origin GET requests are allowed. Writes need an API token: `Authorization: Bearer <token>`. Every `url` field is a path on this server (like `/entries/minneapolis-mn/separation-ordinance`), relative: join it to the address the API was called at."
+        description = "Search the playbook of moves cities and states made when a federal enforcement surge hit them. Every error is {\"error\": {\"code\", \"message\"}}. Cross-origin GET requests are allowed. Writes need an API token: `Authorization: Bearer <token>`. Reads answer for their reader: with a token, everything that account may read (its city's drafts and city-only entries, entries shared with member cities); without one (or with one that is not valid), what anyone may read. An entry the reader may not read is 404, never 403, and is never counted. Every `url` field is a path on this server (like `/entries/minneapolis-mn/separation-ordinance`), relative: join it to the address the API was called at."
     ),
     paths(
         super::search::search,

@@ -165,6 +165,10 @@ struct AccountPage {
     new_token: Option<String>,
     notice: Option<String>,
     password_error: Option<PasswordError>,
+    /// When the user's private feed address was made, if they have one.
+    feed_made: Option<String>,
+    /// A private feed address just made: shown this once.
+    new_feed_url: Option<String>,
 }
 
 /// Why a password change was refused, and at which field.
@@ -216,10 +220,36 @@ async fn account_page(
     new_token: Option<String>,
     password_error: Option<PasswordError>,
 ) -> Result<Response, PageError> {
+    account_page_with(
+        state,
+        session,
+        status,
+        notice,
+        new_token,
+        password_error,
+        None,
+    )
+    .await
+}
+
+async fn account_page_with(
+    state: &AppState,
+    session: &SignedIn,
+    status: StatusCode,
+    notice: Option<String>,
+    new_token: Option<String>,
+    password_error: Option<PasswordError>,
+    new_feed_url: Option<String>,
+) -> Result<Response, PageError> {
     let user = session.user.clone();
     let user_id = user.id;
-    let tokens = state
-        .with_accounts(move |accounts| accounts.tokens(user_id))
+    let (tokens, feed_made) = state
+        .with_accounts(move |accounts| {
+            Ok((
+                accounts.tokens(user_id)?,
+                accounts.feed_token_made(user_id)?,
+            ))
+        })
         .await?;
     let slug = user.jurisdiction.clone();
     let jurisdiction = state
@@ -239,6 +269,8 @@ async fn account_page(
         new_token,
         notice,
         password_error,
+        feed_made: feed_made.map(|t| t.format("%Y-%m-%d").to_string()),
+        new_feed_url,
     };
     // The page carries a CSRF token, and once a new API token: never kept by a cache.
     Ok((
@@ -328,6 +360,55 @@ pub async fn create_token(
     let notice =
         Some("Your new API token is below. Copy it now: it will not be shown again.".to_owned());
     account_page(&state, &session, StatusCode::OK, notice, Some(token), None).await
+}
+
+/// `POST /account/feed`: a private feed address for the signed-in user, replacing theirs.
+pub async fn create_feed(
+    State(state): State<AppState>,
+    RequireSession(session): RequireSession,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    check_csrf(
+        &session.csrf_token,
+        FormData::parse(&body).get("csrf_token"),
+    )?;
+    let user_id = session.user.id;
+    let token = state
+        .with_accounts(move |accounts| accounts.create_feed_token(user_id))
+        .await?;
+    let url = paths::absolute(&state.config.public_url(), &paths::private_feed(&token));
+    let notice = Some(
+        "Your private feed address is below. Copy it into your feed reader now: it will not be shown again."
+            .to_owned(),
+    );
+    account_page_with(
+        &state,
+        &session,
+        StatusCode::OK,
+        notice,
+        None,
+        None,
+        Some(url),
+    )
+    .await
+}
+
+/// `POST /account/feed/revoke`: the signed-in user's private feed address stops working.
+pub async fn revoke_feed(
+    State(state): State<AppState>,
+    RequireSession(session): RequireSession,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    check_csrf(
+        &session.csrf_token,
+        FormData::parse(&body).get("csrf_token"),
+    )?;
+    let user_id = session.user.id;
+    state
+        .with_accounts(move |accounts| accounts.revoke_feed_token(user_id))
+        .await?;
+    let notice = Some("Your private feed address no longer works.".to_owned());
+    account_page(&state, &session, StatusCode::OK, notice, None, None).await
 }
 
 /// `POST /account/tokens/revoke-all`: after a password change, tokens made before it may be
