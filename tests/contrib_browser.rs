@@ -1018,3 +1018,98 @@ async fn a_member_s_private_feed_lists_what_they_may_read_until_they_stop_it() {
         .await
         .expect(StatusCode::OK, "bob's feed still works");
 }
+
+#[tokio::test]
+async fn a_new_entry_starts_as_a_draft_its_city_sees_until_it_is_published() {
+    let (data, app, team) = setup();
+    let (alice_cookie, _) = data.session(&team.alice);
+    let (bob_cookie, _) = data.session(&team.bob);
+    let mut alice = Browser::with_session(&app, &alice_cookie);
+    let mut bob = Browser::with_session(&app, &bob_cookie);
+    let new_form = alice
+        .get("/entries/new")
+        .await
+        .expect(StatusCode::OK, "the form")
+        .html();
+    assert_eq!(attr(&new_form, "input[name=draft]", "value"), "yes");
+    assert_eq!(
+        texts(&new_form, ".form-actions button"),
+        ["Preview", "Save draft", "Publish"]
+    );
+    assert_eq!(
+        texts(&new_form, "fieldset.visibility-choices label"),
+        [
+            "Everyone",
+            "Staff of member cities",
+            "Minneapolis staff only"
+        ]
+    );
+    assert_eq!(
+        attr(&new_form, "input[name=visibility][checked]", "value"),
+        "public"
+    );
+
+    let csrf = csrf_token(&new_form);
+    let mut form = entry_form(&csrf, "save", "draftyquokka");
+    form.set("draft", "yes");
+    let id = format!("{CITY_A}/night-patrol");
+    let page = format!("/entries/{id}");
+    alice
+        .submit("/entries/new", &form)
+        .await
+        .expect_redirect(&page, "saved as a draft");
+    // Its city sees it, marked; nobody else finds it or opens it.
+    let seen = alice
+        .get(&page)
+        .await
+        .expect(StatusCode::OK, "alice")
+        .html();
+    assert_eq!(one_text(&seen, ".readers-notice .badge"), "Draft");
+    bob.get(&page).await.expect(StatusCode::NOT_FOUND, "bob");
+    app.get(&page).await.expect(StatusCode::NOT_FOUND, "anyone");
+    assert!(app.search_ids("draftyquokka").await.is_empty());
+
+    // The edit form offers Publish; publishing shows it to everyone at once.
+    let edit = format!("{page}/edit");
+    let edit_form = alice.get(&edit).await.expect(StatusCode::OK, "edit").html();
+    assert_eq!(attr(&edit_form, "input[name=draft]", "value"), "yes");
+    let mut form = entry_form(&csrf_token(&edit_form), "publish", "draftyquokka");
+    form.set("draft", "yes");
+    form.set("base_revision", "1");
+    form.set("message", "ready");
+    alice
+        .submit(&edit, &form)
+        .await
+        .expect_redirect(&page, "published");
+    assert_eq!(app.search_ids("draftyquokka").await, [id.as_str()]);
+    app.get(&page).await.expect(StatusCode::OK, "anyone, now");
+    let actions: Vec<String> = app
+        .revisions(&id)
+        .await
+        .into_iter()
+        .map(|(_, action, _, _)| action)
+        .collect();
+    assert_eq!(actions, ["create", "publish"]);
+
+    // Narrowed to its city's staff: another city's staff no longer see it, and the page says
+    // who may.
+    let edit_form = alice.get(&edit).await.expect(StatusCode::OK, "edit").html();
+    let mut form = entry_form(&csrf_token(&edit_form), "save", "draftyquokka");
+    form.set("draft", "no");
+    form.set("visibility", "jurisdiction");
+    form.set("base_revision", "2");
+    alice
+        .submit(&edit, &form)
+        .await
+        .expect_redirect(&page, "narrowed");
+    bob.get(&page).await.expect(StatusCode::NOT_FOUND, "bob");
+    let seen = alice
+        .get(&page)
+        .await
+        .expect(StatusCode::OK, "alice")
+        .html();
+    assert_eq!(
+        one_text(&seen, ".readers-notice"),
+        "Visible to Minneapolis staff only."
+    );
+}
