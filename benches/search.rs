@@ -13,7 +13,9 @@
 //! The mix report also measures the floor: tantivy alone on the same index, parsing the same
 //! text with its `QueryParser` over the same four fields (no typos, synonyms, filters or
 //! snippets), top 10 and count, then with facets, then with the ten stored documents.
-//! `PLAYBOOK_BENCH_FLOOR=0` skips the floor. `PLAYBOOK_BENCH_MERGE=1` measures a copy of the index merged into one segment instead.
+//! `PLAYBOOK_BENCH_FLOOR=0` skips the floor. `PLAYBOOK_BENCH_HIDDEN_PERCENT=15` makes that share
+//! of the corpus entries not everyone may read, and `PLAYBOOK_BENCH_READER` (`anonymous`,
+//! `admin`, `member:<slug>`) says who searches: the cost of the audience filter. `PLAYBOOK_BENCH_MERGE=1` measures a copy of the index merged into one segment instead.
 //!
 //! The corpus (`gen_corpus`'s generator, seed `PLAYBOOK_BENCH_SEED`, default 42) and its index
 //! are built once into `target/bench-corpus/<entries>-seed<seed>/` and reused by later runs.
@@ -68,11 +70,27 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
 }
 
-fn request(query: &BenchQuery) -> SearchRequest {
+fn request(query: &BenchQuery, reader: &Reader) -> SearchRequest {
     SearchRequest::query(query.q.clone())
         .with_filter(Filter::Kind, query.kind.clone())
         .with_filter(Filter::Topic, query.topic.clone())
         .with_filter(Filter::Jurisdiction, query.jurisdiction.clone())
+        .for_reader(reader.clone())
+}
+
+/// Who searches: `PLAYBOOK_BENCH_READER` = `anonymous` (the default), `admin`, or
+/// `member:<jurisdiction slug>`.
+fn bench_reader() -> Reader {
+    match std::env::var("PLAYBOOK_BENCH_READER").unwrap_or_default().as_str() {
+        "" | "anonymous" => Reader::Anonymous,
+        "admin" => Reader::Admin,
+        other => match other.strip_prefix("member:") {
+            Some(jurisdiction) => Reader::Member {
+                jurisdiction: jurisdiction.to_owned(),
+            },
+            None => panic!("PLAYBOOK_BENCH_READER: anonymous, admin or member:<slug>, not {other}"),
+        },
+    }
 }
 
 /// Generates the corpus and builds its index unless an earlier run did.
@@ -84,10 +102,17 @@ fn setup() -> Setup {
         jurisdictions: 300.min(entries.max(1)),
         seed,
         source: Path::new(env!("CARGO_MANIFEST_DIR")).join("playbook"),
+        hidden_percent: env_number("PLAYBOOK_BENCH_HIDDEN_PERCENT", 0).min(100) as u32,
+    };
+    let hidden = match spec.hidden_percent {
+        0 => String::new(),
+        share => format!("-hidden{share}"),
     };
     let root = std::env::var_os("PLAYBOOK_BENCH_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| target_dir().join(format!("bench-corpus/{entries}-seed{seed}")));
+        .unwrap_or_else(|| {
+            target_dir().join(format!("bench-corpus/{entries}-seed{seed}{hidden}"))
+        });
     let playbook_dir = root.join("playbook");
     let stamp = root.join("corpus-complete");
     if !stamp.exists() {
@@ -127,12 +152,14 @@ fn setup() -> Setup {
     drop(loaded);
     // PLAYBOOK_BENCH_QUERY=label keeps only the queries whose label contains it (to profile one).
     let only = std::env::var("PLAYBOOK_BENCH_QUERY").unwrap_or_default();
+    let reader = bench_reader();
+    eprintln!("searching as {reader:?}");
     let mix = corpus::query_mix(&spec)
         .expect("the query mix")
         .into_iter()
         .filter(|q| q.label.contains(only.as_str()))
         .map(|q| {
-            let r = request(&q);
+            let r = request(&q, &reader);
             (q, r)
         })
         .collect();

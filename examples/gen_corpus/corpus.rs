@@ -55,6 +55,10 @@ pub struct CorpusSpec {
     pub seed: u64,
     /// The real playbook whose words seed the vocabulary.
     pub source: PathBuf,
+    /// The share of entries, in percent, that not everyone may read: half of them for member
+    /// cities, a quarter for their own city only, a quarter drafts. Drawn from a random
+    /// stream of its own, so the rest of the corpus is the same whatever the share.
+    pub hidden_percent: u32,
 }
 
 /// What was written.
@@ -456,6 +460,7 @@ pub fn generate(spec: &CorpusSpec, out: &Path) -> io::Result<CorpusSummary> {
     summary.jurisdictions = places.len();
     let place_zipf = Zipf::new(places.len(), JURISDICTION_EXPONENT);
     let mut rng = Rng::new(spec.seed, 3);
+    let mut access_rng = Rng::new(spec.seed, 11);
     let mut ids: Vec<EntryId> = Vec::with_capacity(spec.entries);
     for number in 0..spec.entries {
         let place = &places[place_zipf.sample(&mut rng)];
@@ -482,6 +487,13 @@ pub fn generate(spec: &CorpusSpec, out: &Path) -> io::Result<CorpusSummary> {
             .then(|| DateField::of(random_date(&mut rng)));
         fields.status = pick_status(&mut rng).map(|s| s.as_str().to_owned());
         fields.related = ListField(texts(pick_related(&mut rng, &ids)));
+        if access_rng.below(100) < spec.hidden_percent as usize {
+            match access_rng.below(4) {
+                0 | 1 => fields.visibility = Some("network".into()),
+                2 => fields.visibility = Some("jurisdiction".into()),
+                _ => fields.draft = Some(true),
+            }
+        }
         fields.sources = vec![SourceFields {
             title: Some(SOURCE_TITLE.to_owned()),
             publisher: Some(SOURCE_PUBLISHER.to_owned()),

@@ -38,6 +38,10 @@ struct Args {
     /// The real playbook whose vocabulary the text is drawn from.
     #[arg(long, default_value = "playbook")]
     source: PathBuf,
+    /// The share of entries, in percent, that not everyone may read (member cities only,
+    /// their own city only, or drafts).
+    #[arg(long, default_value_t = 0)]
+    hidden_percent: u32,
     /// Also write the benchmark query mix here: `label<TAB>URL query string` per line.
     #[arg(long)]
     queries: Option<PathBuf>,
@@ -50,6 +54,7 @@ fn main() -> ExitCode {
         jurisdictions: args.jurisdictions.clamp(1, args.entries.max(1)),
         seed: args.seed,
         source: args.source,
+        hidden_percent: args.hidden_percent.min(100),
     };
     let started = Instant::now();
     let summary = match corpus::generate(&spec, &args.out) {
