@@ -81,7 +81,10 @@ fn request(query: &BenchQuery, reader: &Reader) -> SearchRequest {
 /// Who searches: `PLAYBOOK_BENCH_READER` = `anonymous` (the default), `admin`, or
 /// `member:<jurisdiction slug>`.
 fn bench_reader() -> Reader {
-    match std::env::var("PLAYBOOK_BENCH_READER").unwrap_or_default().as_str() {
+    match std::env::var("PLAYBOOK_BENCH_READER")
+        .unwrap_or_default()
+        .as_str()
+    {
         "" | "anonymous" => Reader::Anonymous,
         "admin" => Reader::Admin,
         other => match other.strip_prefix("member:") {
@@ -110,9 +113,7 @@ fn setup() -> Setup {
     };
     let root = std::env::var_os("PLAYBOOK_BENCH_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            target_dir().join(format!("bench-corpus/{entries}-seed{seed}{hidden}"))
-        });
+        .unwrap_or_else(|| target_dir().join(format!("bench-corpus/{entries}-seed{seed}{hidden}")));
     let playbook_dir = root.join("playbook");
     let stamp = root.join("corpus-complete");
     if !stamp.exists() {

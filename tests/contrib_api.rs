@@ -561,3 +561,62 @@ async fn a_council_resolution_is_a_kind_of_its_own() {
         .html();
     assert!(texts(&page, "h1").join(" ").contains("Resolution"));
 }
+
+#[tokio::test]
+async fn an_entry_another_city_may_not_read_is_unknown_to_its_writers_as_a_related_id() {
+    let (_data, app, team) = setup();
+    let mut draft = entry("secret-draft", "secretdraftword");
+    draft["draft"] = json!(true);
+    app.create(&team.alice.token, &draft).await;
+    let hidden = id_in(CITY_A, "secret-draft");
+    let missing = id_in(CITY_A, "no-such-entry");
+    // Bob's city may not read Alice's draft: naming it is refused exactly as naming nothing.
+    let mut answers = Vec::new();
+    for related in [&hidden, &missing] {
+        let mut body = entry("probe", "probeword");
+        body["related"] = json!([related]);
+        let error = app.post_entry(&team.bob.token, &body).await.expect_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            related,
+        );
+        let message = error["error"]["fields"]["related"]
+            .as_str()
+            .expect("a message at related")
+            .replace(related.as_str(), "<id>");
+        answers.push(message);
+    }
+    assert_eq!(answers[0], answers[1], "{answers:?}");
+    // Alice's city may: her own entries may point to it.
+    let mut body = entry("pointer", "pointerword");
+    body["related"] = json!([hidden]);
+    app.create(&team.alice.token, &body).await;
+}
+
+#[tokio::test]
+async fn writes_to_an_entry_the_writer_may_not_read_are_404_not_403() {
+    let (data, app, team) = setup();
+    let mut draft = entry("hidden-target", "hiddentargetword");
+    draft["draft"] = json!(true);
+    app.create(&team.alice.token, &draft).await;
+    let hidden = id_in(CITY_A, "hidden-target");
+    let body = entry("hidden-target", "hiddentargetword");
+    for reply in [
+        app.put_entry(&team.bob.token, &hidden, &body).await,
+        app.delete_entry(&team.bob.token, &hidden).await,
+    ] {
+        reply.expect_error(StatusCode::NOT_FOUND, "not_found", "bob's write");
+    }
+    // The edit form too, in the browser.
+    let (cookie, _) = data.session(&team.bob);
+    let mut bob = Browser::with_session(&app, &cookie);
+    bob.get(&format!("/entries/{hidden}/edit"))
+        .await
+        .expect(StatusCode::NOT_FOUND, "bob's edit form");
+    // A public entry of another city is there, and not Bob's to change: 403.
+    app.create(&team.alice.token, &entry("open-target", "opentargetword"))
+        .await;
+    app.put_entry(&team.bob.token, &id_in(CITY_A, "open-target"), &body)
+        .await
+        .expect(StatusCode::FORBIDDEN, "bob's write to a public entry");
+}

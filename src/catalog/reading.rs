@@ -122,7 +122,7 @@ impl Catalog {
     }
 
     /// Whether the entry `id` exists, is live and `reader` may read it.
-    fn readable(&self, reader: &Reader, id: &EntryId) -> Result<bool, CatalogError> {
+    pub(super) fn readable(&self, reader: &Reader, id: &EntryId) -> Result<bool, CatalogError> {
         Ok(self.entry(id)?.is_some_and(|view| {
             !view.retired && reader.may_read(id.jurisdiction.as_str(), view.entry.meta.access())
         }))
@@ -174,6 +174,13 @@ impl Catalog {
             ));
         }
         let found = self.entry(id)?.ok_or_else(no_entry)?;
+        // One the user may not read is not there for them: not found, never forbidden.
+        if !user
+            .reader()
+            .may_read(id.jurisdiction.as_str(), found.entry.meta.access())
+        {
+            return Err(no_entry());
+        }
         if !user.may_edit(&id.jurisdiction) {
             return Err(CatalogError::Forbidden(format!(
                 "You may only edit entries of {}.",

@@ -11,11 +11,13 @@ pub const MAX_MESSAGE_CHARS: usize = 500;
 use crate::store::{NewRevision, RevisionAction, Role, User};
 
 impl Catalog {
-    /// Checks input by every entry rule, including that related ids name live entries and
-    /// not `id` itself (the entry being saved, when it exists), and that source ids name
-    /// declared sources.
+    /// Checks input by every entry rule, including that related ids name live entries
+    /// `writer` may read and not `id` itself (the entry being saved, when it exists), and
+    /// that source ids name declared sources. An entry the writer may not read is unknown to
+    /// them here as everywhere, so a refusal cannot tell them it exists.
     fn validate(
         &self,
+        writer: &User,
         input: &EntryInput,
         id: Option<&EntryId>,
     ) -> Result<ValidEntry, CatalogError> {
@@ -23,18 +25,19 @@ impl Catalog {
             .parse()
             .map_err(|problems| CatalogError::Invalid(problems.into()))?;
         let mut lookup_failed = None;
-        let problems: FieldProblems = valid.meta.check_related(id, |related| {
-            self.is_curated(related)
-                || match self.store.entry(related) {
-                    Ok(found) => found.is_some_and(|e| !e.retired),
+        let reader = writer.reader();
+        let problems: FieldProblems =
+            valid
+                .meta
+                .check_related(id, |related| match self.readable(&reader, related) {
+                    Ok(readable) => readable,
                     Err(e) => {
                         lookup_failed = Some(e);
                         true
                     }
-                }
-        });
+                });
         if let Some(e) = lookup_failed {
-            return Err(e.into());
+            return Err(e);
         }
         let mut problems = problems;
         problems.extend(
@@ -65,7 +68,7 @@ impl Catalog {
                 user.jurisdiction
             )));
         }
-        let valid = self.validate(input, None)?;
+        let valid = self.validate(user, input, None)?;
         let jurisdiction = valid
             .jurisdiction
             .clone()
@@ -100,7 +103,7 @@ impl Catalog {
                 "This entry is retired: an admin must restore it before it can change.".into(),
             ));
         }
-        let mut valid = self.validate(input, Some(id))?;
+        let mut valid = self.validate(user, input, Some(id))?;
         // The id is the address: an edit cannot move the entry.
         valid.slug = id.slug.clone();
         // Publishing a draft, or taking an entry back to draft, is said in the history.
