@@ -487,6 +487,23 @@ async fn entries_are_added_to_a_brief_from_search_results_without_javascript() {
     // Paging and filter links keep the brief being collected.
     let kept = attrs(&both, "aside.facets a", "href");
     assert!(kept.iter().all(|href| href.contains("brief=")), "{kept:?}");
+    // So does a new search typed in the box: it carries the brief's ids along.
+    let carried = attr(&both, "form.big-search input[name=brief]", "value");
+    assert_eq!(carried.split(',').count(), 2, "{carried}");
+    let next = app
+        .page(&format!(
+            "/search?q=guard&brief={}",
+            carried.replace(',', "%2C")
+        ))
+        .await;
+    assert!(one_text(&next, ".brief-tray").contains("2 entries"));
+    assert_eq!(
+        count(
+            &app.page("/search?q=parking").await,
+            "form.big-search input[name=brief]"
+        ),
+        0
+    );
 
     let entry = app.page(&format!("/entries/{CHECKLIST}")).await;
     let from_entry = attrs(&entry, ".entry-actions a", "href")

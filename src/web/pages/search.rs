@@ -43,6 +43,8 @@ struct SearchPage {
     problem: Option<String>,
     /// The brief being collected (`brief=`), if any.
     brief: Option<BriefTray>,
+    /// Its ids, carried by the search box into the next search ("" when none).
+    carried_brief: String,
     /// These results as a comparison matrix.
     compare_href: String,
 }
@@ -222,6 +224,7 @@ async fn results_page(
         notes,
         problem,
         brief: brief_tray(params),
+        carried_brief: params.brief_ids().join(","),
         compare_href: paths::compare(CompareBy::default(), params),
     })
 }
