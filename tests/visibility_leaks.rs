@@ -1004,3 +1004,64 @@ async fn leak_revision_page() {
     }
     wrong.assert_none("the revision page");
 }
+
+/// Known leak, kept failing: a hidden entry must answer exactly as an entry that does not
+/// exist, so its existence does not leak: to writes, to the editor, and when another city
+/// names it as related. Today B's PUT/DELETE and B's editor answer 403 for a hidden A entry
+/// (404 for a missing one), and B may name a hidden entry as related (201; 422 when missing).
+#[tokio::test]
+async fn leak_write_api_and_editor() {
+    let (data, app, team) = setup();
+    create_leaks(&app, &team).await;
+    let missing = format!("{CITY_A}/lk-never-written");
+    let bob = Viewer::new(
+        "B session",
+        Credentials::Session(data.session(&team.bob).0),
+        Reach::OtherCity,
+    );
+    let anonymous = Viewer::new("anonymous", Credentials::None, Reach::Anonymous);
+    let mut wrong = Wrong::default();
+    for leak in LEAKS.iter().filter(|leak| !bob.sees(leak)) {
+        let id = leak.id();
+        // Writes with B's token, and without one.
+        for token in [Some(team.bob.token.as_str()), None] {
+            let who = if token.is_some() {
+                "B token"
+            } else {
+                "anonymous"
+            };
+            let viewer = Viewer::new(who, Credentials::None, Reach::OtherCity);
+            for method in [Method::PUT, Method::DELETE] {
+                let body = (method == Method::PUT).then(|| leak.body());
+                let hidden = app
+                    .api(method.clone(), &api_path(&id), token, body.as_ref())
+                    .await;
+                let absent = app
+                    .api(method.clone(), &api_path(&missing), token, body.as_ref())
+                    .await;
+                let surface = format!("{method} /api/entries/{{id}} of the {} entry", leak.name);
+                wrong.equal(&surface, &viewer, absent.status, hidden.status);
+            }
+        }
+        // The editor, as B and anonymously.
+        for viewer in [&bob, &anonymous] {
+            let hidden = viewer.get(&app, &format!("{}/edit", leak.href())).await;
+            let absent = viewer.get(&app, &format!("/entries/{missing}/edit")).await;
+            let surface = format!("edit page of the {} entry", leak.name);
+            wrong.equal(&surface, viewer, absent.status, hidden.status);
+        }
+        // B's own entry naming it as related.
+        let slug = format!("lk-b-names-{}", leak.slug);
+        let named = |related: &str| {
+            let mut body = entry(&slug, "leakbnamesword");
+            body["related"] = json!([related]);
+            body
+        };
+        let hidden = app.post_entry(&team.bob.token, &named(&id)).await;
+        let absent = app.post_entry(&team.bob.token, &named(&missing)).await;
+        let surface = format!("POST naming the {} entry as related", leak.name);
+        let bob_token = Viewer::new("B token", Credentials::None, Reach::OtherCity);
+        wrong.equal(&surface, &bob_token, absent.status, hidden.status);
+    }
+    wrong.assert_none("hidden entries answer as missing ones");
+}
