@@ -400,7 +400,7 @@ async fn an_editor_previews_saves_finds_edits_and_sees_the_history() {
     s.goto("/entries/minneapolis-mn/zephyrquill-drill/history")
         .await;
     assert_eq!(
-        sideways_overflow(&s).await,
+        s.sideways_overflow().await,
         0,
         "the history page at phone width"
     );
@@ -421,19 +421,6 @@ async fn an_editor_previews_saves_finds_edits_and_sees_the_history() {
         "beside the results, no jump"
     );
     s.finish().await;
-}
-
-/// How many pixels the page sticks out sideways.
-async fn sideways_overflow(s: &Session) -> i64 {
-    s.client
-        .execute(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-            vec![],
-        )
-        .await
-        .unwrap()
-        .as_i64()
-        .unwrap_or(0)
 }
 
 /// Colour schemes and widths every page is checked at.
@@ -781,6 +768,6 @@ async fn on_a_phone_a_stale_second_window_is_refused_and_everyday_pages_read_rig
         .unwrap()
         .unwrap_or_default();
     assert_eq!(typed, "-guard");
-    assert_eq!(sideways_overflow(&s).await, 0, "results at phone width");
+    assert_eq!(s.sideways_overflow().await, 0, "results at phone width");
     s.finish().await;
 }

@@ -16,19 +16,6 @@ const PARKING: &str = "minneapolis-mn/parking-lot-executive-order";
 const ORDINANCE: &str = "minneapolis-mn/separation-ordinance";
 const ADVICE: &str = "minneapolis-mn/frey-three-points";
 
-/// How many pixels the page sticks out sideways.
-async fn sideways_overflow(s: &Session) -> i64 {
-    s.client
-        .execute(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-            vec![],
-        )
-        .await
-        .unwrap()
-        .as_i64()
-        .unwrap_or(0)
-}
-
 /// Presses Enter on the element `css` (the first one), as a keyboard user follows a link, and
 /// waits for the page it leads to.
 async fn press_enter_on(s: &Session, css: &str) {
@@ -143,7 +130,7 @@ async fn compare_and_brief_pages_have_no_wcag_violations_and_fit_a_phone() {
                     ));
                 }
                 if viewport.name == "phone" {
-                    let overflow = sideways_overflow(&s).await;
+                    let overflow = s.sideways_overflow().await;
                     if overflow > 0 {
                         failures.push(format!("{name} sticks out {overflow}px on a phone"));
                     }

@@ -712,7 +712,7 @@ async fn page_surfaces(app: &TestApp, viewer: &Viewer, wrong: &mut Wrong) {
             let reply = viewer.get(app, &uri).await;
             wrong.status(surface, viewer, leak, &reply);
             // The docx is zipped; what the revision page mentions is checked on its own, in
-            // `leak_revision_page` (a known leak, kept failing for the fix).
+            // `a_revision_page_names_no_entry_its_reader_may_not_read`.
             if !matches!(surface, "/brief.docx" | "revision page") {
                 wrong.scan(surface, viewer, &reply, Some(leak));
             }
@@ -983,12 +983,11 @@ async fn a_curated_network_entry_is_read_by_members_only() {
     wrong.assert_none("a curated network entry");
 }
 
-/// Known leak: the revision (diff) page of an entry the viewer may read shows its stored text,
-/// front matter included, so its `related` list names entries hidden from the viewer (their
-/// ids), where the entry page and `GET /api/entries/{id}` leave them out. Kept failing until
-/// the page leaves out what the viewer may not read.
+/// The revision (diff) page of an entry the viewer may read shows its text, front matter
+/// included: its `related` list names only entries the viewer may read, as the entry page and
+/// `GET /api/entries/{id}` do (it once named hidden entries' ids).
 #[tokio::test]
-async fn leak_revision_page() {
+async fn a_revision_page_names_no_entry_its_reader_may_not_read() {
     let (data, app, team) = setup();
     create_leaks(&app, &team).await;
     let mut wrong = Wrong::default();
@@ -1005,12 +1004,12 @@ async fn leak_revision_page() {
     wrong.assert_none("the revision page");
 }
 
-/// Known leak, kept failing: a hidden entry must answer exactly as an entry that does not
-/// exist, so its existence does not leak: to writes, to the editor, and when another city
-/// names it as related. Today B's PUT/DELETE and B's editor answer 403 for a hidden A entry
-/// (404 for a missing one), and B may name a hidden entry as related (201; 422 when missing).
+/// A hidden entry answers exactly as an entry that does not exist, so its existence does not
+/// leak: to writes, to the editor, and when another city names it as related (B's PUT, DELETE
+/// and editor once answered 403 for a hidden A entry, 404 for a missing one, and B could name
+/// a hidden entry as related).
 #[tokio::test]
-async fn leak_write_api_and_editor() {
+async fn writes_answer_for_a_hidden_entry_as_for_a_missing_one() {
     let (data, app, team) = setup();
     create_leaks(&app, &team).await;
     let missing = format!("{CITY_A}/lk-never-written");

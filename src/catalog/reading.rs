@@ -267,6 +267,24 @@ impl Catalog {
         if let Some(previous) = previous.as_mut() {
             previous.info = self.author_as_seen(viewer, previous.info.clone(), &mut names)?;
         }
+        // A revision's related ids name only what the viewer may read, as the entry's page
+        // does: an id is an entry's existence.
+        let reader = reader_of(viewer);
+        for revision in std::iter::once(&mut current).chain(previous.as_mut()) {
+            let mut lookup_failed = None;
+            revision.entry.meta = revision.entry.meta.keeping_related(|related| {
+                match self.readable(&reader, related) {
+                    Ok(readable) => readable,
+                    Err(e) => {
+                        lookup_failed = Some(e);
+                        false
+                    }
+                }
+            });
+            if let Some(e) = lookup_failed {
+                return Err(e);
+            }
+        }
         Ok((current, previous))
     }
 

@@ -120,6 +120,18 @@ impl FromRequestParts<AppState> for RequireSession {
 /// What a session still on its one-time password may reach.
 const ONE_TIME_PASSWORD_PATHS: [&str; 3] = [paths::ACCOUNT, paths::ACCOUNT_PASSWORD, paths::LOGOUT];
 
+/// The token of an `Authorization: Bearer <token>` header, if the request has one.
+fn bearer_token(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
 /// The user of a valid, unrevoked API token.
 pub struct ApiUser(pub User);
 
@@ -135,15 +147,7 @@ impl FromRequestParts<AppState> for ApiUser {
                 "send a valid API token: Authorization: Bearer <token>".into(),
             ))
         };
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(unauthorized)?
-            .to_owned();
+        let token = bearer_token(parts).ok_or_else(unauthorized)?;
         let action = format!("{} {}", parts.method, parts.uri.path());
         let user = state
             .with_accounts(move |accounts| accounts.user_by_token(&token, &action))
@@ -178,15 +182,7 @@ impl FromRequestParts<AppState> for Viewer {
                 PageError(e).into_response()
             }
         };
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned);
-        if let Some(token) = token {
+        if let Some(token) = bearer_token(parts) {
             return match state
                 .with_accounts(move |accounts| accounts.reader_by_token(&token))
                 .await

@@ -288,6 +288,19 @@ impl Session {
         Some(session)
     }
 
+    /// How many pixels the page sticks out sideways (0 when it fits its viewport).
+    pub async fn sideways_overflow(&self) -> i64 {
+        self.client
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                vec![],
+            )
+            .await
+            .expect("the page's widths are read")
+            .as_i64()
+            .unwrap_or(0)
+    }
+
     /// Closes the browser session (the processes end when the rest is dropped).
     pub async fn finish(self) {
         let _ = self.client.clone().close().await;
