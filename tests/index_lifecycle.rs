@@ -460,6 +460,14 @@ fn counted_from_hits(results: &SearchResults) -> Facets {
         for topic in &hit.topics {
             *facets[Filter::Topic].entry(topic.clone()).or_default() += 1;
         }
+        if let Some(state) = &hit.jurisdiction.state {
+            *facets[Filter::State]
+                .entry(state.to_ascii_lowercase())
+                .or_default() += 1;
+        }
+        *facets[Filter::Level]
+            .entry(hit.jurisdiction.level.clone())
+            .or_default() += 1;
     }
     facets
 }

@@ -98,7 +98,7 @@ async fn search_has_exactly_the_documented_fields() {
     );
     assert_eq!(
         keys(&body["facets"]),
-        names(&["jurisdiction", "kind", "topic"])
+        names(&["jurisdiction", "kind", "topic", "state", "level"])
     );
     let kinds: u64 = body["facets"]["kind"]
         .as_object()
@@ -734,4 +734,67 @@ async fn topics_are_listed_with_labels_and_the_counts_search_gives() {
     let facet_topics: BTreeSet<&str> = keys(&all["facets"]["topic"]);
     let listed: BTreeSet<&str> = topics.iter().filter_map(|t| t["slug"].as_str()).collect();
     assert_eq!(listed, facet_topics);
+}
+
+#[tokio::test]
+async fn state_and_level_filter_search_and_the_matrix_like_the_others() {
+    let app = TestApp::new();
+    let total = |body: &Value| body["total"].as_u64().expect("a total");
+    let all = total(&app.json("/api/search?limit=1", StatusCode::OK).await);
+    let cities = app
+        .json("/api/search?level=city&limit=1", StatusCode::OK)
+        .await;
+    let states = app
+        .json("/api/search?level=state&limit=1", StatusCode::OK)
+        .await;
+    let minneapolis = app
+        .json(
+            "/api/search?jurisdiction=minneapolis-mn&limit=1",
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(total(&cities), total(&minneapolis));
+    assert_eq!(total(&cities) + total(&states), all);
+    assert_eq!(cities["facets"]["level"]["city"], total(&cities));
+    assert_eq!(
+        total(
+            &app.json("/api/search?state=mn&limit=1", StatusCode::OK)
+                .await
+        ),
+        all
+    );
+    // In the query text too.
+    assert_eq!(
+        total(
+            &app.json("/api/search?q=level:state&limit=1", StatusCode::OK)
+                .await
+        ),
+        total(&states)
+    );
+    // A state no entry is in matches nothing, and says so; a malformed one is a 400.
+    let oregon = app.json("/api/search?state=or", StatusCode::OK).await;
+    assert_eq!(total(&oregon), 0);
+    assert!(
+        oregon["warnings"][0]
+            .as_str()
+            .is_some_and(|w| w.contains("`OR`")),
+        "{oregon}"
+    );
+    let reply = app.get("/api/search?state=MN").await;
+    assert_json_error(
+        &reply,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+        "an uppercase state",
+    );
+    assert!(reply.body.contains("`mn`"), "{}", reply.body);
+    // The comparison matrix narrows the same way: only the state's row.
+    let matrix = app.json("/api/compare?level=state", StatusCode::OK).await;
+    let rows: Vec<&str> = matrix["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|row| row["jurisdiction"]["slug"].as_str())
+        .collect();
+    assert_eq!(rows, ["minnesota"]);
 }

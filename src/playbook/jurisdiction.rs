@@ -20,6 +20,18 @@ pub enum Level {
 }
 
 impl Level {
+    /// Every level.
+    pub const ALL: [Level; 3] = [Level::City, Level::County, Level::State];
+
+    /// The level's name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::City => "City",
+            Level::County => "County",
+            Level::State => "State",
+        }
+    }
+
     /// The level's slug.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -31,9 +43,7 @@ impl Level {
 
     /// Parses a level's slug.
     pub fn parse(text: &str) -> Option<Level> {
-        [Level::City, Level::County, Level::State]
-            .into_iter()
-            .find(|level| level.as_str() == text)
+        Level::ALL.into_iter().find(|level| level.as_str() == text)
     }
 }
 

@@ -107,6 +107,12 @@ impl IndexedEntry {
                 Filter::Jurisdiction => each(filter, &self.jurisdiction.slug),
                 Filter::Kind => each(filter, self.kind.as_str()),
                 Filter::Topic => self.topics.iter().for_each(|topic| each(filter, topic)),
+                Filter::State => {
+                    if let Some(state) = &self.jurisdiction.state {
+                        each(filter, &state.to_ascii_lowercase());
+                    }
+                }
+                Filter::Level => each(filter, &self.jurisdiction.level),
             }
         }
     }

@@ -96,7 +96,7 @@ impl FacetNames {
                 .segments
                 .iter()
                 .find_map(|table| table.jurisdiction_name(value)),
-            Filter::Kind | Filter::Topic => None,
+            Filter::Kind | Filter::Topic | Filter::State | Filter::Level => None,
         }
     }
 }

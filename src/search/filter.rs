@@ -1,4 +1,5 @@
-//! The filters a search narrows by: jurisdiction, kind and topic. `Filter` is the one list of
+//! The filters a search narrows by: jurisdiction, kind, topic, and the jurisdiction's state
+//! and level. `Filter` is the one list of
 //! them; its name is the query parameter (`?kind=`), the word before the colon in query text
 //! (`kind:checklist`) and the root of the entry's facet in the index (`/kind/checklist`).
 //! `ByFilter` holds one value per filter (a request's filter values, a search's counts), so
@@ -10,7 +11,7 @@ use std::ops::{Index, IndexMut};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::request::SearchError;
-use crate::playbook::{Kind, Slug};
+use crate::playbook::{Kind, Level, Slug};
 
 /// A filter: what a search can be narrowed by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -21,11 +22,21 @@ pub enum Filter {
     Kind,
     /// One of the entry's topics, by slug (`policing`).
     Topic,
+    /// The two-letter code of the entry's jurisdiction's state, in lowercase (`mn`).
+    State,
+    /// The level of the entry's jurisdiction (`city`, `county` or `state`).
+    Level,
 }
 
 impl Filter {
     /// Every filter, in the order pages and the API list them.
-    pub const ALL: [Filter; 3] = [Filter::Jurisdiction, Filter::Kind, Filter::Topic];
+    pub const ALL: [Filter; 5] = [
+        Filter::Jurisdiction,
+        Filter::Kind,
+        Filter::Topic,
+        Filter::State,
+        Filter::Level,
+    ];
 
     /// The filter's name: its query parameter, its word in query text and its facet root.
     pub fn as_str(self) -> &'static str {
@@ -33,6 +44,8 @@ impl Filter {
             Filter::Jurisdiction => "jurisdiction",
             Filter::Kind => "kind",
             Filter::Topic => "topic",
+            Filter::State => "state",
+            Filter::Level => "level",
         }
     }
 
@@ -48,7 +61,8 @@ impl Filter {
     pub fn closed_values(self) -> Option<Vec<&'static str>> {
         match self {
             Filter::Kind => Some(Kind::ALL.iter().map(|k| k.as_str()).collect()),
-            Filter::Jurisdiction | Filter::Topic => None,
+            Filter::Level => Some(Level::ALL.iter().map(|l| l.as_str()).collect()),
+            Filter::Jurisdiction | Filter::Topic | Filter::State => None,
         }
     }
 
@@ -56,7 +70,11 @@ impl Filter {
     /// has is not an error (it matches nothing, and the search reports it in
     /// `SearchResults::unmatched_filters`); a malformed one is, saying what to write instead.
     pub fn check(self, value: &str) -> Result<(), SearchError> {
-        if Slug::parse(value).is_ok() {
+        let well_formed = match self {
+            Filter::State => value.len() == 2 && value.bytes().all(|b| b.is_ascii_lowercase()),
+            _ => Slug::parse(value).is_ok(),
+        };
+        if well_formed {
             return Ok(());
         }
         Err(SearchError::BadParameter(format!(
@@ -76,6 +94,11 @@ impl Filter {
             ),
             Filter::Jurisdiction => "use a slug like `minneapolis-mn`".to_owned(),
             Filter::Topic => "use a slug like `national-guard`".to_owned(),
+            Filter::State => "use a state's two-letter code in lowercase, like `mn`".to_owned(),
+            Filter::Level => format!(
+                "use one of {}",
+                self.closed_values().unwrap_or_default().join(", ")
+            ),
         }
     }
 }
@@ -165,16 +188,25 @@ mod tests {
         }
         assert_eq!(
             serde_json::to_string(&values).expect("serializes"),
-            r#"{"jurisdiction":["jurisdiction"],"kind":["kind"],"topic":["topic"]}"#
+            r#"{"jurisdiction":["jurisdiction"],"kind":["kind"],"topic":["topic"],"state":["state"],"level":["level"]}"#
         );
     }
 
     #[test]
     fn values_must_be_slugs_and_errors_show_the_filters_own_example() {
         // Well formed, known or not: unknown values match nothing, and are reported.
-        for filter in Filter::ALL {
+        for filter in Filter::ALL.into_iter().filter(|f| *f != Filter::State) {
             assert!(filter.check("checklist").is_ok());
             assert!(filter.check("no-such-value").is_ok());
+        }
+        // A state is its two-letter code, in lowercase.
+        assert!(Filter::State.check("mn").is_ok());
+        for malformed in ["MN", "minnesota", "m", "m1"] {
+            let message = Filter::State
+                .check(malformed)
+                .expect_err(malformed)
+                .to_string();
+            assert!(message.contains("`mn`"), "{message}");
         }
         let message = |filter: Filter| {
             filter

@@ -8,7 +8,7 @@ use tantivy::schema::{
 use super::analyzer::{PLAIN, STEMMED};
 
 /// Bumped whenever the schema or analysis changes, so older indexes are rebuilt.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Every field of a playbook index.
 #[derive(Debug, Clone)]

@@ -125,6 +125,10 @@ pub fn listing(filter: Filter, value: impl Display) -> String {
         Filter::Jurisdiction => "jurisdictions",
         Filter::Kind => "kinds",
         Filter::Topic => "topics",
+        // States and levels have no page of their own: their listing is a search.
+        Filter::State | Filter::Level => {
+            return search(&SearchParams::default().toggled(filter, &value.to_string()));
+        }
     };
     format!("/{folder}/{value}")
 }
@@ -349,9 +353,12 @@ mod tests {
         assert_eq!(jurisdiction("minnesota"), "/jurisdictions/minnesota");
         assert_eq!(kind(Kind::ExecutiveOrder), "/kinds/executive-order");
         assert_eq!(topic("policing"), "/topics/policing");
-        for filter in Filter::ALL {
+        for filter in [Filter::Jurisdiction, Filter::Kind, Filter::Topic] {
             assert!(listing(filter, "x").ends_with("s/x"), "{filter}");
         }
+        // States and levels are listed by a search.
+        assert_eq!(listing(Filter::State, "mn"), "/search?state=mn");
+        assert_eq!(listing(Filter::Level, "city"), "/search?level=city");
         assert_eq!(
             listing_page(Filter::Kind, "checklist", 2),
             "/kinds/checklist?page=2"

@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 
 use crate::catalog::{Catalog, CatalogError};
-use crate::playbook::Kind;
+use crate::playbook::{Kind, Level};
 use crate::search::{Filter, SearchResults};
 use crate::web::error::AppError;
 use crate::web::state::AppState;
@@ -78,6 +78,15 @@ fn warning(filter: Filter, value: &str, known_jurisdictions: &HashSet<String>) -
         )),
         Filter::Topic => Some(format!(
             "no entry has the topic `{value}`, so none matches it"
+        )),
+        Filter::Level if Level::parse(value).is_some() => None,
+        Filter::Level => Some(format!(
+            "`{value}` is not a level, so no entry matches it: {}",
+            filter.hint()
+        )),
+        Filter::State => Some(format!(
+            "no entry is of a jurisdiction in the state `{}`, so none matches it",
+            value.to_ascii_uppercase()
         )),
     }
 }

@@ -21,7 +21,7 @@ use axum::response::Html;
 use super::error::PageError;
 use super::params::SearchParams;
 use super::paths;
-use crate::playbook::{Access, EntryMeta, Kind, TopicLabels, Verification, Visibility};
+use crate::playbook::{Access, EntryMeta, Kind, Level, TopicLabels, Verification, Visibility};
 use crate::search::{FacetNames, Facets, Filter, Hit, Snippet};
 
 /// Renders a page template.
@@ -196,6 +196,8 @@ pub fn filter_heading(filter: Filter) -> &'static str {
         Filter::Jurisdiction => "Jurisdiction",
         Filter::Kind => "Kind",
         Filter::Topic => "Topic",
+        Filter::State => "State",
+        Filter::Level => "Level",
     }
 }
 
@@ -282,6 +284,10 @@ impl ValueLabels<'_> {
                 .map_or_else(|| value.to_owned(), str::to_owned),
             Filter::Kind => kind_label(value),
             Filter::Topic => self.topics.label(value),
+            Filter::State => value.to_ascii_uppercase(),
+            Filter::Level => {
+                Level::parse(value).map_or_else(|| value.to_owned(), |l| l.label().to_owned())
+            }
         }
     }
 }
