@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use super::{Catalog, CatalogError};
-use crate::playbook::{CitedSource, Entry, EntryId, Jurisdiction, Reader, Slug};
+use crate::playbook::{CitedSource, Entry, EntryId, EntryMeta, Jurisdiction, Reader, Slug};
 use crate::store::{ContributedEntry, Revision, RevisionInfo, User, reader_of};
 
 /// An entry as readers see it, wherever it comes from, with its jurisdiction.
@@ -98,27 +98,32 @@ impl Catalog {
         }
         // Readers are pointed only at entries they can open: not at retired ones, nor at
         // ones they may not read.
-        let mut lookup_failed = None;
-        let live =
-            found
-                .entry
-                .meta
-                .keeping_related(|related| match self.readable(&reader, related) {
-                    Ok(readable) => readable,
-                    Err(e) => {
-                        lookup_failed = Some(e);
-                        false
-                    }
-                });
-        if let Some(e) = lookup_failed {
-            return Err(e);
-        }
-        found.entry.meta = live;
+        found.entry.meta = self.readable_related(&reader, &found.entry.meta)?;
         found.revision = found
             .revision
             .map(|info| self.author_as_seen(viewer, info, &mut AuthorNames::default()))
             .transpose()?;
         Ok(found)
+    }
+
+    /// `meta` with its related ids narrowed to the live entries `reader` may read.
+    fn readable_related(
+        &self,
+        reader: &Reader,
+        meta: &EntryMeta,
+    ) -> Result<EntryMeta, CatalogError> {
+        let mut lookup_failed = None;
+        let kept = meta.keeping_related(|related| match self.readable(reader, related) {
+            Ok(readable) => readable,
+            Err(e) => {
+                lookup_failed = Some(e);
+                false
+            }
+        });
+        match lookup_failed {
+            Some(e) => Err(e),
+            None => Ok(kept),
+        }
     }
 
     /// Whether the entry `id` exists, is live and `reader` may read it.
@@ -271,19 +276,7 @@ impl Catalog {
         // does: an id is an entry's existence.
         let reader = reader_of(viewer);
         for revision in std::iter::once(&mut current).chain(previous.as_mut()) {
-            let mut lookup_failed = None;
-            revision.entry.meta = revision.entry.meta.keeping_related(|related| {
-                match self.readable(&reader, related) {
-                    Ok(readable) => readable,
-                    Err(e) => {
-                        lookup_failed = Some(e);
-                        false
-                    }
-                }
-            });
-            if let Some(e) = lookup_failed {
-                return Err(e);
-            }
+            revision.entry.meta = self.readable_related(&reader, &revision.entry.meta)?;
         }
         Ok((current, previous))
     }
