@@ -2,6 +2,7 @@
 //! federal enforcement surge hit them.
 
 pub mod accounts;
+pub mod briefs;
 pub mod catalog;
 pub mod cli;
 pub mod config;

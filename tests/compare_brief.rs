@@ -8,12 +8,12 @@
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 
 use axum::http::StatusCode;
 use scraper::Html;
 use serde_json::Value;
 use support::app::{TestApp, assert_content_type, assert_error_page, assert_json_error};
+use support::docx::{docx_paragraphs, docx_styles};
 use support::html::{attr, attrs, count, one_text, select, text_of, texts};
 
 const CHECKLIST: &str = "minneapolis-mn/national-guard-request-checklist";
@@ -307,47 +307,6 @@ async fn entries_side_by_side_line_up_their_sections() {
     assert_error_page(&reply, StatusCode::BAD_REQUEST, "malformed id");
     let reply = app.get("/compare/entries").await;
     assert_error_page(&reply, StatusCode::BAD_REQUEST, "no ids");
-}
-
-/// The paragraphs of a Word document's body, each its runs' text joined.
-fn docx_paragraphs(bytes: &[u8]) -> Vec<String> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip file");
-    let mut xml = String::new();
-    archive
-        .by_name("word/document.xml")
-        .expect("word/document.xml")
-        .read_to_string(&mut xml)
-        .expect("reads");
-    let doc = roxmltree::Document::parse(&xml).expect("XML");
-    doc.descendants()
-        .filter(|n| n.tag_name().name() == "p")
-        .map(|p| {
-            p.descendants()
-                .filter(|n| n.tag_name().name() == "t")
-                .filter_map(|n| n.text())
-                .collect::<String>()
-        })
-        .collect()
-}
-
-/// The style ids the paragraphs of a Word document use, each once.
-fn docx_styles(bytes: &[u8]) -> BTreeSet<String> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip file");
-    let mut xml = String::new();
-    archive
-        .by_name("word/document.xml")
-        .expect("word/document.xml")
-        .read_to_string(&mut xml)
-        .expect("reads");
-    let doc = roxmltree::Document::parse(&xml).expect("XML");
-    doc.descendants()
-        .filter(|n| n.tag_name().name() == "pStyle")
-        .filter_map(|n| {
-            n.attributes()
-                .find(|a| a.name() == "val")
-                .map(|a| a.value().to_owned())
-        })
-        .collect()
 }
 
 #[tokio::test]

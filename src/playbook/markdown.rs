@@ -59,12 +59,18 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 /// Renders Markdown to sanitized HTML, safe to place in a page.
 pub fn render_html(markdown: &str) -> String {
+    render_html_within(markdown, "")
+}
+
+/// Renders Markdown to sanitized HTML whose heading ids start `{page_part}section-`: for a
+/// page holding several bodies (a brief), each with its own `page_part`.
+pub fn render_html_within(markdown: &str, page_part: &str) -> String {
     let markdown = capped_lines(markdown, MAX_NESTING_DEPTH);
     // Raw HTML is dropped, not only sanitized: an unclosed `<style>` or `<textarea>` would
     // swallow the rest of the body, and an `<input>` stripped of its type becomes a text box.
     let events = Parser::new_ext(&markdown, options())
         .filter(|event| !matches!(event, Event::Html(_) | Event::InlineHtml(_)));
-    let events = Anchored::new(Flatten::new(events, MAX_NESTING_DEPTH));
+    let events = Anchored::within(Flatten::new(events, MAX_NESTING_DEPTH), page_part);
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut unsafe_html, events);
     SANITIZER.clean(&unsafe_html).to_string()

@@ -79,4 +79,24 @@ CREATE TABLE feed_tokens (
     created_at TEXT NOT NULL
 );
 "#,
+    r#"
+CREATE TABLE briefs (
+    id TEXT PRIMARY KEY,
+    owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    prepared_for TEXT NOT NULL DEFAULT '',
+    intro TEXT NOT NULL DEFAULT '',
+    sharing TEXT NOT NULL CHECK (sharing IN ('private', 'city', 'network', 'link')),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX briefs_by_owner ON briefs(owner_id, updated_at);
+CREATE TABLE brief_entries (
+    brief_id TEXT NOT NULL REFERENCES briefs(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    entry_id TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (brief_id, position)
+);
+"#,
 ];

@@ -1,7 +1,9 @@
-//! The contributions store, seen as two services: `EntryStore` (jurisdictions, entries and
-//! every revision) for the catalog, and `AccountStore` (accounts, sessions, API tokens and the
-//! audit log) for the accounts service. SQLite, one file under the data dir, implements both.
+//! The contributions store, seen as three services: `EntryStore` (jurisdictions, entries and
+//! every revision) for the catalog, `AccountStore` (accounts, sessions, API tokens and the
+//! audit log) for the accounts service, and `BriefStore` (saved briefs) for the briefs service.
+//! SQLite, one file under the data dir, implements all three.
 
+mod briefs;
 mod migrations;
 mod sqlite;
 
@@ -13,6 +15,7 @@ use serde::Serialize;
 
 use crate::playbook::{Entry, EntryId, EntryMeta, Jurisdiction, Reader, Slug};
 
+pub use briefs::{BriefContent, BriefItem, BriefListing, BriefStore, Sharing, StoredBrief};
 pub use sqlite::{DATABASE_FILE, SqliteStore};
 
 /// A user's id.
@@ -344,22 +347,25 @@ pub trait AccountStore: Send + Sync {
     fn audit(&self, actor: Option<UserId>, action: &str, detail: &str) -> Result<(), StoreError>;
 }
 
-/// Both services of one store.
+/// The services of one store.
 #[derive(Clone)]
 pub struct Stores {
     /// Jurisdictions, entries and revisions.
     pub entries: Arc<dyn EntryStore>,
     /// Accounts, sessions, tokens and the audit log.
     pub accounts: Arc<dyn AccountStore>,
+    /// Saved briefs.
+    pub briefs: Arc<dyn BriefStore>,
 }
 
 impl Stores {
-    /// The SQLite store under `data_dir` (created if needed), as both services.
+    /// The SQLite store under `data_dir` (created if needed), as every service.
     pub fn open_sqlite(data_dir: &Path) -> Result<Stores, StoreError> {
         let store = Arc::new(SqliteStore::open(data_dir)?);
         Ok(Stores {
             entries: store.clone(),
-            accounts: store,
+            accounts: store.clone(),
+            briefs: store,
         })
     }
 }

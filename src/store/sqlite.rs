@@ -16,6 +16,8 @@ use crate::playbook::front_matter::{SplitFile, parse_entry_meta};
 use crate::playbook::write::front_matter_toml;
 use crate::playbook::{Entry, EntryId, Jurisdiction, Level, Origin, Slug};
 
+mod briefs;
+
 /// The database file under the data dir.
 pub const DATABASE_FILE: &str = "playbook.sqlite3";
 

@@ -18,6 +18,8 @@ const SUGGEST_SCRIPT: &str = include_str!("../../static/suggest.js");
 const EDITOR_SCRIPT: &str = include_str!("../../static/editor.js");
 /// The entry page's script: copy, share and print buttons, and a checklist's ticks kept.
 const ENTRY_SCRIPT: &str = include_str!("../../static/entry.js");
+/// Every page's brief tray: the brief being collected, remembered in the browser.
+const BRIEF_TRAY_SCRIPT: &str = include_str!("../../static/brief-tray.js");
 
 /// A URL named by the file's content, so browsers may cache it forever.
 fn content_path(stem: &str, extension: &str, content: &str) -> String {
@@ -42,6 +44,10 @@ pub static EDITOR_SCRIPT_PATH: LazyLock<String> =
 pub static ENTRY_SCRIPT_PATH: LazyLock<String> =
     LazyLock::new(|| content_path("entry", "js", ENTRY_SCRIPT));
 
+/// The brief tray script's URL.
+pub static BRIEF_TRAY_SCRIPT_PATH: LazyLock<String> =
+    LazyLock::new(|| content_path("brief-tray", "js", BRIEF_TRAY_SCRIPT));
+
 /// What the layout (`base.html`) needs from every page.
 #[derive(Debug, Clone)]
 pub struct Layout {
@@ -51,6 +57,8 @@ pub struct Layout {
     pub stylesheet: &'static str,
     /// The script URL.
     pub script: &'static str,
+    /// The brief tray script's URL.
+    pub tray_script: &'static str,
     /// What the header search box shows.
     pub query: String,
     /// Whether the header shows its own search box (the home and search pages have a big one).
@@ -76,6 +84,7 @@ impl Layout {
             title: title.into(),
             stylesheet: STYLESHEET_PATH.as_str(),
             script: SCRIPT_PATH.as_str(),
+            tray_script: BRIEF_TRAY_SCRIPT_PATH.as_str(),
             query: String::new(),
             header_search: true,
             preview: None,
@@ -116,6 +125,8 @@ pub async fn static_file(path: Result<Path<String>, PathRejection>) -> Result<Re
         ("text/javascript; charset=utf-8", EDITOR_SCRIPT)
     } else if requested == *ENTRY_SCRIPT_PATH {
         ("text/javascript; charset=utf-8", ENTRY_SCRIPT)
+    } else if requested == *BRIEF_TRAY_SCRIPT_PATH {
+        ("text/javascript; charset=utf-8", BRIEF_TRAY_SCRIPT)
     } else {
         return Err(AppError::NotFound("No such file.".into()).into());
     };

@@ -8,7 +8,7 @@ use crate::web::error::AppError;
 use crate::web::state::AppState;
 
 /// The most entries a brief holds.
-pub const MAX_BRIEF_ENTRIES: usize = 50;
+pub const MAX_BRIEF_ENTRIES: usize = crate::briefs::MAX_ENTRIES;
 /// The most entries shown side by side.
 pub const MAX_SIDE_BY_SIDE: usize = 4;
 

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use super::assets::Layout;
 use crate::accounts::AccountError;
+use crate::briefs::BriefError;
 use crate::catalog::CatalogError;
 use crate::playbook::entry::FieldErrors;
 use crate::search::SearchError;
@@ -131,6 +132,16 @@ impl From<AccountError> for AppError {
     fn from(e: AccountError) -> Self {
         match e {
             AccountError::Invalid(m) => AppError::BadRequest(m),
+            other => AppError::internal(other.to_string()),
+        }
+    }
+}
+
+impl From<BriefError> for AppError {
+    fn from(e: BriefError) -> Self {
+        match e {
+            BriefError::Invalid(m) => AppError::BadRequest(m),
+            BriefError::NotFound => AppError::NotFound(BriefError::NotFound.to_string()),
             other => AppError::internal(other.to_string()),
         }
     }

@@ -67,6 +67,10 @@ pub const BRIEF: &str = "/brief";
 pub const BRIEF_MARKDOWN: &str = "/brief.md";
 /// A brief as a Word document.
 pub const BRIEF_DOCX: &str = "/brief.docx";
+/// The signed-in user's saved briefs (GET); saving a new one (POST).
+pub const BRIEFS: &str = "/briefs";
+/// Adding an entry to a saved brief (POST, from an entry's page).
+pub const BRIEFS_ADD: &str = "/briefs/add";
 
 /// An entry's page: `/entries/minneapolis-mn/separation-ordinance`.
 pub fn entry(id: impl Display) -> String {
@@ -198,6 +202,31 @@ pub fn brief_markdown<T: Display>(ids: &[T], title: &str, prepared_for: &str) ->
 /// The same brief as a Word document.
 pub fn brief_docx<T: Display>(ids: &[T], title: &str, prepared_for: &str) -> String {
     format!("{BRIEF_DOCX}?{}", brief_query(ids, title, prepared_for))
+}
+
+/// A saved brief's page: `/briefs/<id>`.
+pub fn saved_brief(id: &str) -> String {
+    format!("{BRIEFS}/{id}")
+}
+
+/// A saved brief's edit page (GET) and where its changes are sent (POST).
+pub fn saved_brief_edit(id: &str) -> String {
+    format!("{BRIEFS}/{id}/edit")
+}
+
+/// Deleting a saved brief (POST).
+pub fn saved_brief_delete(id: &str) -> String {
+    format!("{BRIEFS}/{id}/delete")
+}
+
+/// A saved brief as Markdown.
+pub fn saved_brief_markdown(id: &str) -> String {
+    format!("{BRIEFS}/{id}/brief.md")
+}
+
+/// A saved brief as a Word document.
+pub fn saved_brief_docx(id: &str) -> String {
+    format!("{BRIEFS}/{id}/brief.docx")
 }
 
 /// The sign-in page, returning to `next` (a local path) once signed in.

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
-use crate::playbook::markdown::render_html;
+use crate::playbook::markdown::render_html_within;
 
 /// How much rendered HTML the app keeps: every body of a large playbook, at a few KiB each.
 pub const RENDERED_CACHE_BYTES: usize = 32 * 1024 * 1024;
@@ -47,12 +47,25 @@ impl RenderedBodies {
     /// The sanitized HTML of `markdown`, rendered now unless kept from before. Hashes and may
     /// render: call it on a blocking thread.
     pub fn html(&self, markdown: &str) -> Arc<str> {
-        let key: Key = Sha256::digest(markdown.as_bytes()).into();
+        self.html_within(markdown, "")
+    }
+
+    /// The sanitized HTML of `markdown` with heading ids starting `{page_part}section-`
+    /// (`render_html_within`), rendered now unless kept from before. Call it on a blocking
+    /// thread.
+    pub fn html_within(&self, markdown: &str, page_part: &str) -> Arc<str> {
+        // The part is hashed first, ended by a byte no part holds, so no two pairs share a key.
+        let key: Key = Sha256::new()
+            .chain_update(page_part.as_bytes())
+            .chain_update([0u8])
+            .chain_update(markdown.as_bytes())
+            .finalize()
+            .into();
         if let Some(html) = self.lock().html.get(&key) {
             return Arc::clone(html);
         }
         // Rendered unlocked: readers of other bodies do not wait for this one.
-        let html: Arc<str> = render_html(markdown).into();
+        let html: Arc<str> = render_html_within(markdown, page_part).into();
         self.keep(key, Arc::clone(&html));
         html
     }

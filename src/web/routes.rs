@@ -69,6 +69,25 @@ pub fn build_router(state: AppState) -> Router {
         .route(paths::BRIEF, get(pages::brief::brief))
         .route(paths::BRIEF_MARKDOWN, get(brief::markdown::brief_markdown))
         .route(paths::BRIEF_DOCX, get(brief::docx::brief_docx))
+        .route(
+            paths::BRIEFS,
+            get(pages::saved_briefs::list).post(pages::saved_briefs::create),
+        )
+        .route(paths::BRIEFS_ADD, post(pages::saved_briefs::add_entry))
+        .route("/briefs/{id}", get(pages::saved_briefs::show))
+        .route(
+            "/briefs/{id}/edit",
+            get(pages::saved_briefs::edit_form).post(pages::saved_briefs::update),
+        )
+        .route("/briefs/{id}/delete", post(pages::saved_briefs::delete))
+        .route(
+            "/briefs/{id}/brief.md",
+            get(brief::markdown::saved_brief_markdown),
+        )
+        .route(
+            "/briefs/{id}/brief.docx",
+            get(brief::docx::saved_brief_docx),
+        )
         .route("/about", get(pages::about::about))
         .route(paths::WHATS_NEW, get(pages::whats_new::whats_new))
         .route(

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 
 use crate::accounts::{AccountError, Accounts};
+use crate::briefs::{BriefError, SavedBriefs};
 use crate::catalog::{Catalog, CatalogError, StartError, StartOutcome};
 use crate::config::Config;
 use crate::playbook::Problem;
@@ -62,6 +63,8 @@ pub struct Shared {
     pub catalog: Catalog,
     /// Accounts, sessions and API tokens.
     pub accounts: Accounts,
+    /// Saved briefs.
+    pub briefs: SavedBriefs,
     /// Sign-in attempts per client.
     pub login_limiter: SignInLimiter,
     /// Password changes per user (as many per minute as sign-ins per client).
@@ -126,6 +129,7 @@ impl AppState {
             config,
             catalog,
             accounts: Accounts::new(stores.accounts),
+            briefs: SavedBriefs::new(stores.briefs),
             login_limiter,
             password_change_limiter,
             write_limiter,
@@ -179,6 +183,17 @@ impl AppState {
             .await
     }
 
+    /// `html_of`, with heading ids starting `{page_part}section-`: for one of several bodies
+    /// on a page.
+    pub async fn html_within(
+        &self,
+        markdown: String,
+        page_part: String,
+    ) -> Result<Arc<str>, AppError> {
+        self.run_blocking(move |shared| shared.rendered.html_within(&markdown, &page_part))
+            .await
+    }
+
     /// Counts a write by `user`; `TooManyRequests` past the per-minute limit.
     pub fn allow_write(&self, user: &User) -> Result<(), AppError> {
         if self.write_limiter.allow(user.id) {
@@ -212,6 +227,18 @@ impl AppState {
         tokio::task::spawn_blocking(move || work(&accounts))
             .await
             .map_err(|e| AppError::internal(format!("accounts task failed: {e}")))?
+            .map_err(AppError::from)
+    }
+
+    /// Runs saved-brief work (the store) on a blocking thread.
+    pub async fn with_briefs<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&SavedBriefs) -> Result<T, BriefError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let briefs = self.briefs.clone();
+        tokio::task::spawn_blocking(move || work(&briefs))
+            .await
+            .map_err(|e| AppError::internal(format!("briefs task failed: {e}")))?
             .map_err(AppError::from)
     }
 

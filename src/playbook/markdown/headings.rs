@@ -38,21 +38,29 @@ pub struct Anchored<'a, I: Iterator<Item = Event<'a>>> {
     events: I,
     held: std::collections::VecDeque<Event<'a>>,
     used: HashSet<String>,
+    prefix: String,
 }
 
 impl<'a, I: Iterator<Item = Event<'a>>> Anchored<'a, I> {
     /// Anchors the headings of `events`.
     pub fn new(events: I) -> Self {
+        Anchored::within(events, "")
+    }
+
+    /// Anchors the headings of `events` with ids starting `{page_part}section-`, so that
+    /// several bodies on one page (a brief's entries) keep their ids apart.
+    pub fn within(events: I, page_part: &str) -> Self {
         Anchored {
             events,
             held: std::collections::VecDeque::new(),
             used: HashSet::new(),
+            prefix: format!("{page_part}{ID_PREFIX}"),
         }
     }
 
     /// A unique id for a heading reading `text`.
     fn id_for(&mut self, text: &str) -> String {
-        let base = format!("{ID_PREFIX}{}", slug_of(text));
+        let base = format!("{}{}", self.prefix, slug_of(text));
         let mut id = base.clone();
         let mut n = 2;
         while !self.used.insert(id.clone()) {
@@ -134,5 +142,7 @@ mod tests {
         assert_eq!(anchored.id_for("Steps"), "section-steps");
         assert_eq!(anchored.id_for("Steps"), "section-steps-2");
         assert_eq!(anchored.id_for("Steps"), "section-steps-3");
+        let mut within = Anchored::within(std::iter::empty(), "entry-2-");
+        assert_eq!(within.id_for("Steps"), "entry-2-section-steps");
     }
 }

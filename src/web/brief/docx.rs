@@ -4,7 +4,7 @@
 
 use std::io::Cursor;
 
-use axum::extract::{RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use docx_rs::{
@@ -28,6 +28,21 @@ pub async fn brief_docx(
 ) -> Result<Response, PageError> {
     let request = super::BriefRequest::parse(raw.as_deref())?;
     let brief = super::load(&state, viewer, request).await?;
+    Ok(docx_response(&state, brief).await?)
+}
+
+/// `GET /briefs/{id}/brief.docx`: a saved brief as its viewer may see it.
+pub async fn saved_brief_docx(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let (brief, _) = super::load_saved(&state, viewer, id).await?;
+    Ok(docx_response(&state, brief).await?)
+}
+
+/// The brief as a Word download, written off the async threads.
+async fn docx_response(state: &AppState, brief: Brief) -> Result<Response, AppError> {
     let disposition = format!("attachment; filename=\"{}\"", brief.file_name("docx"));
     let bytes = state.run_blocking(move |_| docx(&brief)).await??;
     Ok((
@@ -50,6 +65,9 @@ pub fn docx(brief: &Brief) -> Result<Vec<u8>, AppError> {
         doc = doc.add_paragraph(text_paragraph(&format!("Prepared for: {reader}")));
     }
     doc = doc.add_paragraph(text_paragraph("From the City Playbook"));
+    for paragraph in &brief.intro {
+        doc = doc.add_paragraph(text_paragraph(paragraph));
+    }
     doc = doc.add_paragraph(text_paragraph("Contents").style("Heading1"));
     for entry in &brief.entries {
         doc = doc.add_paragraph(text_paragraph(&format!(
@@ -114,6 +132,13 @@ fn add_entry(mut doc: Docx, entry: &BriefEntry) -> Docx {
     if entry.is_template {
         doc =
             doc.add_paragraph(Paragraph::new().add_run(Run::new().add_text(TEMPLATE_MARK).bold()));
+    }
+    for (i, paragraph) in entry.note.iter().enumerate() {
+        let mut note = Paragraph::new();
+        if i == 0 {
+            note = note.add_run(Run::new().add_text("Note: ").bold());
+        }
+        doc = doc.add_paragraph(note.add_run(Run::new().add_text(paragraph).italic()));
     }
     doc = doc.add_paragraph(text_paragraph(&entry.summary));
     for paragraph in body_paragraphs(&entry.body_markdown) {

@@ -1,7 +1,7 @@
 //! `GET /brief.md`: a brief as Markdown, to paste into an email or an editor: the cover, the
 //! contents, then each entry with its facts, summary, body and numbered citations.
 
-use axum::extract::{RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
@@ -18,8 +18,23 @@ pub async fn brief_markdown(
 ) -> Result<Response, PageError> {
     let request = super::BriefRequest::parse(raw.as_deref())?;
     let brief = super::load(&state, viewer, request).await?;
+    Ok(markdown_response(&brief))
+}
+
+/// `GET /briefs/{id}/brief.md`: a saved brief as its viewer may see it.
+pub async fn saved_brief_markdown(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let (brief, _) = super::load_saved(&state, viewer, id).await?;
+    Ok(markdown_response(&brief))
+}
+
+/// The brief as a Markdown download.
+fn markdown_response(brief: &Brief) -> Response {
     let disposition = format!("inline; filename=\"{}\"", brief.file_name("md"));
-    Ok((
+    (
         [
             (
                 header::CONTENT_TYPE,
@@ -27,9 +42,9 @@ pub async fn brief_markdown(
             ),
             (header::CONTENT_DISPOSITION, disposition),
         ],
-        markdown(&brief),
+        markdown(brief),
     )
-        .into_response())
+        .into_response()
 }
 
 /// The brief as Markdown. Titles and quotes are the entries' own words; the bodies are their
@@ -41,7 +56,12 @@ pub fn markdown(brief: &Brief) -> String {
     if let Some(reader) = &brief.prepared_for {
         out.push_str(&format!("Prepared for: {}  \n", one_line(reader)));
     }
-    out.push_str("From the City Playbook\n\n## Contents\n\n");
+    out.push_str("From the City Playbook\n\n");
+    for paragraph in &brief.intro {
+        out.push_str(paragraph);
+        out.push_str("\n\n");
+    }
+    out.push_str("## Contents\n\n");
     for entry in &brief.entries {
         out.push_str(&format!(
             "{}. {} ({})\n",
@@ -60,6 +80,13 @@ pub fn markdown(brief: &Brief) -> String {
         out.push_str(&format!("*{}*\n\n", entry.facts()));
         if entry.is_template {
             out.push_str(&format!("> **{TEMPLATE_MARK}**\n\n"));
+        }
+        for (i, paragraph) in entry.note.iter().enumerate() {
+            let label = if i == 0 { "**Note:** " } else { "" };
+            out.push_str(&format!("> {label}{paragraph}\n>\n"));
+        }
+        if !entry.note.is_empty() {
+            out.push('\n');
         }
         out.push_str(&format!("{}\n\n", entry.summary));
         let body = entry.body_markdown.trim();

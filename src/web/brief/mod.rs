@@ -1,22 +1,25 @@
 //! A brief: entries collected for a reader (a mayor, a council), in the order chosen, with a
-//! cover and their sources' quotes as numbered citations. The brief lives in its address
-//! (`?ids=…&title=…&for=…`); this module makes it once from the entries, and `markdown` and
-//! `docx` (and the page, `pages::brief`) write that one value in their formats.
+//! cover and their sources' quotes as numbered citations. A brief lives in its address
+//! (`?ids=…&title=…&for=…`) or, saved by a signed-in user, in the store with an introduction
+//! and a note per entry (`crate::briefs`); this module makes it once from the entries, and
+//! `markdown` and `docx` (and the pages, `pages::brief` and `pages::saved_briefs`) write that
+//! one value in their formats.
 
 pub mod docx;
 pub mod markdown;
 
 use chrono::NaiveDate;
 
-use crate::catalog::EntryView;
+use crate::catalog::{CatalogError, EntryView};
 use crate::playbook::markdown::has_task_list;
 use crate::playbook::markdown::sections::with_headings_from;
 use crate::playbook::{EntryId, Kind, Status};
+use crate::store::{StoredBrief, User};
 use crate::web::entry_ids::{EntryIds, MAX_BRIEF_ENTRIES, query_value};
 use crate::web::error::AppError;
+use crate::web::state::AppState;
 
-/// The longest cover title or "prepared for", in characters.
-pub const MAX_COVER_CHARS: usize = 200;
+pub use crate::briefs::MAX_COVER_CHARS;
 
 /// The heading level an entry's own headings start at in a brief: under the brief's title
 /// (1) and the entry's (2).
@@ -53,6 +56,45 @@ impl BriefRequest {
             prepared_for: text("for")?,
         })
     }
+}
+
+impl BriefRequest {
+    /// The cover this request asks for (a brief in an address has no introduction).
+    pub fn cover(&self) -> Cover {
+        Cover {
+            title: self.title.clone(),
+            prepared_for: self.prepared_for.clone(),
+            intro: String::new(),
+        }
+    }
+}
+
+/// What a brief's cover says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cover {
+    /// The title (empty: the default).
+    pub title: String,
+    /// Who it is prepared for (empty: not said).
+    pub prepared_for: String,
+    /// An introduction, plain text (empty: none).
+    pub intro: String,
+}
+
+/// An entry to put in a brief, with its note (empty: none).
+pub struct NotedEntry {
+    /// The entry as its reader may see it.
+    pub view: EntryView,
+    /// The note on it, plain text.
+    pub note: String,
+}
+
+/// Plain text as paragraphs: blank lines part them, and each paragraph's lines are joined.
+pub fn paragraphs(text: &str) -> Vec<String> {
+    text.replace("\r\n", "\n")
+        .split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// A source as a numbered citation.
@@ -106,6 +148,8 @@ pub struct BriefEntry {
     pub is_template: bool,
     /// Whether it is a checklist (its tick boxes are kept).
     pub is_checklist: bool,
+    /// The note of the brief's author on it, as paragraphs (none: no note).
+    pub note: Vec<String>,
     /// The body, its headings moved under the entry's title (`BODY_HEADING_LEVEL`).
     pub body_markdown: String,
     /// Its sources, numbered.
@@ -119,6 +163,8 @@ pub struct Brief {
     pub title: String,
     /// Who it is prepared for, if said.
     pub prepared_for: Option<String>,
+    /// The introduction, as paragraphs (none: no introduction).
+    pub intro: Vec<String>,
     /// The day it was made.
     pub date: NaiveDate,
     /// The entries, in order.
@@ -129,15 +175,15 @@ pub struct Brief {
 pub const TEMPLATE_MARK: &str = "Template — adapt to local law. Steps marked as template go beyond the sources: check them with your counsel and staff.";
 
 impl Brief {
-    /// The brief of `entries` (read in the order asked) with `request`'s cover, made on
-    /// `date`. Moves each body's headings: CPU work in proportion to the bodies' size, so call
-    /// it off the async threads.
-    pub fn new(request: &BriefRequest, entries: Vec<EntryView>, date: NaiveDate) -> Brief {
+    /// The brief of `entries` (in the order given) with `cover`, made on `date`. Moves each
+    /// body's headings: CPU work in proportion to the bodies' size, so call it off the async
+    /// threads.
+    pub fn new(cover: &Cover, entries: Vec<NotedEntry>, date: NaiveDate) -> Brief {
         let mut next_citation = 1;
         let entries = entries
             .into_iter()
             .enumerate()
-            .map(|(i, view)| {
+            .map(|(i, NotedEntry { view, note })| {
                 let meta = &view.entry.meta;
                 let citations = view
                     .sources
@@ -172,16 +218,18 @@ impl Brief {
                         BODY_HEADING_LEVEL,
                     ),
                     citations,
+                    note: paragraphs(&note),
                 }
             })
             .collect();
         Brief {
-            title: if request.title.is_empty() {
-                "Brief from the City Playbook".to_owned()
+            title: if cover.title.is_empty() {
+                crate::briefs::DEFAULT_TITLE.to_owned()
             } else {
-                request.title.clone()
+                cover.title.clone()
             },
-            prepared_for: (!request.prepared_for.is_empty()).then(|| request.prepared_for.clone()),
+            prepared_for: (!cover.prepared_for.is_empty()).then(|| cover.prepared_for.clone()),
+            intro: paragraphs(&cover.intro),
             date,
             entries,
         }
@@ -211,13 +259,62 @@ impl BriefEntry {
 /// The brief `request` asks for, read as `viewer` may see its entries: 404 naming an entry
 /// that is not there.
 pub async fn load(
-    state: &crate::web::state::AppState,
-    viewer: Option<crate::store::User>,
+    state: &AppState,
+    viewer: Option<User>,
     request: BriefRequest,
 ) -> Result<Brief, AppError> {
     let entries = request.ids.read(state, viewer).await?;
+    let cover = request.cover();
     let today = chrono::Utc::now().date_naive();
+    let noted = entries
+        .into_iter()
+        .map(|view| NotedEntry {
+            view,
+            note: String::new(),
+        })
+        .collect();
     state
-        .run_blocking(move |_| Brief::new(&request, entries, today))
+        .run_blocking(move |_| Brief::new(&cover, noted, today))
         .await
+}
+
+/// The saved brief `id` as `viewer` may see it: 404 unless they may open it; entries they may
+/// not read (hidden, retired, gone) are left out, neither shown nor counted. With it, the
+/// stored brief.
+pub async fn load_saved(
+    state: &AppState,
+    viewer: Option<User>,
+    id: String,
+) -> Result<(Brief, StoredBrief), AppError> {
+    let reader = viewer.clone();
+    let stored = state
+        .with_briefs(move |briefs| briefs.readable(reader.as_ref(), &id))
+        .await?;
+    let items = stored.content.items.clone();
+    let noted = state
+        .with_catalog(move |catalog| {
+            let mut noted = Vec::with_capacity(items.len());
+            for item in items {
+                match catalog.entry_for(viewer.as_ref(), &item.entry) {
+                    Ok(view) => noted.push(NotedEntry {
+                        view,
+                        note: item.note,
+                    }),
+                    Err(CatalogError::NotFound(_)) => {}
+                    Err(other) => return Err(other),
+                }
+            }
+            Ok(noted)
+        })
+        .await?;
+    let cover = Cover {
+        title: stored.content.title.clone(),
+        prepared_for: stored.content.prepared_for.clone(),
+        intro: stored.content.intro.clone(),
+    };
+    let today = chrono::Utc::now().date_naive();
+    let brief = state
+        .run_blocking(move |_| Brief::new(&cover, noted, today))
+        .await?;
+    Ok((brief, stored))
 }

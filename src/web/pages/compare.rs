@@ -29,6 +29,8 @@ struct CellEntry {
     is_template: bool,
     /// A brief of this one entry.
     brief_href: String,
+    /// Its id, for the brief tray.
+    id: String,
 }
 
 /// One cell: its column's label (shown beside each cell on a phone) and its entries.
@@ -176,6 +178,7 @@ fn page(
                                     title: e.title.clone(),
                                     is_template: e.is_template,
                                     brief_href: paths::brief(&[&e.id], "", ""),
+                                    id: e.id.to_string(),
                                 })
                                 .collect(),
                         })

@@ -69,6 +69,10 @@ struct EntryPage {
     share_by_email: String,
     /// "Add to brief": the search page collecting a brief that starts with this entry.
     brief_href: String,
+    /// The entry's id, for the brief tray.
+    entry_id: String,
+    /// "Add to a saved brief", for signed-in staff with saved briefs.
+    add_to_saved: Option<AddToSavedBrief>,
     meta: EntryMeta,
     sources: Vec<SourceItem>,
     kind: Link,
@@ -88,6 +92,14 @@ struct EntryPage {
     retired: bool,
     /// Who may read it, when not everyone (a draft, or a narrower visibility).
     readers_notice: Option<String>,
+}
+
+/// The form that adds the entry to one of the viewer's saved briefs.
+struct AddToSavedBrief {
+    csrf_token: String,
+    entry: String,
+    /// Each brief's id and title, latest change first.
+    briefs: Vec<(String, String)>,
 }
 
 fn not_found() -> AppError {
@@ -111,6 +123,7 @@ pub async fn entry(
 ) -> Result<Response, PageError> {
     let Path((jurisdiction, slug)) = path?;
     let id = parse_id(&jurisdiction, &slug)?;
+    let csrf_token = session.as_ref().map(|s| s.csrf_token.clone());
     let viewer = session.map(|s| s.user);
     let reader = viewer.clone();
     let (found, related, may_edit, has_tasks, steps_anchor) = state
@@ -125,6 +138,17 @@ pub async fn entry(
         .await?;
     let body_html = state.html_of(found.entry.body_markdown.clone()).await?;
     let entry = &found.entry;
+    let add_to_saved = match (viewer, csrf_token) {
+        (Some(user), Some(csrf_token)) => {
+            let briefs = state.with_briefs(move |briefs| briefs.of(&user)).await?;
+            (!briefs.is_empty()).then(|| AddToSavedBrief {
+                csrf_token,
+                entry: entry.id.to_string(),
+                briefs: briefs.into_iter().map(|b| (b.id, b.title)).collect(),
+            })
+        }
+        _ => None,
+    };
     let meta = &entry.meta;
     let permalink = paths::absolute(&state.config.public_url(), &paths::entry(&entry.id));
     let mut layout = Layout::new(meta.title().to_owned());
@@ -147,6 +171,8 @@ pub async fn entry(
         brief_href: paths::search(
             &crate::web::params::SearchParams::default().with_in_brief(&entry.id.to_string()),
         ),
+        add_to_saved,
+        entry_id: entry.id.to_string(),
         meta: meta.clone(),
         sources: found.sources.iter().cloned().map(SourceItem::new).collect(),
         kind: Link::new(paths::kind(meta.kind()), meta.kind().label()),
@@ -188,6 +214,7 @@ pub async fn entry(
         retired: found.retired,
         readers_notice: readers_notice(&found.entry.meta, &found.jurisdiction.name),
     };
+    let carries_csrf = page.add_to_saved.is_some();
     let html = render(&page)?;
     if saved {
         let forget = expired_cookie(&state.config, SAVED_COOKIE);
@@ -197,6 +224,9 @@ pub async fn entry(
             html,
         )
             .into_response());
+    }
+    if carries_csrf {
+        return Ok(([(header::CACHE_CONTROL, "no-store")], html).into_response());
     }
     Ok(html.into_response())
 }

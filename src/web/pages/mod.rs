@@ -10,6 +10,7 @@ pub mod entry;
 pub mod history;
 pub mod home;
 pub mod listing;
+pub mod saved_briefs;
 pub mod search;
 pub mod side_by_side;
 pub mod source;
@@ -118,6 +119,8 @@ impl VerificationView {
 /// A result as the pages show it.
 #[derive(Debug, Clone)]
 pub struct HitView {
+    /// The entry's id.
+    pub id: String,
     /// The entry's page.
     pub href: String,
     /// Title.
@@ -169,6 +172,7 @@ impl HitView {
             brief_href: paths::search(&SearchParams::default().with_in_brief(&hit.id)),
             in_brief: false,
             title: hit.title,
+            id: hit.id,
         }
     }
 
