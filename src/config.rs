@@ -90,6 +90,10 @@ pub struct Dirs {
     /// Where the index (and the store) live.
     #[arg(long, env = "PLAYBOOK_DATA_DIR", default_value = DEFAULT_DATA_DIR)]
     pub data_dir: PathBuf,
+    /// The store in PostgreSQL (`postgres://user:password@host/database`, `?sslmode=require`
+    /// for TLS) instead of SQLite under the data dir; the index stays in the data dir.
+    #[arg(long, env = "PLAYBOOK_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
 }
 
 /// The curated playbook folder (alone for `check`, which needs no data folder).
@@ -159,6 +163,7 @@ impl Config {
                     path: playbook_dir.into(),
                 },
                 data_dir: data_dir.into(),
+                database_url: None,
             },
             ..Config::default()
         }

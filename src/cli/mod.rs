@@ -235,7 +235,7 @@ pub fn main() -> ExitCode {
             .with_filter(Filter::Kind, kind)
             .with_filter(Filter::Jurisdiction, jurisdiction)
             .with_filter(Filter::Topic, topic);
-            search::run_search(&dirs.playbook.path, &dirs.data_dir, &request, json)
+            search::run_search(&dirs, &request, json)
         }
         Command::Serve { config } => serve(config),
         Command::Healthcheck { server } => match crate::web::serve::healthcheck(server.addr) {
@@ -302,7 +302,7 @@ pub fn main() -> ExitCode {
             as_email,
             dirs,
         } => accounts::finish(transfer::import(&dirs, &dir, &as_email)),
-        Command::Reindex { dirs } => search::run_reindex(&dirs.playbook.path, &dirs.data_dir),
+        Command::Reindex { dirs } => search::run_reindex(&dirs),
     }
 }
 

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use crate::catalog::{Catalog, StampRecord, StartError};
+use crate::config::Dirs;
 use crate::playbook::{Playbook, Problem, load_playbook, scan_playbook};
 use crate::search::{SearchIndex, SearchRequest, Snippet};
 use crate::store::Stores;
@@ -29,13 +30,9 @@ fn load_valid_playbook(playbook_dir: &Path) -> Option<Playbook> {
 }
 
 /// Searches and prints the results as text or as the API's JSON.
-pub fn run_search(
-    playbook_dir: &Path,
-    data_dir: &Path,
-    request: &SearchRequest,
-    json: bool,
-) -> ExitCode {
-    let stores = match Stores::open_sqlite(data_dir) {
+pub fn run_search(dirs: &Dirs, request: &SearchRequest, json: bool) -> ExitCode {
+    let (playbook_dir, data_dir) = (dirs.playbook.path.as_path(), dirs.data_dir.as_path());
+    let stores = match Stores::open(data_dir, dirs.database_url.as_deref()) {
         Ok(stores) => stores,
         Err(e) => {
             eprintln!("error: {e}");
@@ -103,7 +100,8 @@ pub fn run_search(
 }
 
 /// Rebuilds the index from scratch.
-pub fn run_reindex(playbook_dir: &Path, data_dir: &Path) -> ExitCode {
+pub fn run_reindex(dirs: &Dirs) -> ExitCode {
+    let (playbook_dir, data_dir) = (dirs.playbook.path.as_path(), dirs.data_dir.as_path());
     // Taken before reading, so a file changed meanwhile shows as changed next time.
     let scan = scan_playbook(playbook_dir).ok();
     let Some(playbook) = load_valid_playbook(playbook_dir) else {
@@ -115,7 +113,7 @@ pub fn run_reindex(playbook_dir: &Path, data_dir: &Path) -> ExitCode {
         .and_then(|index| {
             drop(index);
             // Contributed entries live in the store: apply them to the fresh index.
-            let stores = Stores::open_sqlite(data_dir)?;
+            let stores = Stores::open(data_dir, dirs.database_url.as_deref())?;
             Catalog::open(playbook_dir, &playbook, data_dir, stores.entries)
         });
     match rebuilt {

@@ -5,6 +5,8 @@
 
 mod briefs;
 mod migrations;
+mod postgres;
+mod rows;
 mod sqlite;
 
 use std::path::Path;
@@ -16,6 +18,7 @@ use serde::Serialize;
 use crate::playbook::{Entry, EntryId, EntryMeta, Jurisdiction, Reader, Slug};
 
 pub use briefs::{BriefContent, BriefItem, BriefListing, BriefStore, Sharing, StoredBrief};
+pub use postgres::PgStore;
 pub use sqlite::{DATABASE_FILE, SqliteStore};
 
 /// A user's id.
@@ -246,9 +249,27 @@ pub enum StoreError {
     /// Stored data could not be read back.
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
-    /// The store's files could not be created or opened.
+    /// The store's files could not be created or opened, or its database URL is unusable.
     #[error("storage error: {0}")]
     Io(String),
+    /// PostgreSQL refused a statement.
+    #[error("database error: {0}")]
+    Postgres(String),
+    /// The database cannot be reached now (no connection within the timeout, a lost one, a
+    /// statement past its timeout): worth trying again later.
+    #[error("{0}")]
+    Unavailable(String),
+    /// The database's schema is newer than this program knows: it was migrated by a newer
+    /// release.
+    #[error(
+        "the database schema is at version {found}, newer than this program knows ({known}): run a release at least as new as the one that migrated it"
+    )]
+    SchemaTooNew {
+        /// The version found.
+        found: i64,
+        /// The newest this program knows.
+        known: i64,
+    },
 }
 
 /// Jurisdictions, contributed entries and their revisions: what the catalog keeps.
@@ -359,6 +380,30 @@ pub struct Stores {
 }
 
 impl Stores {
+    /// The PostgreSQL store at `url` (migrated if needed), as every service.
+    pub fn open_postgres(url: &str) -> Result<Stores, StoreError> {
+        let store = Arc::new(PgStore::connect(url)?);
+        Ok(Stores {
+            entries: store.clone(),
+            accounts: store.clone(),
+            briefs: store,
+        })
+    }
+
+    /// The store a data folder and an optional database URL name: PostgreSQL for a
+    /// `postgres://` (or `postgresql://`) URL, else SQLite under `data_dir`.
+    pub fn open(data_dir: &Path, database_url: Option<&str>) -> Result<Stores, StoreError> {
+        match database_url.map(str::trim).filter(|url| !url.is_empty()) {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Stores::open_postgres(url)
+            }
+            Some(_) => Err(StoreError::Io(
+                "the database URL must start with postgres:// or postgresql://".into(),
+            )),
+            None => Stores::open_sqlite(data_dir),
+        }
+    }
+
     /// The SQLite store under `data_dir` (created if needed), as every service.
     pub fn open_sqlite(data_dir: &Path) -> Result<Stores, StoreError> {
         let store = Arc::new(SqliteStore::open(data_dir)?);

@@ -1,20 +1,27 @@
 //! The SQLite store: one file under the data dir, WAL, `synchronous=FULL` (an acknowledged
 //! write survives a crash), foreign keys on.
+//!
+//! Every write transaction starts `IMMEDIATE`, taking the write lock before it reads: two
+//! processes on one file (the server and `playbook import`) then wait their turn (the busy
+//! timeout) instead of one failing when its read snapshot went stale.
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use super::migrations::MIGRATIONS;
+use super::rows::{
+    REVISION_COLUMNS, RawRevision, RawUser, USER_COLUMNS, corrupt, into_jurisdiction, into_user,
+    now, time,
+};
 use super::{
     AccountStore, ContributedEntry, EntryStore, NewRevision, Revision, RevisionAction,
     RevisionInfo, Role, Session, StoreError, TokenInfo, User, UserId,
 };
-use crate::playbook::front_matter::{SplitFile, parse_entry_meta};
 use crate::playbook::write::front_matter_toml;
-use crate::playbook::{Entry, EntryId, Jurisdiction, Level, Origin, Slug};
+use crate::playbook::{Entry, EntryId, Jurisdiction, Origin, Slug};
 
 mod briefs;
 
@@ -24,20 +31,6 @@ pub const DATABASE_FILE: &str = "playbook.sqlite3";
 /// The SQLite implementation of `EntryStore` and `AccountStore`.
 pub struct SqliteStore {
     conn: Mutex<Connection>,
-}
-
-fn now() -> String {
-    Utc::now().to_rfc3339()
-}
-
-fn time(text: &str) -> Result<DateTime<Utc>, StoreError> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| StoreError::Corrupt(format!("bad time `{text}`: {e}")))
-}
-
-fn corrupt(what: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(what.to_string())
 }
 
 /// Creates the database file readable and writable by its owner only (SQLite gives its WAL
@@ -96,8 +89,14 @@ impl SqliteStore {
     fn migrate(&self) -> Result<(), StoreError> {
         let mut conn = self.conn();
         let applied: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if applied > MIGRATIONS.len() {
+            return Err(StoreError::SchemaTooNew {
+                found: i64::try_from(applied).unwrap_or(i64::MAX),
+                known: i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX),
+            });
+        }
         for (number, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", number + 1)?;
             tx.commit()?;
@@ -114,20 +113,6 @@ impl SqliteStore {
     }
 }
 
-const USER_COLUMNS: &str = "u.id, u.email, u.jurisdiction, u.role, u.password_hash, \
-     u.must_change_password, u.disabled_at IS NOT NULL";
-
-/// A user's columns as read, before they are checked.
-struct RawUser {
-    id: i64,
-    email: String,
-    jurisdiction: String,
-    role: String,
-    password_hash: String,
-    must_change_password: bool,
-    disabled: bool,
-}
-
 fn user_from_row(row: &Row<'_>) -> rusqlite::Result<RawUser> {
     Ok(RawUser {
         id: row.get(0)?,
@@ -137,18 +122,6 @@ fn user_from_row(row: &Row<'_>) -> rusqlite::Result<RawUser> {
         password_hash: row.get(4)?,
         must_change_password: row.get(5)?,
         disabled: row.get(6)?,
-    })
-}
-
-fn into_user(raw: RawUser) -> Result<User, StoreError> {
-    Ok(User {
-        id: raw.id,
-        email: raw.email,
-        jurisdiction: Slug::parse(&raw.jurisdiction).map_err(corrupt)?,
-        role: Role::parse(&raw.role).ok_or_else(|| corrupt(format!("bad role {}", raw.role)))?,
-        password_hash: raw.password_hash,
-        must_change_password: raw.must_change_password,
-        disabled: raw.disabled,
     })
 }
 
@@ -164,35 +137,6 @@ fn jurisdiction_from_row(
     ))
 }
 
-fn into_jurisdiction(
-    raw: (String, String, Option<String>, String, String),
-) -> Result<Jurisdiction, StoreError> {
-    let (slug, name, state, level, body_markdown) = raw;
-    Ok(Jurisdiction {
-        slug: Slug::parse(&slug).map_err(corrupt)?,
-        name,
-        state,
-        level: Level::parse(&level).ok_or_else(|| corrupt(format!("bad level {level}")))?,
-        body_markdown,
-    })
-}
-
-/// Columns of a revision joined with its author.
-const REVISION_COLUMNS: &str = "r.id, r.number, r.action, u.email, r.message, r.created_at, r.entry_id, r.front_matter, r.body_markdown, u.jurisdiction";
-
-struct RawRevision {
-    id: i64,
-    number: i64,
-    action: String,
-    author: Option<String>,
-    message: String,
-    created_at: String,
-    entry_id: String,
-    front_matter: String,
-    body_markdown: String,
-    author_jurisdiction: Option<String>,
-}
-
 fn revision_from_row(row: &Row<'_>) -> rusqlite::Result<RawRevision> {
     Ok(RawRevision {
         id: row.get(0)?,
@@ -206,56 +150,6 @@ fn revision_from_row(row: &Row<'_>) -> rusqlite::Result<RawRevision> {
         body_markdown: row.get(8)?,
         author_jurisdiction: row.get(9)?,
     })
-}
-
-impl RawRevision {
-    fn info(&self) -> Result<RevisionInfo, StoreError> {
-        Ok(RevisionInfo {
-            id: u64::try_from(self.id).map_err(corrupt)?,
-            number: u32::try_from(self.number).map_err(corrupt)?,
-            action: RevisionAction::parse(&self.action),
-            author: self.author.clone(),
-            author_jurisdiction: self
-                .author_jurisdiction
-                .as_deref()
-                .map(Slug::parse)
-                .transpose()
-                .map_err(corrupt)?,
-            message: self.message.clone(),
-            created_at: time(&self.created_at)?,
-        })
-    }
-
-    fn entry(&self) -> Result<Entry, StoreError> {
-        let id = EntryId::parse(&self.entry_id).map_err(corrupt)?;
-        let file = SplitFile {
-            front_matter: &self.front_matter,
-            front_matter_first_line: 1,
-            body: &self.body_markdown,
-        };
-        let parsed = parse_entry_meta(file).map_err(|problems| {
-            corrupt(format!(
-                "revision {} of {}: {}",
-                self.number,
-                self.entry_id,
-                problems.first().map(|p| p.message.as_str()).unwrap_or("")
-            ))
-        })?;
-        Ok(Entry {
-            id,
-            meta: parsed.meta,
-            body_markdown: self.body_markdown.clone(),
-            origin: Origin::Contributed,
-            updated: Some(time(&self.created_at)?),
-        })
-    }
-
-    fn revision(&self) -> Result<Revision, StoreError> {
-        Ok(Revision {
-            info: self.info()?,
-            entry: self.entry()?,
-        })
-    }
 }
 
 fn contributed(
@@ -290,7 +184,7 @@ impl EntryStore for SqliteStore {
         jurisdictions: &[&Jurisdiction],
     ) -> Result<(), StoreError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         for j in jurisdictions {
             tx.execute(
                 "INSERT INTO jurisdictions (slug, name, state, level, body_markdown, curated, created_at) \
@@ -305,7 +199,7 @@ impl EntryStore for SqliteStore {
 
     fn add_jurisdiction(&self, j: &Jurisdiction, actor: Option<UserId>) -> Result<(), StoreError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let at = now();
         let inserted = tx.execute(
             "INSERT INTO jurisdictions (slug, name, state, level, body_markdown, curated, created_at) \
@@ -352,7 +246,7 @@ impl EntryStore for SqliteStore {
         let front_matter = front_matter_toml(change.meta);
         let at = now();
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let existing: Option<i64> = tx
             .query_row(
                 "SELECT current_revision FROM entries WHERE id = ?1",
@@ -544,7 +438,7 @@ impl AccountStore for SqliteStore {
 
     fn set_disabled(&self, user: UserId, disabled: bool) -> Result<(), StoreError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let at = now();
         let changed = tx.execute(
             "UPDATE users SET disabled_at = CASE WHEN ?2 THEN COALESCE(disabled_at, ?3) END \
@@ -658,7 +552,7 @@ impl AccountStore for SqliteStore {
 
     fn set_feed_token(&self, user: UserId, token_hash: Option<&str>) -> Result<(), StoreError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM feed_tokens WHERE user_id = ?1", [user])?;
         if let Some(hash) = token_hash {
             tx.execute(

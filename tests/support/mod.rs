@@ -16,5 +16,6 @@ pub mod docx;
 pub mod html;
 pub mod http;
 pub mod playbook;
+pub mod postgres;
 pub mod search;
 pub mod server;

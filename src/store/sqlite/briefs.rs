@@ -1,7 +1,7 @@
 //! Saved briefs in SQLite: a `briefs` row each, and its entries in `brief_entries` by
 //! position. A brief is always written whole, in one transaction.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::{SqliteStore, corrupt, now, time};
 use crate::playbook::{EntryId, Slug};
@@ -76,7 +76,7 @@ impl SqliteStore {
 impl BriefStore for SqliteStore {
     fn add_brief(&self, id: &str, owner: UserId, content: &BriefContent) -> Result<(), StoreError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let at = now();
         tx.execute(
             "INSERT INTO briefs (id, owner_id, title, prepared_for, intro, sharing, created_at, updated_at) \
@@ -155,7 +155,7 @@ impl BriefStore for SqliteStore {
 
     fn replace_brief(&self, id: &str, content: &BriefContent) -> Result<(), StoreError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let changed = tx.execute(
             "UPDATE briefs SET title = ?2, prepared_for = ?3, intro = ?4, sharing = ?5, \
              updated_at = ?6 WHERE id = ?1",
@@ -179,7 +179,7 @@ impl BriefStore for SqliteStore {
 
     fn remove_brief(&self, id: &str) -> Result<(), StoreError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM brief_entries WHERE brief_id = ?1", [id])?;
         if tx.execute("DELETE FROM briefs WHERE id = ?1", [id])? == 0 {
             return Err(StoreError::NotFound(format!("There is no brief `{id}`.")));
