@@ -14,7 +14,7 @@ mod writing;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 pub use curated::Curated;
 pub use reading::{EntryView, RelatedLink};
@@ -94,6 +94,11 @@ pub struct Catalog {
     quote_check: QuoteCheck,
     store: Arc<dyn EntryStore>,
     index: SearchIndex,
+    /// Held while the index catches up with the store (reading what changed, then applying
+    /// it): one catch-up at a time, so none applies an older state of an entry after a newer
+    /// one was applied. Every index change goes through it: this process's writes and, on a
+    /// shared store, what other replicas wrote.
+    catching_up: Mutex<()>,
 }
 
 impl Catalog {
@@ -153,6 +158,7 @@ impl Catalog {
             quote_check,
             store,
             index,
+            catching_up: Mutex::new(()),
         };
         let applied = catalog.catch_up_index()?;
         if applied > 0 {
@@ -163,12 +169,27 @@ impl Catalog {
 
     /// Applies to the index every stored change it has not recorded; returns how many.
     pub fn catch_up_index(&self) -> Result<usize, CatalogError> {
+        let _one_at_a_time = self.catching_up.lock().unwrap_or_else(|e| e.into_inner());
         let done = self.index.current_payload().store_revision;
         let changed = self.store.entries_changed_after(done)?;
         for contributed in &changed {
             self.apply_to_index(contributed)?;
         }
         Ok(changed.len())
+    }
+
+    /// How many revisions the store holds beyond those the index has applied (0: caught up).
+    /// Fails when the store cannot be read.
+    pub fn index_lag(&self) -> Result<u64, CatalogError> {
+        let latest = self.store.latest_revision()?;
+        let done = self.index.current_payload().store_revision;
+        Ok(latest.saturating_sub(done))
+    }
+
+    /// On a store other processes write too, starts waking `wake` whenever one commits a
+    /// revision (see `EntryStore::wake_on_changes`); false on a store only this one writes.
+    pub fn wake_on_changes(&self, wake: Arc<tokio::sync::Notify>) -> bool {
+        self.store.wake_on_changes(wake)
     }
 
     fn apply_to_index(&self, contributed: &ContributedEntry) -> Result<(), CatalogError> {

@@ -177,8 +177,9 @@ impl Catalog {
             message,
             base_revision,
         })?;
-        // The store has it durably; if the index fails now, start-up catches up.
-        if let Err(e) = self.apply_to_index(&saved) {
+        // The store has it durably; the index catches up with it (this change, and any other
+        // replica's before it). If the index fails now, the next catch-up or start-up does it.
+        if let Err(e) = self.catch_up_index() {
             tracing::error!(error = %e, %id, "the index could not follow a saved entry; it will on restart");
         }
         let jurisdiction = self

@@ -99,4 +99,7 @@ CREATE TABLE brief_entries (
     PRIMARY KEY (brief_id, position)
 );
 "#,
+    r#"
+CREATE INDEX entries_by_revision ON entries(current_revision);
+"#,
 ];

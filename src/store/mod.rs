@@ -301,6 +301,15 @@ pub trait EntryStore: Send + Sync {
     fn revisions(&self, id: &EntryId) -> Result<Vec<RevisionInfo>, StoreError>;
     /// One revision with its content.
     fn revision(&self, id: &EntryId, number: u32) -> Result<Option<Revision>, StoreError>;
+    /// The newest revision's number (0: none yet).
+    fn latest_revision(&self) -> Result<u64, StoreError>;
+    /// On a store other processes write to as well (PostgreSQL), starts waking `wake` each
+    /// time any of them commits a revision, and returns true; a store only this process
+    /// writes (SQLite) returns false. Waking is a hint: a missed one is caught by polling.
+    fn wake_on_changes(&self, wake: Arc<tokio::sync::Notify>) -> bool {
+        let _ = wake;
+        false
+    }
 }
 
 /// Accounts, browser sessions, API tokens and the audit log: what the accounts service keeps.

@@ -47,9 +47,18 @@ const MIGRATION_LOCK: i64 = 0x6369_7479_706c_6179;
 /// The advisory lock every revision is written under (see the module's notes).
 const REVISION_LOCK: i64 = MIGRATION_LOCK + 1;
 
+/// The channel every committed revision is announced on (its number as the payload).
+const REVISIONS_CHANNEL: &str = "playbook_revisions";
+/// How long the listener waits before connecting again after losing its connection.
+const LISTEN_RETRY: Duration = Duration::from_secs(1);
+
 /// The PostgreSQL implementation of every store service.
 pub struct PgStore {
     pool: Pool,
+    /// How to connect outside the pool (the listener's own connection).
+    config: tokio_postgres::Config,
+    /// The TLS connector, when the URL asks for TLS.
+    tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
     /// Runs the queries; `None` only while being dropped.
     runtime: Option<tokio::runtime::Runtime>,
 }
@@ -115,10 +124,14 @@ impl PgStore {
         let manager_config = ManagerConfig {
             recycling_method: RecyclingMethod::Fast,
         };
-        let manager = if config.get_ssl_mode() == SslMode::Require {
-            Manager::from_config(config, rustls_connector()?, manager_config)
+        let tls = if config.get_ssl_mode() == SslMode::Require {
+            Some(rustls_connector()?)
         } else {
-            Manager::from_config(config, NoTls, manager_config)
+            None
+        };
+        let manager = match &tls {
+            Some(tls) => Manager::from_config(config.clone(), tls.clone(), manager_config),
+            None => Manager::from_config(config.clone(), NoTls, manager_config),
         };
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
@@ -136,6 +149,8 @@ impl PgStore {
             .map_err(|e| StoreError::Io(format!("cannot make the connection pool: {e}")))?;
         let store = PgStore {
             pool,
+            config,
+            tls,
             runtime: Some(runtime),
         };
         store.migrate()?;
@@ -457,6 +472,13 @@ impl EntryStore for PgStore {
                 .await
                 .map_err(pg)?;
             let found: (bool, Option<String>, Option<String>) = (row.get(0), row.get(1), row.get(2));
+            // Delivered to listeners when (and only if) the transaction commits.
+            tx.execute(
+                "SELECT pg_notify($1, $2)",
+                &[&REVISIONS_CHANNEL, &revision.to_string()],
+            )
+            .await
+            .map_err(pg)?;
             tx.commit().await.map_err(pg)?;
             Ok((revision, number, found.0, found.1, found.2))
         })?;
@@ -537,6 +559,85 @@ impl EntryStore for PgStore {
                 .map_err(pg)?;
             row.map(|row| revision_from_row(&row).revision()).transpose()
         })
+    }
+
+    fn latest_revision(&self) -> Result<u64, StoreError> {
+        self.block(async {
+            let client = self.client().await?;
+            let latest: i64 = client
+                .query_one("SELECT COALESCE(MAX(id), 0) FROM revisions", &[])
+                .await
+                .map_err(pg)?
+                .get(0);
+            u64::try_from(latest).map_err(corrupt)
+        })
+    }
+
+    fn wake_on_changes(&self, wake: Arc<tokio::sync::Notify>) -> bool {
+        let Some(runtime) = &self.runtime else {
+            return false;
+        };
+        let (config, tls) = (self.config.clone(), self.tls.clone());
+        runtime.spawn(async move {
+            loop {
+                if let Err(e) = listen(&config, tls.clone(), &wake).await {
+                    tracing::warn!(error = %e, "lost the database's change notifications; polling until they are back");
+                }
+                tokio::time::sleep(LISTEN_RETRY).await;
+            }
+        });
+        true
+    }
+}
+
+/// Listens for committed revisions on a connection of its own and wakes `wake` for each,
+/// and once as soon as it listens (to catch up what was missed before); returns when the
+/// connection ends.
+async fn listen(
+    config: &tokio_postgres::Config,
+    tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
+    wake: &tokio::sync::Notify,
+) -> Result<(), tokio_postgres::Error> {
+    match tls {
+        Some(tls) => {
+            let (client, connection) = config.connect(tls).await?;
+            listen_on(client, connection, wake).await
+        }
+        None => {
+            let (client, connection) = config.connect(NoTls).await?;
+            listen_on(client, connection, wake).await
+        }
+    }
+}
+
+async fn listen_on<S, T>(
+    client: tokio_postgres::Client,
+    mut connection: tokio_postgres::Connection<S, T>,
+    wake: &tokio::sync::Notify,
+) -> Result<(), tokio_postgres::Error>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let listening = async {
+        client
+            .batch_execute(&format!("LISTEN {REVISIONS_CHANNEL}"))
+            .await?;
+        wake.notify_one();
+        // Keeps the client (and so the connection) open while messages are read.
+        std::future::pending::<Result<(), tokio_postgres::Error>>().await
+    };
+    let messages = async {
+        while let Some(message) = std::future::poll_fn(|cx| connection.poll_message(cx)).await {
+            if let tokio_postgres::AsyncMessage::Notification(_) = message? {
+                wake.notify_one();
+            }
+        }
+        Ok(())
+    };
+    tokio::select! {
+        done = listening => done,
+        done = messages => done,
     }
 }
 

@@ -381,6 +381,21 @@ impl EntryStore for SqliteStore {
             .optional()?;
         raw.map(|r| r.revision()).transpose()
     }
+
+    fn latest_revision(&self) -> Result<u64, StoreError> {
+        self.max_revision()
+    }
+}
+
+impl SqliteStore {
+    fn max_revision(&self) -> Result<u64, StoreError> {
+        let latest: i64 =
+            self.conn()
+                .query_row("SELECT COALESCE(MAX(id), 0) FROM revisions", [], |r| {
+                    r.get(0)
+                })?;
+        u64::try_from(latest).map_err(corrupt)
+    }
 }
 
 impl AccountStore for SqliteStore {

@@ -16,6 +16,7 @@ use crate::briefs::BriefError;
 use crate::catalog::CatalogError;
 use crate::playbook::entry::FieldErrors;
 use crate::search::SearchError;
+use crate::store::StoreError;
 
 /// What went wrong while handling a request.
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +58,10 @@ pub enum AppError {
     /// The server is too busy for this now (a bounded queue is full).
     #[error("the server is busy: try again in a moment")]
     Busy,
+    /// The database cannot be reached now; the cause is for the log only. Searching the
+    /// index still works.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
     /// Something failed on our side; the text is for the log only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -81,7 +86,7 @@ impl AppError {
             AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Busy | AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Timeout => StatusCode::REQUEST_TIMEOUT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -101,6 +106,7 @@ impl AppError {
             AppError::Unprocessable(_) => "validation_failed",
             AppError::TooManyRequests => "too_many_requests",
             AppError::Busy => "busy",
+            AppError::Unavailable(_) => "unavailable",
             AppError::Timeout => "timeout",
             AppError::Internal(_) => "internal",
         }
@@ -112,6 +118,10 @@ impl AppError {
             AppError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 "Something went wrong on our side. Please try again.".to_owned()
+            }
+            AppError::Unavailable(cause) => {
+                tracing::warn!(%cause, "the database is unavailable");
+                "The database is unavailable just now: searching still works; try this again in a minute.".to_owned()
             }
             other => other.to_string(),
         }
@@ -128,10 +138,22 @@ impl From<SearchError> for AppError {
     }
 }
 
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(cause) => AppError::Unavailable(cause),
+            StoreError::NotFound(m) => AppError::NotFound(m),
+            StoreError::Conflict(m) => AppError::Conflict(m),
+            other => AppError::internal(other.to_string()),
+        }
+    }
+}
+
 impl From<AccountError> for AppError {
     fn from(e: AccountError) -> Self {
         match e {
             AccountError::Invalid(m) => AppError::BadRequest(m),
+            AccountError::Store(e @ StoreError::Unavailable(_)) => e.into(),
             other => AppError::internal(other.to_string()),
         }
     }
@@ -142,6 +164,7 @@ impl From<BriefError> for AppError {
         match e {
             BriefError::Invalid(m) => AppError::BadRequest(m),
             BriefError::NotFound => AppError::NotFound(BriefError::NotFound.to_string()),
+            BriefError::Store(e @ StoreError::Unavailable(_)) => e.into(),
             other => AppError::internal(other.to_string()),
         }
     }
@@ -156,6 +179,7 @@ impl From<CatalogError> for AppError {
             CatalogError::Invalid(fields) => AppError::Unprocessable(fields),
             stale @ CatalogError::Stale { .. } => AppError::PreconditionFailed(stale.to_string()),
             CatalogError::Search(e) => e.into(),
+            CatalogError::Store(e @ StoreError::Unavailable(_)) => e.into(),
             other => AppError::internal(other.to_string()),
         }
     }
@@ -291,7 +315,7 @@ impl IntoResponse for PageError {
             StatusCode::UNAUTHORIZED => "Please sign in",
             StatusCode::FORBIDDEN => "Not allowed",
             StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
-            StatusCode::SERVICE_UNAVAILABLE => "Busy",
+            StatusCode::SERVICE_UNAVAILABLE => "Temporarily unavailable",
             StatusCode::REQUEST_TIMEOUT => "That took too long",
             StatusCode::PRECONDITION_FAILED => "Someone saved a newer version",
             _ => "That did not work",

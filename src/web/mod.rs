@@ -17,6 +17,7 @@ pub mod password_gate;
 pub mod paths;
 pub mod rate_limit;
 pub mod rendered;
+pub mod replica;
 pub mod routes;
 pub mod search_notes;
 pub mod security;

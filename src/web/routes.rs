@@ -16,7 +16,7 @@ use tracing::Level;
 
 use super::error::{ApiError, AppError, PageError};
 use super::state::AppState;
-use super::{api, assets, brief, feeds, matrix_csv, pages, paths, security};
+use super::{api, assets, brief, feeds, matrix_csv, pages, paths, replica, security};
 
 /// Every route of the app, with its layers.
 pub fn build_router(state: AppState) -> Router {
@@ -138,6 +138,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/static/{name}", get(assets::static_file))
         .route(paths::FAVICON, get(assets::favicon))
         .route("/healthz", get(healthz))
+        .route("/readyz", get(replica::readyz))
         .route("/feed.atom", get(feeds::all))
         .route("/feeds/{token}", get(feeds::private))
         .route("/search.atom", get(feeds::search))

@@ -24,6 +24,7 @@ pub async fn serve(mut config: Config) -> anyhow::Result<()> {
     tracing::info!(%addr, "listening; loading the playbook");
     let state = tokio::task::spawn_blocking(move || AppState::load(config)).await??;
     state.warm_index_in_background();
+    super::replica::follow_the_store(&state);
     tracing::info!(%addr, "City Playbook is serving");
     let idle_timeout = state.config.idle_timeout();
     serve_connections(

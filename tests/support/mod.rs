@@ -17,5 +17,6 @@ pub mod html;
 pub mod http;
 pub mod playbook;
 pub mod postgres;
+pub mod proxy;
 pub mod search;
 pub mod server;
