@@ -4,23 +4,27 @@
 //! replicas lose no revision; a replica killed (SIGKILL) in the middle of a stream of writes
 //! loses no acknowledged one and catches up when restarted; with the database away, searches
 //! still answer, writes answer 503 quickly and `/readyz` says not ready, and all of it comes
-//! back by itself. Skipped without PostgreSQL, except under CI.
+//! back by itself; signed in through one replica is signed in on another (sessions and their
+//! CSRF tokens live in the database). Skipped without PostgreSQL, except under CI.
 
 mod support;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use city_playbook::accounts::secrets::new_api_token;
+use city_playbook::accounts::secrets::{hash_password, new_api_token};
 use city_playbook::playbook::{Jurisdiction, Slug, load_playbook};
 use city_playbook::store::{Role, Stores};
 use serde_json::{Value, json};
-use support::http::http;
+use support::http::{http, send};
 use support::playbook::real_playbook_dir;
 use support::postgres::TestDatabase;
 use support::proxy::Proxy;
 use support::server::Server;
 use tempfile::TempDir;
+
+/// The editor's password.
+const PASSWORD: &str = "correct horse battery staple";
 
 /// How long another replica may take to show a write: the poll interval, with room for a
 /// busy machine (the benchmark measures the real figure).
@@ -67,9 +71,13 @@ impl Cluster {
                 "alice@minneapolis.example",
                 &Slug::parse("minneapolis-mn").expect("slug"),
                 Role::Editor,
-                "unused",
+                &hash_password(PASSWORD).expect("a hash"),
             )
             .expect("a user");
+        stores
+            .accounts
+            .set_password(user, &hash_password(PASSWORD).expect("a hash"), false)
+            .expect("the password is chosen");
         let (token, prefix, hash) = new_api_token().expect("a token");
         stores
             .accounts
@@ -338,4 +346,71 @@ fn without_the_database_searches_answer_writes_fail_fast_and_all_recovers_by_its
     }
     wait_found(&a, "echidna", 1);
     wait_ready(&a);
+}
+
+/// The value of cookie `name` set by a reply.
+fn set_cookie(reply: &support::app::Reply, name: &str) -> String {
+    reply
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix(&format!("{name}="))?.split(';').next())
+        .unwrap_or_else(|| panic!("no {name} cookie: {:?}", reply.headers))
+        .to_owned()
+}
+
+#[test]
+fn signed_in_through_one_replica_is_signed_in_on_another() {
+    let Some(mut cluster) = Cluster::new() else {
+        return;
+    };
+    let (a, _) = cluster.replica(None);
+    let (b, _) = cluster.replica(None);
+    let form = send(a.addr, "GET", "/login", &[], "").expect("the sign-in form");
+    let csrf = set_cookie(&form, "cpb_login_csrf");
+    let body = format!(
+        "email=alice%40minneapolis.example&password={}&csrf_token={csrf}&next=%2F",
+        PASSWORD.replace(' ', "+")
+    );
+    let cookie = format!("cpb_login_csrf={csrf}");
+    let signed_in = send(
+        a.addr,
+        "POST",
+        "/login",
+        &[
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("cookie", &cookie),
+        ],
+        &body,
+    )
+    .expect("signs in");
+    assert_eq!(signed_in.status.as_u16(), 303, "{}", signed_in.body);
+    let session = format!("cpb_session={}", set_cookie(&signed_in, "cpb_session"));
+    // No sticky sessions: replica B knows the session, from the database.
+    let account = send(b.addr, "GET", "/account", &[("cookie", &session)], "").expect("B answers");
+    assert_eq!(account.status.as_u16(), 200);
+    assert!(account.body.contains("alice@minneapolis.example"));
+    // And its forms' CSRF token: a form from B's page is accepted by A.
+    let csrf = account
+        .body
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a CSRF token on the account page")
+        .to_owned();
+    let out = send(
+        a.addr,
+        "POST",
+        "/logout",
+        &[
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("cookie", &session),
+        ],
+        &format!("csrf_token={csrf}"),
+    )
+    .expect("signs out");
+    assert_eq!(out.status.as_u16(), 303);
+    let after = send(b.addr, "GET", "/account", &[("cookie", &session)], "").expect("B answers");
+    assert_eq!(after.status.as_u16(), 303, "signed out everywhere");
 }
