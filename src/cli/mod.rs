@@ -109,6 +109,17 @@ enum Command {
         #[command(flatten)]
         dirs: Dirs,
     },
+    /// Copy this instance's SQLite store (under --data-dir) into an empty PostgreSQL
+    /// database: every jurisdiction, user (password hashes as they are), token, session,
+    /// entry and revision, the audit log and saved briefs; then check every table's row count.
+    MigrateStore {
+        /// The PostgreSQL database to copy into (`postgres://…`); it must hold no data yet.
+        #[arg(long, value_name = "URL")]
+        to: String,
+        /// The data dir whose SQLite store is copied.
+        #[arg(long, env = "PLAYBOOK_DATA_DIR", default_value = crate::config::DEFAULT_DATA_DIR)]
+        data_dir: PathBuf,
+    },
     /// Rebuild the search index from the playbook.
     Reindex {
         #[command(flatten)]
@@ -303,6 +314,21 @@ pub fn main() -> ExitCode {
             dirs,
         } => accounts::finish(transfer::import(&dirs, &dir, &as_email)),
         Command::Reindex { dirs } => search::run_reindex(&dirs),
+        Command::MigrateStore { to, data_dir } => accounts::finish(
+            crate::store::copy_sqlite_to_postgres(&data_dir, &to)
+                .map(|report| {
+                    let counts: Vec<String> = report
+                        .tables
+                        .iter()
+                        .map(|(table, rows)| format!("{table}: {rows}"))
+                        .collect();
+                    format!(
+                        "copied the store into PostgreSQL; rows per table (the same on both sides): {}",
+                        counts.join(", ")
+                    )
+                })
+                .map_err(|e| e.to_string()),
+        ),
     }
 }
 

@@ -8,6 +8,7 @@ mod migrations;
 mod postgres;
 mod rows;
 mod sqlite;
+mod to_postgres;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -20,6 +21,7 @@ use crate::playbook::{Entry, EntryId, EntryMeta, Jurisdiction, Reader, Slug};
 pub use briefs::{BriefContent, BriefItem, BriefListing, BriefStore, Sharing, StoredBrief};
 pub use postgres::PgStore;
 pub use sqlite::{DATABASE_FILE, SqliteStore};
+pub use to_postgres::{CopyReport, copy_sqlite_to_postgres};
 
 /// A user's id.
 pub type UserId = i64;

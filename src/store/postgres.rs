@@ -75,7 +75,7 @@ impl Drop for PgStore {
 /// A driver error: the database's own refusal (a constraint, bad SQL) is a database error;
 /// anything else (no connection, a lost one, a statement cancelled by its timeout) means the
 /// database is unavailable for now.
-fn pg(e: tokio_postgres::Error) -> StoreError {
+pub(super) fn pg(e: tokio_postgres::Error) -> StoreError {
     let cancelled = e
         .code()
         .is_some_and(|code| *code == tokio_postgres::error::SqlState::QUERY_CANCELED);
@@ -158,7 +158,10 @@ impl PgStore {
     }
 
     /// Runs `work` on the store's runtime and waits for it. Call from a blocking thread.
-    fn block<T>(&self, work: impl Future<Output = Result<T, StoreError>>) -> Result<T, StoreError> {
+    pub(super) fn block<T>(
+        &self,
+        work: impl Future<Output = Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
         match &self.runtime {
             Some(runtime) => runtime.block_on(work),
             None => Err(StoreError::Unavailable("the store is closing".into())),
@@ -166,7 +169,7 @@ impl PgStore {
     }
 
     /// A connection from the pool.
-    async fn client(&self) -> Result<Object, StoreError> {
+    pub(super) async fn client(&self) -> Result<Object, StoreError> {
         self.pool
             .get()
             .await
