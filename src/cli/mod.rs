@@ -109,6 +109,13 @@ enum Command {
         #[command(flatten)]
         dirs: Dirs,
     },
+    /// Apply the store's schema migrations and exit (PostgreSQL with --database-url, else
+    /// SQLite under --data-dir). A rolling deploy runs it before replacing replicas; a server
+    /// refuses to start on a schema newer than it knows.
+    Migrate {
+        #[command(flatten)]
+        dirs: Dirs,
+    },
     /// Copy this instance's SQLite store (under --data-dir) into an empty PostgreSQL
     /// database: every jurisdiction, user (password hashes as they are), token, session,
     /// entry and revision, the audit log and saved briefs; then check every table's row count.
@@ -314,6 +321,11 @@ pub fn main() -> ExitCode {
             dirs,
         } => accounts::finish(transfer::import(&dirs, &dir, &as_email)),
         Command::Reindex { dirs } => search::run_reindex(&dirs),
+        Command::Migrate { dirs } => accounts::finish(
+            crate::store::Stores::open(&dirs.data_dir, dirs.database_url.as_deref())
+                .map(|_| "the store's schema is up to date".to_owned())
+                .map_err(|e| e.to_string()),
+        ),
         Command::MigrateStore { to, data_dir } => accounts::finish(
             crate::store::copy_sqlite_to_postgres(&data_dir, &to)
                 .map(|report| {
