@@ -324,6 +324,31 @@ fn without_the_database_searches_answer_writes_fail_fast_and_all_recovers_by_its
     let (status, page) = http(a.addr, "GET", "/search?q=platypus", None, None).expect("the page");
     assert_eq!(status, 200, "{page}");
     assert_eq!(ready(&a).0, 503, "not ready without the database");
+    // Signing in and reading a contributed entry need the database: 503, not a hang.
+    let form = send(a.addr, "GET", "/login", &[], "").expect("the sign-in form");
+    let csrf = set_cookie(&form, "cpb_login_csrf");
+    let cookie = format!("cpb_login_csrf={csrf}");
+    let sign_in = send(
+        a.addr,
+        "POST",
+        "/login",
+        &[
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("cookie", &cookie),
+        ],
+        &format!("email=alice%40minneapolis.example&password=x&csrf_token={csrf}"),
+    )
+    .expect("an answer");
+    assert_eq!(sign_in.status.as_u16(), 503, "{}", sign_in.body);
+    let (status, body) = http(
+        a.addr,
+        "GET",
+        "/api/entries/minneapolis-mn/before",
+        None,
+        None,
+    )
+    .expect("an answer");
+    assert_eq!(status, 503, "{body}");
     assert_eq!(
         http(a.addr, "GET", "/healthz", None, None)
             .expect("alive")
