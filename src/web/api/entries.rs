@@ -114,6 +114,7 @@ impl From<&CitedSource> for SourceJson {
             headers(("ETag" = String, description = "A contributed entry's revision: send it back as `If-Match` with a `PUT` or `DELETE` so that it is saved only if nobody saved since."))),
         (status = 404, description = "No such entry, or a retired one.", body = ErrorBody),
         (status = 500, description = "A failure on the server.", body = ErrorBody),
+        (status = 503, description = "The database is unavailable for now (`unavailable`): try again shortly.", body = ErrorBody),
     )
 )]
 pub async fn entry(
@@ -220,6 +221,7 @@ pub struct EntryListing {
         (status = 200, description = "A page of entries.", body = EntryListing),
         (status = 400, description = "A parameter is malformed or out of range.", body = ErrorBody),
         (status = 500, description = "A failure on the server.", body = ErrorBody),
+        (status = 503, description = "The database is unavailable for now (`unavailable`): try again shortly.", body = ErrorBody),
     )
 )]
 pub async fn list(

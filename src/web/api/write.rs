@@ -87,6 +87,7 @@ pub struct EntryBody {
         (status = 422, description = "The entry is not valid: see `error.fields`.", body = ErrorBody),
         (status = 429, description = "Too many writes this minute.", body = ErrorBody),
         (status = 500, description = "A failure on the server.", body = ErrorBody),
+        (status = 503, description = "The database is unavailable for now (`unavailable`): try again shortly.", body = ErrorBody),
     )
 )]
 pub async fn create(
@@ -134,6 +135,7 @@ pub async fn create(
         (status = 422, description = "The entry is not valid: see `error.fields`.", body = ErrorBody),
         (status = 429, description = "Too many writes this minute.", body = ErrorBody),
         (status = 500, description = "A failure on the server.", body = ErrorBody),
+        (status = 503, description = "The database is unavailable for now (`unavailable`): try again shortly.", body = ErrorBody),
     )
 )]
 pub async fn update(
@@ -175,6 +177,7 @@ pub async fn update(
         (status = 412, description = "`If-Match` names a revision that is no longer the latest.", body = ErrorBody),
         (status = 429, description = "Too many writes this minute.", body = ErrorBody),
         (status = 500, description = "A failure on the server.", body = ErrorBody),
+        (status = 503, description = "The database is unavailable for now (`unavailable`): try again shortly.", body = ErrorBody),
     )
 )]
 pub async fn retire(
@@ -219,6 +222,7 @@ pub struct RevisionList {
         (status = 200, description = "The revisions (none for a curated entry).", body = RevisionList),
         (status = 404, description = "No such entry, or a retired one.", body = ErrorBody),
         (status = 500, description = "A failure on the server.", body = ErrorBody),
+        (status = 503, description = "The database is unavailable for now (`unavailable`): try again shortly.", body = ErrorBody),
     )
 )]
 pub async fn revisions(
