@@ -25,15 +25,15 @@ use tokio_postgres::config::SslMode;
 use tokio_postgres::{NoTls, Row};
 
 use super::rows::{
-    REVISION_COLUMNS, RawRevision, RawUser, USER_COLUMNS, corrupt, into_jurisdiction, into_user,
-    now, time,
+    REVISION_COLUMNS, RawRevision, RawUser, SavedRow, USER_COLUMNS, corrupt, into_jurisdiction,
+    into_user, now, saved_entry, time,
 };
 use super::{
     AccountStore, ContributedEntry, EntryStore, NewRevision, Revision, RevisionAction,
     RevisionInfo, Role, Session, StoreError, TokenInfo, User, UserId,
 };
 use crate::playbook::write::front_matter_toml;
-use crate::playbook::{Entry, EntryId, Jurisdiction, Origin, Slug};
+use crate::playbook::{EntryId, Jurisdiction, Slug};
 use schema::MIGRATIONS;
 
 /// How long to wait for a connection (new or from the pool) before giving up.
@@ -391,7 +391,7 @@ impl EntryStore for PgStore {
         let id = change.id.to_string();
         let front_matter = front_matter_toml(change.meta);
         let at = now();
-        let (revision, number, retired, author, author_jurisdiction) = self.block(async {
+        let row = self.block(async {
             let mut client = self.client().await?;
             let tx = client.transaction().await.map_err(pg)?;
             // Revision numbers are taken and committed in one order (the module's notes).
@@ -483,32 +483,16 @@ impl EntryStore for PgStore {
             .await
             .map_err(pg)?;
             tx.commit().await.map_err(pg)?;
-            Ok((revision, number, found.0, found.1, found.2))
+            Ok(SavedRow {
+                revision,
+                number,
+                retired: found.0,
+                author: found.1,
+                author_jurisdiction: found.2,
+                at: at.clone(),
+            })
         })?;
-        let created_at = time(&at)?;
-        Ok(ContributedEntry {
-            entry: Entry {
-                id: change.id.clone(),
-                meta: change.meta.clone(),
-                body_markdown: change.body_markdown.to_owned(),
-                origin: Origin::Contributed,
-                updated: Some(created_at),
-            },
-            retired,
-            revision: RevisionInfo {
-                id: u64::try_from(revision).map_err(corrupt)?,
-                number: u32::try_from(number).map_err(corrupt)?,
-                action: change.action,
-                author,
-                author_jurisdiction: author_jurisdiction
-                    .as_deref()
-                    .map(Slug::parse)
-                    .transpose()
-                    .map_err(corrupt)?,
-                message: change.message.to_owned(),
-                created_at,
-            },
-        })
+        saved_entry(&change, row)
     }
 
     fn entry(&self, id: &EntryId) -> Result<Option<ContributedEntry>, StoreError> {

@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Revision, RevisionAction, RevisionInfo, Role, StoreError, User};
+use super::{
+    ContributedEntry, NewRevision, Revision, RevisionAction, RevisionInfo, Role, StoreError, User,
+};
 use crate::playbook::front_matter::{SplitFile, parse_entry_meta};
 use crate::playbook::{Entry, EntryId, Jurisdiction, Level, Origin, Slug};
 
@@ -136,4 +138,49 @@ impl RawRevision {
             entry: self.entry()?,
         })
     }
+}
+
+/// What a backend read back after writing a revision, in its own transaction.
+pub struct SavedRow {
+    /// The store-wide revision number.
+    pub revision: i64,
+    /// The revision's number within its entry.
+    pub number: i64,
+    /// Whether the entry is retired now.
+    pub retired: bool,
+    /// The author's email, if any.
+    pub author: Option<String>,
+    /// The author's jurisdiction, if any.
+    pub author_jurisdiction: Option<String>,
+    /// When it was saved, as stored.
+    pub at: String,
+}
+
+/// The entry `change` saved, as both backends answer `save_revision`.
+pub fn saved_entry(change: &NewRevision<'_>, row: SavedRow) -> Result<ContributedEntry, StoreError> {
+    let created_at = time(&row.at)?;
+    Ok(ContributedEntry {
+        entry: Entry {
+            id: change.id.clone(),
+            meta: change.meta.clone(),
+            body_markdown: change.body_markdown.to_owned(),
+            origin: Origin::Contributed,
+            updated: Some(created_at),
+        },
+        retired: row.retired,
+        revision: RevisionInfo {
+            id: u64::try_from(row.revision).map_err(corrupt)?,
+            number: u32::try_from(row.number).map_err(corrupt)?,
+            action: change.action,
+            author: row.author,
+            author_jurisdiction: row
+                .author_jurisdiction
+                .as_deref()
+                .map(Slug::parse)
+                .transpose()
+                .map_err(corrupt)?,
+            message: change.message.to_owned(),
+            created_at,
+        },
+    })
 }

@@ -13,15 +13,15 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use super::migrations::MIGRATIONS;
 use super::rows::{
-    REVISION_COLUMNS, RawRevision, RawUser, USER_COLUMNS, corrupt, into_jurisdiction, into_user,
-    now, time,
+    REVISION_COLUMNS, RawRevision, RawUser, SavedRow, USER_COLUMNS, corrupt, into_jurisdiction,
+    into_user, now, saved_entry, time,
 };
 use super::{
     AccountStore, ContributedEntry, EntryStore, NewRevision, Revision, RevisionAction,
     RevisionInfo, Role, Session, StoreError, TokenInfo, User, UserId,
 };
 use crate::playbook::write::front_matter_toml;
-use crate::playbook::{Entry, EntryId, Jurisdiction, Origin, Slug};
+use crate::playbook::{EntryId, Jurisdiction, Slug};
 
 mod briefs;
 
@@ -315,30 +315,17 @@ impl EntryStore for SqliteStore {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )?;
         tx.commit()?;
-        let created_at = time(&at)?;
-        Ok(ContributedEntry {
-            entry: Entry {
-                id: change.id.clone(),
-                meta: change.meta.clone(),
-                body_markdown: change.body_markdown.to_owned(),
-                origin: Origin::Contributed,
-                updated: Some(created_at),
-            },
-            retired,
-            revision: RevisionInfo {
-                id: u64::try_from(revision).map_err(corrupt)?,
-                number: u32::try_from(number).map_err(corrupt)?,
-                action: change.action,
+        saved_entry(
+            &change,
+            SavedRow {
+                revision,
+                number,
+                retired,
                 author,
-                author_jurisdiction: author_jurisdiction
-                    .as_deref()
-                    .map(Slug::parse)
-                    .transpose()
-                    .map_err(corrupt)?,
-                message: change.message.to_owned(),
-                created_at,
+                author_jurisdiction,
+                at,
             },
-        })
+        )
     }
 
     fn entry(&self, id: &EntryId) -> Result<Option<ContributedEntry>, StoreError> {
