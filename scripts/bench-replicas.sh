@@ -57,8 +57,10 @@ wrk_rps() { # wrk_rps URL: requests per second at 16 connections
     wrk -t2 -c16 -d"${SECONDS_EACH}s" "$1" | awk '/Requests\/sec/ {print $2}'
 }
 
-log "build"
-cargo build --release --locked --bin playbook >&2
+if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
+    log "build"
+    cargo build --release --locked --bin playbook >&2
+fi
 command -v wrk >/dev/null || apt-get install -y wrk >/dev/null
 rm -rf "$WORK" && mkdir -p "$WORK"
 psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB" >/dev/null
