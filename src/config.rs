@@ -93,7 +93,35 @@ pub struct Dirs {
     /// The store in PostgreSQL (`postgres://user:password@host/database`, `?sslmode=require`
     /// for TLS) instead of SQLite under the data dir; the index stays in the data dir.
     #[arg(long, env = "PLAYBOOK_DATABASE_URL", hide_env_values = true)]
-    pub database_url: Option<String>,
+    pub database_url: Option<DatabaseUrl>,
+}
+
+impl Dirs {
+    /// The database URL, if one is given.
+    pub fn database_url(&self) -> Option<&str> {
+        self.database_url.as_ref().map(|url| url.0.as_str())
+    }
+}
+
+/// A database URL as given; printed for debugging without its password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl std::str::FromStr for DatabaseUrl {
+    type Err = std::convert::Infallible;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(DatabaseUrl(text.to_owned()))
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // `scheme://user:password@host/db` shows as `scheme://…@host/db`.
+        match (self.0.split_once("://"), self.0.rsplit_once('@')) {
+            (Some((scheme, _)), Some((_, rest))) => write!(f, "\"{scheme}://…@{rest}\""),
+            _ => write!(f, "\"{}\"", self.0),
+        }
+    }
 }
 
 /// The curated playbook folder (alone for `check`, which needs no data folder).
@@ -233,5 +261,15 @@ mod tests {
         let defaults = Config::default();
         assert_eq!(defaults.dirs.playbook.path, Path::new(DEFAULT_PLAYBOOK_DIR));
         assert_eq!(defaults.dirs.data_dir, Path::new(DEFAULT_DATA_DIR));
+    }
+
+    #[test]
+    fn a_database_url_is_printed_without_its_password() {
+        let url: DatabaseUrl = "postgres://playbook:s3cret@db.example:5432/playbook"
+            .parse()
+            .expect("parses");
+        let shown = format!("{url:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("db.example:5432/playbook"), "{shown}");
     }
 }

@@ -16,8 +16,7 @@ pub fn open_store(dirs: &Dirs) -> Result<Stores, String> {
             loaded.problems[0]
         ));
     }
-    let stores =
-        Stores::open(&dirs.data_dir, dirs.database_url.as_deref()).map_err(|e| e.to_string())?;
+    let stores = Stores::open(&dirs.data_dir, dirs.database_url()).map_err(|e| e.to_string())?;
     let curated: Vec<&Jurisdiction> = loaded.playbook.jurisdictions.values().collect();
     stores
         .entries

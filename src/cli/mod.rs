@@ -322,7 +322,7 @@ pub fn main() -> ExitCode {
         } => accounts::finish(transfer::import(&dirs, &dir, &as_email)),
         Command::Reindex { dirs } => search::run_reindex(&dirs),
         Command::Migrate { dirs } => accounts::finish(
-            crate::store::Stores::open(&dirs.data_dir, dirs.database_url.as_deref())
+            crate::store::Stores::open(&dirs.data_dir, dirs.database_url())
                 .map(|_| "the store's schema is up to date".to_owned())
                 .map_err(|e| e.to_string()),
         ),

@@ -32,7 +32,7 @@ fn load_valid_playbook(playbook_dir: &Path) -> Option<Playbook> {
 /// Searches and prints the results as text or as the API's JSON.
 pub fn run_search(dirs: &Dirs, request: &SearchRequest, json: bool) -> ExitCode {
     let (playbook_dir, data_dir) = (dirs.playbook.path.as_path(), dirs.data_dir.as_path());
-    let stores = match Stores::open(data_dir, dirs.database_url.as_deref()) {
+    let stores = match Stores::open(data_dir, dirs.database_url()) {
         Ok(stores) => stores,
         Err(e) => {
             eprintln!("error: {e}");
@@ -113,7 +113,7 @@ pub fn run_reindex(dirs: &Dirs) -> ExitCode {
         .and_then(|index| {
             drop(index);
             // Contributed entries live in the store: apply them to the fresh index.
-            let stores = Stores::open(data_dir, dirs.database_url.as_deref())?;
+            let stores = Stores::open(data_dir, dirs.database_url())?;
             Catalog::open(playbook_dir, &playbook, data_dir, stores.entries)
         });
     match rebuilt {

@@ -157,7 +157,10 @@ pub struct SavedRow {
 }
 
 /// The entry `change` saved, as both backends answer `save_revision`.
-pub fn saved_entry(change: &NewRevision<'_>, row: SavedRow) -> Result<ContributedEntry, StoreError> {
+pub fn saved_entry(
+    change: &NewRevision<'_>,
+    row: SavedRow,
+) -> Result<ContributedEntry, StoreError> {
     let created_at = time(&row.at)?;
     Ok(ContributedEntry {
         entry: Entry {

@@ -100,7 +100,7 @@ impl AppState {
     /// sources' stored texts), the store and the index (building it if needed).
     pub fn load(config: Config) -> Result<AppState, StartupError> {
         let dirs = &config.dirs;
-        let stores = Stores::open(&dirs.data_dir, dirs.database_url.as_deref())?;
+        let stores = Stores::open(&dirs.data_dir, dirs.database_url())?;
         let sources_dir = config.sources_dir();
         let (catalog, outcome) = Catalog::start_with_sources(
             &dirs.playbook.path,
