@@ -3,7 +3,8 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,6 +17,7 @@ use crate::accounts::SignedIn;
 use crate::config::Config;
 use crate::playbook::Reader;
 use crate::store::{User, reader_of};
+use crate::web::form::FormData;
 use crate::web::paths;
 
 /// The session cookie.
@@ -114,6 +116,32 @@ impl FromRequestParts<AppState> for RequireSession {
             return Err(Redirect::to(paths::ACCOUNT).into_response());
         }
         Ok(RequireSession(session))
+    }
+}
+
+/// A form posted by a signed-in user, its CSRF token checked against the session's: every
+/// browser write takes this, so no handler can forget the check. Others are sent to sign in
+/// (as with `RequireSession`); a missing or wrong token is 403.
+pub struct SessionForm {
+    /// The session.
+    pub session: SignedIn,
+    /// The form's fields.
+    pub form: FormData,
+}
+
+impl FromRequest<AppState> for SessionForm {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let RequireSession(session) = RequireSession::from_request_parts(&mut parts, state).await?;
+        let body = Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let form = FormData::parse(&body);
+        check_csrf(&session.csrf_token, form.get("csrf_token"))
+            .map_err(|e| PageError(e).into_response())?;
+        Ok(SessionForm { session, form })
     }
 }
 

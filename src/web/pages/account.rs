@@ -14,8 +14,8 @@ use crate::accounts::secrets::random_hex;
 use crate::store::{TokenInfo, User};
 use crate::web::assets::Layout;
 use crate::web::auth::{
-    ClientIp, LOGIN_CSRF_COOKIE, MaybeSession, RequireSession, SESSION_COOKIE, app_cookie,
-    check_csrf, expired_cookie,
+    ClientIp, LOGIN_CSRF_COOKIE, MaybeSession, RequireSession, SESSION_COOKIE, SessionForm,
+    app_cookie, check_csrf, expired_cookie,
 };
 use crate::web::error::{AppError, PageError};
 use crate::web::form::{FormData, safe_next};
@@ -298,12 +298,9 @@ pub async fn account(
 /// `POST /account/password`
 pub async fn change_password(
     State(state): State<AppState>,
-    RequireSession(session): RequireSession,
     ClientIp(client): ClientIp,
-    body: Bytes,
+    SessionForm { session, form }: SessionForm,
 ) -> Result<Response, PageError> {
-    let form = FormData::parse(&body);
-    check_csrf(&session.csrf_token, form.get("csrf_token"))?;
     if !state.password_change_limiter.allow(session.user.id) {
         tracing::warn!(user = session.user.id, "password change rate limit reached");
         return Err(AppError::TooManyRequests.into());
@@ -347,11 +344,8 @@ pub async fn change_password(
 /// `POST /account/tokens`
 pub async fn create_token(
     State(state): State<AppState>,
-    RequireSession(session): RequireSession,
-    body: Bytes,
+    SessionForm { session, form }: SessionForm,
 ) -> Result<Response, PageError> {
-    let form = FormData::parse(&body);
-    check_csrf(&session.csrf_token, form.get("csrf_token"))?;
     let label = form.get("label").to_owned();
     let user_id = session.user.id;
     let token = state
@@ -365,13 +359,8 @@ pub async fn create_token(
 /// `POST /account/feed`: a private feed address for the signed-in user, replacing theirs.
 pub async fn create_feed(
     State(state): State<AppState>,
-    RequireSession(session): RequireSession,
-    body: Bytes,
+    SessionForm { session, .. }: SessionForm,
 ) -> Result<Response, PageError> {
-    check_csrf(
-        &session.csrf_token,
-        FormData::parse(&body).get("csrf_token"),
-    )?;
     let user_id = session.user.id;
     let token = state
         .with_accounts(move |accounts| accounts.create_feed_token(user_id))
@@ -396,13 +385,8 @@ pub async fn create_feed(
 /// `POST /account/feed/revoke`: the signed-in user's private feed address stops working.
 pub async fn revoke_feed(
     State(state): State<AppState>,
-    RequireSession(session): RequireSession,
-    body: Bytes,
+    SessionForm { session, .. }: SessionForm,
 ) -> Result<Response, PageError> {
-    check_csrf(
-        &session.csrf_token,
-        FormData::parse(&body).get("csrf_token"),
-    )?;
     let user_id = session.user.id;
     state
         .with_accounts(move |accounts| accounts.revoke_feed_token(user_id))
@@ -415,13 +399,8 @@ pub async fn revoke_feed(
 /// in the wrong hands too.
 pub async fn revoke_all_tokens(
     State(state): State<AppState>,
-    RequireSession(session): RequireSession,
-    body: Bytes,
+    SessionForm { session, .. }: SessionForm,
 ) -> Result<Response, PageError> {
-    check_csrf(
-        &session.csrf_token,
-        FormData::parse(&body).get("csrf_token"),
-    )?;
     let user_id = session.user.id;
     state
         .with_accounts(move |accounts| accounts.revoke_all_tokens(user_id))
@@ -432,14 +411,9 @@ pub async fn revoke_all_tokens(
 /// `POST /account/tokens/{id}/revoke`
 pub async fn revoke_token(
     State(state): State<AppState>,
-    RequireSession(session): RequireSession,
     Path(id): Path<i64>,
-    body: Bytes,
+    SessionForm { session, .. }: SessionForm,
 ) -> Result<Response, PageError> {
-    check_csrf(
-        &session.csrf_token,
-        FormData::parse(&body).get("csrf_token"),
-    )?;
     let user_id = session.user.id;
     state
         .with_accounts(move |accounts| accounts.revoke_token(Some(user_id), &id.to_string()))

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -22,7 +21,7 @@ use crate::playbook::{EntryId, Kind, Status, TopicLabels, Visibility};
 use crate::search::{Filter, SearchRequest};
 use crate::store::Role;
 use crate::web::assets::{EDITOR_SCRIPT_PATH, Layout};
-use crate::web::auth::{RequireSession, SAVED_COOKIE, app_cookie, check_csrf};
+use crate::web::auth::{RequireSession, SAVED_COOKIE, SessionForm, app_cookie};
 use crate::web::error::{AppError, PageError};
 use crate::web::form::FormData;
 use crate::web::paths;
@@ -633,10 +632,9 @@ pub async fn new_form(
 /// `POST /entries/new`
 pub async fn create(
     State(state): State<AppState>,
-    RequireSession(session): RequireSession,
-    body: Bytes,
+    SessionForm { session, form }: SessionForm,
 ) -> Result<Response, PageError> {
-    submit(state, session, Target::New, body).await
+    submit(state, session, Target::New, form).await
 }
 
 /// Loads the contributed entry `id` for editing by `session`'s user.
@@ -676,9 +674,8 @@ pub async fn edit_form(
 /// `POST /entries/{jurisdiction}/{slug}/edit`
 pub async fn update(
     State(state): State<AppState>,
-    RequireSession(session): RequireSession,
     Path((jurisdiction, slug)): Path<(String, String)>,
-    body: Bytes,
+    SessionForm { session, form }: SessionForm,
 ) -> Result<Response, PageError> {
     let (id, found) = editable(&state, &session, &jurisdiction, &slug).await?;
     submit(
@@ -688,7 +685,7 @@ pub async fn update(
             id,
             retired: found.retired,
         },
-        body,
+        form,
     )
     .await
 }
@@ -720,10 +717,8 @@ async fn submit(
     state: AppState,
     session: SignedIn,
     target: Target,
-    body: Bytes,
+    form: FormData,
 ) -> Result<Response, PageError> {
-    let form = FormData::parse(&body);
-    check_csrf(&session.csrf_token, form.get("csrf_token"))?;
     let message = change_message(&form);
     let base = match target {
         Target::New => None,
@@ -864,11 +859,9 @@ async fn set_retired(
     session: SignedIn,
     jurisdiction: String,
     slug: String,
-    body: Bytes,
+    form: FormData,
     retired: bool,
 ) -> Result<Response, PageError> {
-    let form = FormData::parse(&body);
-    check_csrf(&session.csrf_token, form.get("csrf_token"))?;
     let (id, found) = editable(&state, &session, &jurisdiction, &slug).await?;
     let message = change_message(&form);
     let base = base_of(&form)?;
@@ -910,21 +903,19 @@ struct RetirePage {
 /// `POST /entries/{jurisdiction}/{slug}/retire`
 pub async fn retire(
     State(state): State<AppState>,
-    RequireSession(session): RequireSession,
     Path((jurisdiction, slug)): Path<(String, String)>,
-    body: Bytes,
+    SessionForm { session, form }: SessionForm,
 ) -> Result<Response, PageError> {
-    set_retired(state, session, jurisdiction, slug, body, true).await
+    set_retired(state, session, jurisdiction, slug, form, true).await
 }
 
 /// `POST /entries/{jurisdiction}/{slug}/restore`
 pub async fn restore(
     State(state): State<AppState>,
-    RequireSession(session): RequireSession,
     Path((jurisdiction, slug)): Path<(String, String)>,
-    body: Bytes,
+    SessionForm { session, form }: SessionForm,
 ) -> Result<Response, PageError> {
-    set_retired(state, session, jurisdiction, slug, body, false).await
+    set_retired(state, session, jurisdiction, slug, form, false).await
 }
 
 #[cfg(test)]

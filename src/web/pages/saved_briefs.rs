@@ -4,7 +4,6 @@
 //! else), showing each reader only the entries they may read.
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -19,20 +18,13 @@ use crate::catalog::CatalogError;
 use crate::playbook::EntryId;
 use crate::store::{BriefContent, BriefItem, BriefListing, Sharing, StoredBrief};
 use crate::web::assets::Layout;
-use crate::web::auth::{RequireSession, Viewer, check_csrf};
+use crate::web::auth::{RequireSession, SessionForm, Viewer};
 use crate::web::brief::load_saved;
 use crate::web::entry_ids::{EntryIds, MAX_BRIEF_ENTRIES};
 use crate::web::error::{AppError, PageError};
 use crate::web::form::FormData;
 use crate::web::paths;
 use crate::web::state::AppState;
-
-/// A form posted by a signed-in user, its CSRF token checked.
-fn session_form(session: &SignedIn, body: &[u8]) -> Result<FormData, AppError> {
-    let form = FormData::parse(body);
-    check_csrf(&session.csrf_token, form.get("csrf_token"))?;
-    Ok(form)
-}
 
 /// A saved brief in a list.
 struct BriefRow {
@@ -88,10 +80,8 @@ pub async fn list(
 /// user's, shared with nobody yet, and opens its edit page.
 pub async fn create(
     State(state): State<AppState>,
-    RequireSession(session): RequireSession,
-    body: Bytes,
+    SessionForm { session, form }: SessionForm,
 ) -> Result<Response, PageError> {
-    let form = session_form(&session, &body)?;
     state.allow_write(&session.user)?;
     let ids = EntryIds::parse(Some(form.get("ids")), MAX_BRIEF_ENTRIES)?;
     // Only entries the owner may read go in (404 naming the first that is not there).
@@ -373,11 +363,9 @@ fn content_of(draft: &Draft) -> Result<BriefContent, BriefError> {
 /// shows the form again with what was typed and why.
 pub async fn update(
     State(state): State<AppState>,
-    RequireSession(session): RequireSession,
     Path(id): Path<String>,
-    body: Bytes,
+    SessionForm { session, form }: SessionForm,
 ) -> Result<Response, PageError> {
-    let form = session_form(&session, &body)?;
     state.allow_write(&session.user)?;
     let user = session.user.clone();
     let stored = state
@@ -401,11 +389,9 @@ pub async fn update(
 /// `POST /briefs/{id}/delete`
 pub async fn delete(
     State(state): State<AppState>,
-    RequireSession(session): RequireSession,
     Path(id): Path<String>,
-    body: Bytes,
+    SessionForm { session, .. }: SessionForm,
 ) -> Result<Response, PageError> {
-    session_form(&session, &body)?;
     let user = session.user.clone();
     state
         .with_briefs(move |briefs| briefs.delete(&user, &id))
@@ -417,10 +403,8 @@ pub async fn delete(
 /// of their briefs, and shows the brief.
 pub async fn add_entry(
     State(state): State<AppState>,
-    RequireSession(session): RequireSession,
-    body: Bytes,
+    SessionForm { session, form }: SessionForm,
 ) -> Result<Response, PageError> {
-    let form = session_form(&session, &body)?;
     state.allow_write(&session.user)?;
     let ids = EntryIds::parse(Some(form.get("entry")), 1)?;
     ids.read(&state, Some(session.user.clone())).await?;
