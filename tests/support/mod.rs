@@ -14,6 +14,7 @@ pub mod browser;
 pub mod cli;
 pub mod html;
 pub mod http;
+pub mod model;
 pub mod playbook;
 pub mod search;
 pub mod server;
