@@ -15,6 +15,7 @@ pub mod cli;
 pub mod html;
 pub mod http;
 pub mod model;
+pub mod paraphrases;
 pub mod playbook;
 pub mod search;
 pub mod server;
