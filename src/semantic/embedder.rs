@@ -50,6 +50,7 @@ pub struct Embedder {
     tokenizer: Tokenizer,
     dims: usize,
     folder: PathBuf,
+    fingerprint: [u8; 32],
 }
 
 impl std::fmt::Debug for Embedder {
@@ -99,7 +100,9 @@ impl Embedder {
                 ..TruncationParams::default()
             }))
             .map_err(|e| EmbedError::Tokenizer(e.to_string()))?;
+        let tokenizer_bytes = read(&folder.join("tokenizer.json"))?;
         let weights = read(&folder.join("model.safetensors"))?;
+        let fingerprint = fingerprint(&read(&config_path)?, &tokenizer_bytes, &weights);
         let device = Device::Cpu;
         let vb = VarBuilder::from_buffered_safetensors(weights, DType::F32, &device)?;
         let model = BertModel::load(vb, &config)?;
@@ -108,7 +111,14 @@ impl Embedder {
             tokenizer,
             dims,
             folder: folder.to_owned(),
+            fingerprint,
         })
+    }
+
+    /// What identifies the model's vectors: stored vectors made by another model (or another
+    /// tokenizer) are not reused.
+    pub fn fingerprint(&self) -> &[u8; 32] {
+        &self.fingerprint
     }
 
     /// How many numbers a vector has (384 for all-MiniLM-L6-v2).
@@ -164,6 +174,22 @@ impl Embedder {
         let unit = mean.broadcast_div(&norms)?;
         Ok(unit.to_vec2::<f32>()?)
     }
+}
+
+/// A hash of the configuration, the tokenizer and the weights (their length and their first
+/// and last 64 KiB: hashing all 90 MB at every start would cost more than it tells).
+fn fingerprint(config: &[u8], tokenizer: &[u8], weights: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let edge = 64 * 1024;
+    let mut hasher = Sha256::new();
+    for part in [config, tokenizer] {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    hasher.update((weights.len() as u64).to_le_bytes());
+    hasher.update(&weights[..weights.len().min(edge)]);
+    hasher.update(&weights[weights.len().saturating_sub(edge)..]);
+    hasher.finalize().into()
 }
 
 /// The dot product of two vectors: their cosine similarity when both are unit length.

@@ -12,6 +12,7 @@ pub mod api_document;
 pub mod app;
 pub mod browser;
 pub mod cli;
+pub mod exact_words;
 pub mod html;
 pub mod http;
 pub mod model;
