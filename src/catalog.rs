@@ -264,6 +264,11 @@ impl Catalog {
         self.index.enable_question_search(embedder, vectors)
     }
 
+    /// Says that a model for question search is being loaded (or, `false`, failed to).
+    pub fn expect_question_search(&self, coming: bool) {
+        self.index.expect_question_search(coming);
+    }
+
     /// Builds the passage vectors of the index as it is now (see `SearchIndex::build_vectors`).
     pub fn build_vectors(&self) -> Result<crate::search::VectorBuild, crate::search::VectorError> {
         self.index.build_vectors()

@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
@@ -72,6 +73,9 @@ pub struct VectorBuild {
 pub struct QuestionSearch {
     /// The model and the vector file, once question search is turned on.
     model: OnceLock<(Arc<Embedder>, PathBuf)>,
+    /// Whether a model is on its way (being loaded), so searches already say how they
+    /// searched.
+    coming: AtomicBool,
     /// The vectors of the latest generation built.
     space: RwLock<Option<Arc<PassageSpace>>>,
     /// Stored vectors by passage key (read from the file on the first build).
@@ -88,9 +92,15 @@ impl SearchIndex {
         self.question.model.set((embedder, vectors)).is_ok()
     }
 
-    /// Whether question search is on (a model was given), ready or not.
+    /// Says that a model is being loaded for question search (`true`), or that it failed
+    /// to load after all (`false`): searches meanwhile say they matched by words.
+    pub fn expect_question_search(&self, coming: bool) {
+        self.question.coming.store(coming, Ordering::Relaxed);
+    }
+
+    /// Whether question search is on (a model was given or is being loaded), ready or not.
     pub fn question_search_enabled(&self) -> bool {
-        self.question.model.get().is_some()
+        self.question.model.get().is_some() || self.question.coming.load(Ordering::Relaxed)
     }
 
     /// The generation the passage vectors were built for, once built.

@@ -31,11 +31,20 @@ pub fn start(shared: Weak<Shared>, model_dir: PathBuf, vectors: PathBuf) {
         );
         return;
     }
+    if let Some(state) = shared.upgrade() {
+        state.catalog.expect_question_search(true);
+    }
     let spawned = std::thread::Builder::new()
         .name("question-search".into())
-        .spawn(move || run(&shared, &model_dir, vectors));
+        .spawn({
+            let shared = shared.clone();
+            move || run(&shared, &model_dir, vectors)
+        });
     if let Err(e) = spawned {
         tracing::error!("question search is off: cannot start its thread: {e}");
+        if let Some(state) = shared.upgrade() {
+            state.catalog.expect_question_search(false);
+        }
     }
 }
 
@@ -44,6 +53,9 @@ fn run(shared: &Weak<Shared>, model_dir: &std::path::Path, vectors: PathBuf) {
         Ok(embedder) => Arc::new(embedder),
         Err(e) => {
             tracing::error!(model_dir = %model_dir.display(), "question search is off: {e}");
+            if let Some(state) = shared.upgrade() {
+                state.catalog.expect_question_search(false);
+            }
             return;
         }
     };
