@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use super::embedder::dot;
+
 /// An entry near a question: its closest passage and how close.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Nearby {
@@ -81,7 +83,7 @@ impl PassageSpace {
         }
         let mut best: HashMap<u32, (f32, u16)> = HashMap::new();
         for (row, &(entry, number)) in self.matrix.chunks_exact(self.dims).zip(&self.passages) {
-            let similarity: f32 = row.iter().zip(query).map(|(a, b)| a * b).sum();
+            let similarity = dot(row, query);
             if similarity < floor {
                 continue;
             }
