@@ -21,6 +21,8 @@ use crate::semantic::{
 
 /// Texts embedded per batch while building: small batches waste less on padding.
 const BUILD_BATCH: usize = 16;
+/// How often a long build saves the vectors embedded so far (and logs its progress).
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(60);
 /// The most entries a question adds by meaning.
 pub const MEANING_ENTRIES: usize = 50;
 /// Entries less similar than this to a question never match it by meaning.
@@ -183,11 +185,28 @@ impl SearchIndex {
                 entries.push((stored_entry.text(f.id).to_owned(), keys));
             }
         }
-        for batch in missing.chunks(BUILD_BATCH) {
+        let mut checkpoint = Instant::now();
+        for (done, batch) in missing.chunks(BUILD_BATCH).enumerate() {
             let texts: Vec<&str> = batch.iter().map(|(_, text)| text.as_str()).collect();
             let vectors = embedder.embed(&texts)?;
             for ((key, _), vector) in batch.iter().zip(vectors) {
                 stored.vectors.insert(*key, vector);
+            }
+            // A long first build keeps what it has embedded so far, so an interrupted build
+            // resumes rather than starts over, and says how far it is.
+            if checkpoint.elapsed() >= CHECKPOINT_EVERY {
+                checkpoint = Instant::now();
+                tracing::info!(
+                    embedded = ((done + 1) * BUILD_BATCH).min(missing.len()),
+                    of = missing.len(),
+                    "question search: embedding passages"
+                );
+                stored
+                    .write(path, embedder.fingerprint(), dims)
+                    .map_err(|source| VectorError::Io {
+                        path: path.clone(),
+                        source,
+                    })?;
             }
         }
         let mut space = PassageSpace::new(dims, generation);
