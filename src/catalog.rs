@@ -276,6 +276,30 @@ impl Catalog {
         self.index.generation()
     }
 
+    /// Turns question search on with `embedder`, keeping passage vectors in `vectors`.
+    pub fn enable_question_search(
+        &self,
+        embedder: Arc<crate::semantic::Embedder>,
+        vectors: std::path::PathBuf,
+    ) -> bool {
+        self.index.enable_question_search(embedder, vectors)
+    }
+
+    /// Says that a model for question search is being loaded (or, `false`, failed to).
+    pub fn expect_question_search(&self, coming: bool) {
+        self.index.expect_question_search(coming);
+    }
+
+    /// Builds the passage vectors of the index as it is now (see `SearchIndex::build_vectors`).
+    pub fn build_vectors(&self) -> Result<crate::search::VectorBuild, crate::search::VectorError> {
+        self.index.build_vectors()
+    }
+
+    /// The index generation the passage vectors are of, once built.
+    pub fn vectors_generation(&self) -> Option<u64> {
+        self.index.vectors_generation()
+    }
+
     /// Reads the index's tables ahead for searches and suggestions.
     pub fn warm_index(&self) -> Result<(), CatalogError> {
         Ok(self.index.warm()?)

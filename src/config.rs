@@ -71,6 +71,32 @@ pub struct Config {
     /// Hours a browser session lasts.
     #[arg(long, env = "PLAYBOOK_SESSION_HOURS", default_value_t = DEFAULT_SESSION_HOURS)]
     pub session_hours: i64,
+    /// The sentence-embedding model for question search.
+    #[command(flatten)]
+    pub model: ModelDir,
+}
+
+/// The folder of the sentence-embedding model (`config.json`, `tokenizer.json`,
+/// `model.safetensors`), for `serve` and `model fetch`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ModelDir {
+    /// The sentence-embedding model's folder, for question search (default:
+    /// `<data-dir>/model`; `playbook model fetch` fills it). Without it, search matches words
+    /// only.
+    #[arg(
+        id = "model_dir",
+        long = "model-dir",
+        value_name = "DIR",
+        env = "PLAYBOOK_MODEL_DIR"
+    )]
+    pub path: Option<PathBuf>,
+}
+
+impl ModelDir {
+    /// The folder given, or `<data_dir>/model`.
+    pub fn resolve(&self, data_dir: &std::path::Path) -> PathBuf {
+        self.path.clone().unwrap_or_else(|| data_dir.join("model"))
+    }
 }
 
 /// The server's address: `serve` listens there and `healthcheck` probes it.
@@ -202,6 +228,11 @@ impl Config {
         self.sources.resolve(&self.dirs.playbook.path)
     }
 
+    /// The folder of the sentence-embedding model.
+    pub fn model_dir(&self) -> PathBuf {
+        self.model.resolve(&self.dirs.data_dir)
+    }
+
     /// The request timeout.
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs.max(1))
@@ -258,6 +289,7 @@ mod tests {
         assert_eq!(config.session_hours, DEFAULT_SESSION_HOURS);
         assert_eq!(config.sources.path, None);
         assert_eq!(config.sources_dir(), Path::new("cities").join("_sources"));
+        assert_eq!(config.model_dir(), Path::new("state").join("model"));
         let defaults = Config::default();
         assert_eq!(defaults.dirs.playbook.path, Path::new(DEFAULT_PLAYBOOK_DIR));
         assert_eq!(defaults.dirs.data_dir, Path::new(DEFAULT_DATA_DIR));

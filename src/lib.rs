@@ -8,5 +8,6 @@ pub mod cli;
 pub mod config;
 pub mod playbook;
 pub mod search;
+pub mod semantic;
 pub mod store;
 pub mod web;

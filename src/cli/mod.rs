@@ -2,6 +2,7 @@
 
 mod accounts;
 mod check;
+mod model;
 mod search;
 mod transfer;
 
@@ -10,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::{Config, Dirs, PlaybookDir, ServerAddr, SourcesDir};
+use crate::config::{Config, Dirs, ModelDir, PlaybookDir, ServerAddr, SourcesDir};
 use crate::search::{Filter, SearchRequest};
 
 /// City Playbook: search and serve the playbook of moves cities made under a federal surge.
@@ -62,6 +63,11 @@ enum Command {
     Serve {
         #[command(flatten)]
         config: Config,
+    },
+    /// The sentence-embedding model behind question search.
+    Model {
+        #[command(subcommand)]
+        command: ModelCommand,
     },
     /// Probe a running server's /healthz (for container health checks).
     Healthcheck {
@@ -202,6 +208,22 @@ enum UserCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum ModelCommand {
+    /// Download the pinned all-MiniLM-L6-v2 from the Hugging Face hub into the model folder
+    /// (default `<data-dir>/model`), checking each file's sha256.
+    Fetch {
+        #[command(flatten)]
+        model: ModelDir,
+        /// Where the data live (the model folder's default is inside).
+        #[arg(long, env = "PLAYBOOK_DATA_DIR", default_value = crate::config::DEFAULT_DATA_DIR)]
+        data_dir: PathBuf,
+        /// The hub to download from.
+        #[arg(long, env = "PLAYBOOK_HUB_URL", default_value = crate::semantic::HF_HUB_URL)]
+        hub_url: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum TokenCommand {
     /// Create an API token for a user; prints it once.
     Create {
@@ -256,6 +278,14 @@ pub fn main() -> ExitCode {
             search::run_search(&dirs, &request, json)
         }
         Command::Serve { config } => serve(config),
+        Command::Model {
+            command:
+                ModelCommand::Fetch {
+                    model: folder,
+                    data_dir,
+                    hub_url,
+                },
+        } => model::run_fetch(&hub_url, &folder.resolve(&data_dir)),
         Command::Healthcheck { server } => match crate::web::serve::healthcheck(server.addr) {
             Ok(()) => {
                 println!("ok");

@@ -13,6 +13,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter};
 
 use super::facet_count::FacetTables;
+use super::question::QuestionSearch;
 use super::schema::PlaybookFields;
 use super::snippet::WordTerms;
 use super::storage::CommitPayload;
@@ -61,6 +62,8 @@ pub struct SearchIndex {
     pub(super) suggest_tables: SuggestTables,
     /// The folder of the live generation.
     pub(super) path: PathBuf,
+    /// The model and passage vectors of question search, once turned on.
+    pub(super) question: QuestionSearch,
 }
 
 impl SearchIndex {

@@ -13,6 +13,7 @@ use super::analyzer::{PLAIN, STEMMED, indexing_analyzer, plain_analyzer, stemmed
 use super::document::IndexedEntry;
 use super::facet_count::FacetTables;
 use super::index::{IndexError, SearchIndex};
+use super::question::QuestionSearch;
 use super::schema::{PlaybookFields, SCHEMA_VERSION};
 use super::snippet::WordTerms;
 use super::storage::{CommitPayload, IndexLocation};
@@ -172,6 +173,7 @@ impl SearchIndex {
             facet_tables: FacetTables::default(),
             suggest_tables: SuggestTables::default(),
             path,
+            question: QuestionSearch::default(),
         })
     }
 

@@ -6,6 +6,8 @@
 //!   `upsert`, `remove`), `OpenOutcome`, `IndexError`, `CommitPayload`, `IndexedEntry`;
 //! - searching: `SearchRequest` (filtered by `Filter`), `SearchResults` with `Hit`s, their
 //!   `Snippet`s, `Facets` and `FacetNames`, `SearchError`, and the limits;
+//! - question search (`enable_question_search`, `build_vectors`, `VectorBuild`): entries
+//!   found by meaning too, fused with the word ranking (`SearchMode`, `Matched`);
 //! - related entries (`RelatedEntry`), entries citing a declared source (`CitingPage`) and
 //!   suggestions as you type (`Suggestion`).
 
@@ -17,12 +19,14 @@ mod document;
 mod facet_count;
 mod filter;
 mod forward_only;
+mod fusion;
 mod highlight;
 mod index;
 mod joined_phrases;
 mod lifecycle;
 mod query_builder;
 mod query_text;
+mod question;
 mod related;
 mod request;
 mod schema;
@@ -41,10 +45,11 @@ pub use facet_count::FacetNames;
 pub use filter::{ByFilter, Filter, FilterValues};
 pub use index::{IndexError, SearchIndex};
 pub use lifecycle::OpenOutcome;
+pub use question::{MEANING_ENTRIES, SIMILARITY_FLOOR, VectorBuild, VectorError};
 pub use related::RelatedEntry;
 pub use request::{
-    DEFAULT_LIMIT, Facets, Hit, MAX_FILTER_VALUES, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS,
-    SearchError, SearchRequest, SearchResults, Sort,
+    DEFAULT_LIMIT, Facets, Hit, MAX_FILTER_VALUES, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, Matched,
+    SearchError, SearchMode, SearchRequest, SearchResults, Sort,
 };
 pub use snippet::Snippet;
 pub use storage::CommitPayload;

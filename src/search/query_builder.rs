@@ -62,6 +62,13 @@ pub struct BuiltQuery {
     pub filters: WantedFilters,
     /// Words of a query of several that no entry holds, as typed.
     pub unmatched_words: Vec<String>,
+    /// The scoring part alone (the words, phrases and synonyms), when there is text.
+    pub words: Option<Box<dyn Query>>,
+    /// The other clauses alone: exclusions (`MustNot`), filters and the reader's audience
+    /// (`Must`), to narrow what else a search matches (entries found by meaning) alike.
+    pub narrowing: Vec<(Occur, Box<dyn Query>)>,
+    /// How many clauses the words made (a query of one holds every word in every match).
+    pub clauses: usize,
 }
 
 /// Whether a live document matches `query`: stops at the first.
@@ -161,6 +168,7 @@ impl QueryBuilder<'_> {
             QueryMode::Text
         };
         let mut occurs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut words_query: Option<Box<dyn Query>> = None;
         match mode {
             QueryMode::Browse => occurs.push((Occur::Must, Box::new(AllQuery))),
             QueryMode::Nothing => occurs.push((Occur::Must, Box::new(EmptyQuery))),
@@ -179,14 +187,17 @@ impl QueryBuilder<'_> {
                     }
                     (None, _) => Box::new(EmptyQuery),
                 };
+                words_query = Some(words.box_clone());
                 occurs.push((Occur::Must, words));
             }
         }
+        let mut narrowing: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for clause in &exclude {
             let excluded = ForwardOnly(self.exact_query(clause));
-            occurs.push((Occur::MustNot, Box::new(excluded)));
+            narrowing.push((Occur::MustNot, Box::new(excluded)));
         }
-        occurs.extend(filters.into_iter().map(|f| (Occur::Must, f)));
+        narrowing.extend(filters.into_iter().map(|f| (Occur::Must, f)));
+        occurs.extend(narrowing.iter().map(|(occur, q)| (*occur, q.box_clone())));
         // A query of one clause is searched as that clause: a word's union of terms is then
         // tantivy's own term union, with no scorer in between.
         let query: Box<dyn Query> = match (occurs.pop(), occurs.is_empty()) {
@@ -209,6 +220,9 @@ impl QueryBuilder<'_> {
             mode,
             filters: filter_values,
             unmatched_words,
+            words: words_query,
+            narrowing,
+            clauses: include.len(),
         })
     }
 

@@ -65,6 +65,54 @@ impl Sort {
     }
 }
 
+/// Whether a search also matches by meaning (question search, when a model is loaded and its
+/// vectors are built) or by words only.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchMode {
+    /// Words and meaning fused (words only when question search is off or not ready, and for
+    /// queries of only filters, phrases or exclusions).
+    #[default]
+    Hybrid,
+    /// Words only, as before question search.
+    Lexical,
+}
+
+impl SearchMode {
+    /// The mode's name as the `mode` parameter writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SearchMode::Hybrid => "hybrid",
+            SearchMode::Lexical => "lexical",
+        }
+    }
+
+    /// Parses a `mode` parameter: `hybrid` (or nothing) or `lexical`.
+    pub fn parse(text: &str) -> Result<SearchMode, SearchError> {
+        match text {
+            "" | "hybrid" => Ok(SearchMode::Hybrid),
+            "lexical" => Ok(SearchMode::Lexical),
+            other => Err(SearchError::BadParameter(format!(
+                "unknown mode `{}`: use hybrid or lexical",
+                other.escape_debug()
+            ))),
+        }
+    }
+}
+
+/// How a hit matched the query.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Matched {
+    /// By its words (or their synonyms and typos).
+    #[default]
+    Words,
+    /// By meaning only: a passage close to the question, sharing no query word.
+    Meaning,
+    /// By words and by meaning.
+    Both,
+}
+
 /// A search: query text, filters, order and page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchRequest {
@@ -80,6 +128,8 @@ pub struct SearchRequest {
     pub offset: usize,
     /// Who is searching: the search matches, counts and suggests only what they may read.
     pub reader: Reader,
+    /// Whether it may also match by meaning.
+    pub mode: SearchMode,
 }
 
 impl Default for SearchRequest {
@@ -91,6 +141,7 @@ impl Default for SearchRequest {
             limit: DEFAULT_LIMIT,
             offset: 0,
             reader: Reader::Anonymous,
+            mode: SearchMode::Hybrid,
         }
     }
 }
@@ -148,6 +199,8 @@ pub struct Hit {
     pub snippet: Snippet,
     /// Relevance score (0 when browsing).
     pub score: f32,
+    /// Whether it matched by words, by meaning or both.
+    pub matched: Matched,
 }
 
 /// Counts of results per value, for each filter: `facets[Filter::Kind]["checklist"]`.
@@ -176,6 +229,9 @@ pub struct SearchResults {
     /// Words of a query of several that no entry holds (even with a typo or as a synonym),
     /// as typed: the results are the other words'.
     pub unmatched_words: Vec<String>,
+    /// What the search used (`Hybrid` only when meaning took part); None when question
+    /// search is off (no model), so results read exactly as they did before it.
+    pub mode: Option<SearchMode>,
 }
 
 /// Why a search failed.

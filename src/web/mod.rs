@@ -15,6 +15,7 @@ pub mod pages;
 pub mod params;
 pub mod password_gate;
 pub mod paths;
+mod question_search;
 pub mod rate_limit;
 pub mod rendered;
 pub mod replica;

@@ -2,7 +2,9 @@
 //! (`?kind=checklist&kind=guidance`), and the parameters of the links that add or remove one
 //! of them (`paths::search` writes their URLs).
 
-use crate::search::{DEFAULT_LIMIT, Filter, FilterValues, MAX_OFFSET, SearchRequest, Sort};
+use crate::search::{
+    DEFAULT_LIMIT, Filter, FilterValues, MAX_OFFSET, SearchMode, SearchRequest, Sort,
+};
 
 use super::error::AppError;
 
@@ -18,6 +20,9 @@ pub struct SearchParams {
     pub filters: FilterValues,
     /// `sort`
     pub sort: String,
+    /// `mode`: `lexical` to match by words only (the default, `hybrid`, matches by meaning
+    /// too when question search is on).
+    pub mode: String,
     /// `page` (pages)
     pub page: Option<String>,
     /// `limit` (API)
@@ -44,6 +49,7 @@ impl SearchParams {
             match key.as_ref() {
                 "q" => params.q = value,
                 "sort" => params.sort = value,
+                "mode" => params.mode = value,
                 "page" => params.page = Some(value),
                 "limit" => params.limit = Some(value),
                 "offset" => params.offset = Some(value),
@@ -75,6 +81,7 @@ impl SearchParams {
             query: self.q.clone(),
             filters: self.filters.clone(),
             sort: Sort::parse(&self.sort)?,
+            mode: SearchMode::parse(self.mode.trim())?,
             ..SearchRequest::default()
         })
     }

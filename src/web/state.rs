@@ -125,7 +125,9 @@ impl AppState {
         let password_change_limiter = AttemptLimiter::new(config.login_attempts_per_minute);
         let write_limiter = AttemptLimiter::new(config.writes_per_minute);
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        Ok(AppState(Arc::new(Shared {
+        let model_dir = config.model_dir();
+        let vectors = super::question_search::vectors_path(&config.dirs.data_dir);
+        let state = AppState(Arc::new(Shared {
             config,
             catalog,
             accounts: Accounts::new(stores.accounts),
@@ -137,7 +139,9 @@ impl AppState {
             search_slots: Arc::new(Semaphore::new(SEARCH_SLOTS_PER_CORE * cores)),
             large_search_slots: Arc::new(Semaphore::new(LARGE_SEARCH_SLOTS_PER_CORE * cores)),
             rendered: RenderedBodies::new(RENDERED_CACHE_BYTES),
-        })))
+        }));
+        super::question_search::start(Arc::downgrade(&state.0), model_dir, vectors);
+        Ok(state)
     }
 
     /// Runs a search on a blocking thread, off the async workers, when its lane has a slot.

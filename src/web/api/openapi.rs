@@ -12,7 +12,9 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{RefOr, Required, Schema};
 use utoipa::{IntoParams, Modify, OpenApi};
 
-use crate::search::{DEFAULT_LIMIT, Filter, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, Sort};
+use crate::search::{
+    DEFAULT_LIMIT, Filter, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, SearchMode, Sort,
+};
 use crate::web::matrix::CompareBy;
 
 /// The API's description: every path, its parameters, bodies and answers.
@@ -219,9 +221,20 @@ impl IntoParams for SearchQuery {
             orders,
         )
         .build();
+        let modes = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(
+                [SearchMode::Hybrid, SearchMode::Lexical].map(SearchMode::as_str),
+            ));
+        let mode = query_parameter(
+            "mode",
+            "`hybrid` (the default) also finds entries by meaning when question search is on (a sentence-embedding model is loaded); `lexical` matches words only.",
+            modes,
+        )
+        .build();
         std::iter::once(q)
             .chain(filter_parameters())
-            .chain([sort])
+            .chain([sort, mode])
             .chain(page_parameters())
             .collect()
     }

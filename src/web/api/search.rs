@@ -13,7 +13,9 @@ use utoipa::{PartialSchema, ToSchema};
 use super::openapi::SearchQuery;
 
 use crate::playbook::{Kind, Status};
-use crate::search::{ByFilter, Facets, Filter, Hit, JurisdictionRef, SearchResults, Snippet};
+use crate::search::{
+    ByFilter, Facets, Filter, Hit, JurisdictionRef, Matched, SearchMode, SearchResults, Snippet,
+};
 use crate::web::auth::Viewer;
 use crate::web::error::{ApiError, ErrorBody};
 use crate::web::params::SearchParams;
@@ -46,6 +48,11 @@ pub struct SearchResponse {
     pub facets_more: Option<ByFilter<usize>>,
     /// Milliseconds spent searching.
     pub took_ms: f64,
+    /// Whether meaning took part (`hybrid`) or words alone did (`lexical`: asked for, a query
+    /// of only filters, phrases or exclusions, or the vectors are still being built). Only
+    /// when question search is on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<SearchMode>,
     /// What to say beside the results, one sentence each; empty when nothing: query words no
     /// entry holds (the results are the other words'), and filter values no entry has (a kind
     /// that does not exist, a jurisdiction the playbook does not know, a topic no entry has).
@@ -80,13 +87,20 @@ pub struct HitJson {
     pub updated: Option<DateTime<Utc>>,
     /// HTML: the best passage, escaped, with matched words in `<mark>`.
     pub snippet: String,
-    /// Relevance score (0 when browsing).
+    /// Relevance score (0 when browsing; the fused score, 0 to 1, in hybrid mode).
     pub score: f32,
+    /// Whether it matched by its words, by meaning (a passage close to the question; the
+    /// snippet is that passage), or both. Only when question search is on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matched: Option<Matched>,
 }
 
-impl From<Hit> for HitJson {
-    fn from(hit: Hit) -> Self {
+impl HitJson {
+    /// A hit as JSON; `matched` is said when question search is on.
+    fn new(hit: Hit, question_search: bool) -> Self {
+        let matched = question_search.then_some(hit.matched);
         HitJson {
+            matched,
             url: paths::entry(&hit.id),
             id: hit.id,
             title: hit.title,
@@ -141,11 +155,16 @@ impl SearchResponse {
             total: results.total,
             offset: results.offset,
             limit: results.limit,
-            hits: results.hits.into_iter().map(HitJson::from).collect(),
+            hits: results
+                .hits
+                .into_iter()
+                .map(|hit| HitJson::new(hit, results.mode.is_some()))
+                .collect(),
             facets,
             facets_more,
             took_ms: (took.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
             warnings,
+            mode: results.mode,
         }
     }
 }

@@ -144,6 +144,9 @@ pub struct HitView {
     pub brief_href: String,
     /// Whether the brief being collected holds it already.
     pub in_brief: bool,
+    /// Whether question search found it by meaning alone (none of the query's words): its
+    /// snippet is then the passage closest to the question.
+    pub by_meaning: bool,
 }
 
 impl HitView {
@@ -157,6 +160,7 @@ impl HitView {
             ),
             kind: Link::new(paths::kind(hit.kind), hit.kind.label()),
             date: hit.date.map(|d| d.format("%Y-%m-%d").to_string()),
+            by_meaning: hit.matched == crate::search::Matched::Meaning,
             snippet: hit.snippet,
             topics: hit
                 .topics

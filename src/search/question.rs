@@ -1,0 +1,301 @@
+//! Question search inside the engine: the model an index was given, the passage vectors of
+//! its entries (built from the stored documents, reusing the vectors kept on disk by passage
+//! hash), and the entries nearest a question. Until the vectors of the index are built, no
+//! search uses meaning.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::time::{Duration, Instant};
+
+use tantivy::{DocAddress, TantivyDocument};
+
+use super::document::StoredEntry;
+use super::index::SearchIndex;
+use super::query_text::{QueryPart, QueryText};
+use crate::semantic::{
+    EmbedError, Embedder, Nearby, PassageKey, PassageSpace, QueryVectors, VectorFile, passage_key,
+    passages,
+};
+
+/// Texts embedded per batch while building: small batches waste less on padding.
+const BUILD_BATCH: usize = 16;
+/// How often a long build saves the vectors embedded so far (and logs its progress).
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(60);
+/// The most entries a question adds by meaning.
+pub const MEANING_ENTRIES: usize = 50;
+/// Entries less similar than this to a question never match it by meaning.
+pub const SIMILARITY_FLOOR: f32 = 0.30;
+/// Nor do entries this much less similar than the nearest one.
+pub const SIMILARITY_SPAN: f32 = 0.25;
+
+/// Why passage vectors could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum VectorError {
+    /// The index could not be read.
+    #[error("reading the index for vectors: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// The model failed.
+    #[error(transparent)]
+    Embed(#[from] EmbedError),
+    /// The vector file could not be written.
+    #[error("writing the vectors to {path}: {source}")]
+    Io {
+        /// Where.
+        path: PathBuf,
+        /// What happened.
+        source: std::io::Error,
+    },
+}
+
+/// What a build of the passage vectors did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VectorBuild {
+    /// The index generation the vectors are of.
+    pub generation: u64,
+    /// Entries and passages in the space.
+    pub entries: usize,
+    /// Passages in the space.
+    pub passages: usize,
+    /// Passages embedded now (their text was new).
+    pub embedded: usize,
+    /// Passages whose stored vector was reused.
+    pub reused: usize,
+    /// Bytes the vectors take in memory.
+    pub bytes: usize,
+    /// How long it took.
+    pub took: Duration,
+    /// Whether the vectors were already of the current generation (nothing was done).
+    pub unchanged: bool,
+}
+
+/// The model, where its vectors are kept, and the vectors of the index.
+#[derive(Default)]
+pub struct QuestionSearch {
+    /// The model and the vector file, once question search is turned on.
+    model: OnceLock<(Arc<Embedder>, PathBuf)>,
+    /// Whether a model is on its way (being loaded), so searches already say how they
+    /// searched.
+    coming: AtomicBool,
+    /// The vectors of the latest generation built.
+    space: RwLock<Option<Arc<PassageSpace>>>,
+    /// Stored vectors by passage key (read from the file on the first build).
+    stored: Mutex<Option<VectorFile>>,
+    /// Recent questions' vectors.
+    queries: QueryVectors,
+}
+
+impl SearchIndex {
+    /// Turns question search on with `embedder`, keeping passage vectors in the file
+    /// `vectors`. Searches use meaning once `build_vectors` has run. False if it was on
+    /// already (the first model stays).
+    pub fn enable_question_search(&self, embedder: Arc<Embedder>, vectors: PathBuf) -> bool {
+        self.question.model.set((embedder, vectors)).is_ok()
+    }
+
+    /// Says that a model is being loaded for question search (`true`), or that it failed
+    /// to load after all (`false`): searches meanwhile say they matched by words.
+    pub fn expect_question_search(&self, coming: bool) {
+        self.question.coming.store(coming, Ordering::Relaxed);
+    }
+
+    /// Whether question search is on (a model was given or is being loaded), ready or not.
+    pub fn question_search_enabled(&self) -> bool {
+        self.question.model.get().is_some() || self.question.coming.load(Ordering::Relaxed)
+    }
+
+    /// The generation the passage vectors were built for, once built.
+    pub fn vectors_generation(&self) -> Option<u64> {
+        self.space().map(|space| space.generation())
+    }
+
+    fn space(&self) -> Option<Arc<PassageSpace>> {
+        self.question
+            .space
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Builds the passage vectors of the index as searches now see it, embedding only
+    /// passages whose text has no stored vector, then keeps them on disk. Does nothing when
+    /// question search is off or the vectors are of the current generation already.
+    /// Blocking and CPU-bound (every new passage goes through the model): run it on a thread
+    /// of its own.
+    pub fn build_vectors(&self) -> Result<VectorBuild, VectorError> {
+        let started = Instant::now();
+        let Some((embedder, path)) = self.question.model.get() else {
+            return Ok(VectorBuild {
+                unchanged: true,
+                ..VectorBuild::default()
+            });
+        };
+        // One build at a time; the stored vectors are its working set.
+        let mut stored_guard = self
+            .question
+            .stored
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let searcher = self.reader.searcher();
+        let generation = searcher.generation().generation_id();
+        if let Some(space) = self.space()
+            && space.generation() == generation
+        {
+            return Ok(VectorBuild {
+                generation,
+                entries: space.num_entries(),
+                passages: space.num_passages(),
+                bytes: space.vector_bytes(),
+                took: started.elapsed(),
+                unchanged: true,
+                ..VectorBuild::default()
+            });
+        }
+        let dims = embedder.dims();
+        let stored = stored_guard
+            .get_or_insert_with(|| VectorFile::read(path, embedder.fingerprint(), dims));
+        let f = &self.fields;
+        let mut entries: Vec<(String, Vec<PassageKey>)> = Vec::new();
+        let mut missing: Vec<(PassageKey, String)> = Vec::new();
+        let mut seen_missing: HashSet<PassageKey> = HashSet::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let alive = segment.alive_bitset();
+            for doc in 0..segment.max_doc() {
+                if alive.is_some_and(|bits| !bits.is_alive(doc)) {
+                    continue;
+                }
+                let document: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc))?;
+                let stored_entry = StoredEntry::new(&document, f);
+                let texts = passages(
+                    stored_entry.text(f.title),
+                    stored_entry.text(f.summary),
+                    stored_entry.text(f.body),
+                );
+                let keys: Vec<PassageKey> = texts
+                    .into_iter()
+                    .map(|text| {
+                        let key = passage_key(&text);
+                        if !stored.vectors.contains_key(&key) && seen_missing.insert(key) {
+                            missing.push((key, text));
+                        }
+                        key
+                    })
+                    .collect();
+                entries.push((stored_entry.text(f.id).to_owned(), keys));
+            }
+        }
+        let mut checkpoint = Instant::now();
+        for (done, batch) in missing.chunks(BUILD_BATCH).enumerate() {
+            let texts: Vec<&str> = batch.iter().map(|(_, text)| text.as_str()).collect();
+            let vectors = embedder.embed(&texts)?;
+            for ((key, _), vector) in batch.iter().zip(vectors) {
+                stored.vectors.insert(*key, vector);
+            }
+            // A long first build keeps what it has embedded so far, so an interrupted build
+            // resumes rather than starts over, and says how far it is.
+            if checkpoint.elapsed() >= CHECKPOINT_EVERY {
+                checkpoint = Instant::now();
+                tracing::info!(
+                    embedded = ((done + 1) * BUILD_BATCH).min(missing.len()),
+                    of = missing.len(),
+                    "question search: embedding passages"
+                );
+                stored
+                    .write(path, embedder.fingerprint(), dims)
+                    .map_err(|source| VectorError::Io {
+                        path: path.clone(),
+                        source,
+                    })?;
+            }
+        }
+        let mut space = PassageSpace::new(dims, generation);
+        let mut used: HashSet<PassageKey> = HashSet::new();
+        let mut total_passages = 0;
+        for (id, keys) in entries {
+            let vectors: Vec<&[f32]> = keys
+                .iter()
+                .filter_map(|key| stored.vectors.get(key).map(Vec::as_slice))
+                .collect();
+            total_passages += keys.len();
+            used.extend(keys);
+            space.add_entry(id, &vectors);
+        }
+        // Keep only what the index holds, so the file does not grow with every edit.
+        let before = stored.vectors.len();
+        stored.vectors.retain(|key, _| used.contains(key));
+        if !missing.is_empty() || stored.vectors.len() != before || !path.exists() {
+            stored
+                .write(path, embedder.fingerprint(), dims)
+                .map_err(|source| VectorError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+        }
+        let build = VectorBuild {
+            generation,
+            entries: space.num_entries(),
+            passages: space.num_passages(),
+            embedded: missing.len(),
+            reused: total_passages.saturating_sub(missing.len()),
+            bytes: space.vector_bytes(),
+            took: started.elapsed(),
+            unchanged: false,
+        };
+        *self
+            .question
+            .space
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(space));
+        Ok(build)
+    }
+
+    /// The vector of a question, remembered for the next time it is asked.
+    pub fn question_vector(&self, question: &str) -> Result<Option<Arc<[f32]>>, EmbedError> {
+        let Some((embedder, _)) = self.question.model.get() else {
+            return Ok(None);
+        };
+        if let Some(vector) = self.question.queries.get(question) {
+            return Ok(Some(vector));
+        }
+        let vector: Arc<[f32]> = embedder.embed_one(question)?.into();
+        self.question.queries.put(question, Arc::clone(&vector));
+        Ok(Some(vector))
+    }
+
+    /// The entries near the question `text` asks, when the search should use meaning: the
+    /// model's vectors are built, the order is by relevance, and the text has loose words
+    /// (queries of only filters, phrases or exclusions match by words only). None otherwise.
+    pub(super) fn nearby(&self, text: &QueryText) -> Option<Vec<Nearby>> {
+        let has_words = text
+            .include
+            .iter()
+            .any(|part| matches!(part, QueryPart::Words(w) if !w.trim().is_empty()));
+        if !has_words {
+            return None;
+        }
+        let space = self.space()?;
+        let question: Vec<&str> = text
+            .include
+            .iter()
+            .map(|part| match part {
+                QueryPart::Words(w) | QueryPart::Phrase(w) => w.as_str(),
+            })
+            .collect();
+        let vector = match self.question_vector(&question.join(" ")) {
+            Ok(vector) => vector?,
+            Err(e) => {
+                // The words still answer: a failing model must not fail the search.
+                tracing::warn!("embedding a question failed, searching by words only: {e}");
+                return None;
+            }
+        };
+        let near = space.nearest(&vector, MEANING_ENTRIES, SIMILARITY_FLOOR);
+        let best = near.first().map_or(0.0, |n| n.similarity);
+        Some(
+            near.into_iter()
+                .filter(|n| n.similarity >= best - SIMILARITY_SPAN)
+                .collect(),
+        )
+    }
+}

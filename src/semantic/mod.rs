@@ -1,0 +1,27 @@
+//! Question search (issue 17): a small sentence-embedding model that places a staffer's
+//! question and the playbook's passages in one space, so entries are found by meaning as well
+//! as by words. The search layer fuses this with its word ranking (`search::hybrid`).
+//!
+//! - `Embedder`: all-MiniLM-L6-v2 (a BERT) loaded from a model folder, run with candle;
+//! - `passages`: how an entry is cut into the passages it is embedded as;
+//! - `VectorFile`: passage vectors on disk, keyed by the passage text's hash;
+//! - `PassageSpace`: the vectors in memory and the nearest entries to a question;
+//! - `QueryVectors`: recent questions' vectors;
+//! - `MODEL_FILES` and `fetch_model`: the pinned model and its download.
+
+mod embedder;
+mod model_files;
+mod passages;
+mod query_cache;
+mod space;
+mod vectors;
+
+pub use embedder::{EmbedError, Embedder, MAX_TOKENS, Vector, dot};
+pub use model_files::{
+    FetchError, HF_HUB_URL, MODEL_FILES, MODEL_REPO, MODEL_REVISION, ModelFile, fetch_model,
+    model_present,
+};
+pub use passages::{MAX_PASSAGES, PASSAGE_WORDS, passage, passages};
+pub use query_cache::{CACHED_QUERIES, QueryVectors};
+pub use space::{Nearby, PassageSpace};
+pub use vectors::{PassageKey, VectorFile, passage_key};

@@ -1,0 +1,153 @@
+//! `VectorFile`: passage vectors kept on disk beside the index, keyed by a hash of the
+//! passage's text, so a restart embeds nothing and a reindex embeds only passages whose text
+//! is new. The file records which model made the vectors; another model's file is ignored.
+//!
+//! Layout (little-endian): `MAGIC`, the model fingerprint (32 bytes), dims (u32), count (u64),
+//! then `count` records of a key (16 bytes) and `dims` f32s. Written aside and renamed.
+
+use std::collections::HashMap;
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+const MAGIC: &[u8; 8] = b"PBVEC01\n";
+
+/// A passage's key: the first 16 bytes of the sha256 of its text.
+pub type PassageKey = [u8; 16];
+
+/// The key of a passage's text.
+pub fn passage_key(text: &str) -> PassageKey {
+    let digest = Sha256::digest(text.as_bytes());
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&digest[..16]);
+    key
+}
+
+/// Vectors by passage key, for one model.
+#[derive(Debug, Default)]
+pub struct VectorFile {
+    /// Each passage's vector.
+    pub vectors: HashMap<PassageKey, Vec<f32>>,
+}
+
+impl VectorFile {
+    /// Reads the file at `path` if it holds vectors of the model `fingerprint` with `dims`
+    /// numbers; an empty set otherwise (missing, another model's, or damaged: all are rebuilt).
+    pub fn read(path: &Path, fingerprint: &[u8; 32], dims: usize) -> VectorFile {
+        match Self::try_read(path, fingerprint, dims) {
+            Ok(Some(file)) => file,
+            Ok(None) => VectorFile::default(),
+            Err(e) => {
+                tracing::warn!(path = %path.display(), "the stored vectors cannot be read ({e}); they are rebuilt");
+                VectorFile::default()
+            }
+        }
+    }
+
+    fn try_read(
+        path: &Path,
+        fingerprint: &[u8; 32],
+        dims: usize,
+    ) -> std::io::Result<Option<VectorFile>> {
+        let mut bytes = Vec::new();
+        match std::fs::File::open(path) {
+            Ok(mut file) => file.read_to_end(&mut bytes)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let header = MAGIC.len() + 32 + 4 + 8;
+        if bytes.len() < header || &bytes[..MAGIC.len()] != MAGIC {
+            return Err(std::io::Error::other("not a vector file"));
+        }
+        if &bytes[MAGIC.len()..MAGIC.len() + 32] != fingerprint {
+            return Ok(None);
+        }
+        let mut at = MAGIC.len() + 32;
+        let file_dims = u32::from_le_bytes(
+            bytes[at..at + 4]
+                .try_into()
+                .map_err(std::io::Error::other)?,
+        );
+        at += 4;
+        let count = u64::from_le_bytes(
+            bytes[at..at + 8]
+                .try_into()
+                .map_err(std::io::Error::other)?,
+        );
+        at += 8;
+        if file_dims as usize != dims {
+            return Ok(None);
+        }
+        let record = 16 + 4 * dims;
+        let expected = usize::try_from(count)
+            .ok()
+            .and_then(|c| c.checked_mul(record))
+            .and_then(|n| n.checked_add(header));
+        if expected != Some(bytes.len()) {
+            return Err(std::io::Error::other("truncated vector file"));
+        }
+        let mut vectors = HashMap::with_capacity(count as usize);
+        for chunk in bytes[at..].chunks_exact(record) {
+            let mut key = [0u8; 16];
+            key.copy_from_slice(&chunk[..16]);
+            let vector = chunk[16..]
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect();
+            vectors.insert(key, vector);
+        }
+        Ok(Some(VectorFile { vectors }))
+    }
+
+    /// Writes the vectors to `path` (aside, then renamed into place).
+    pub fn write(&self, path: &Path, fingerprint: &[u8; 32], dims: usize) -> std::io::Result<()> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let aside: PathBuf = path.with_extension("partial");
+        let mut out = BufWriter::new(std::fs::File::create(&aside)?);
+        out.write_all(MAGIC)?;
+        out.write_all(fingerprint)?;
+        out.write_all(
+            &u32::try_from(dims)
+                .map_err(std::io::Error::other)?
+                .to_le_bytes(),
+        )?;
+        out.write_all(&(self.vectors.len() as u64).to_le_bytes())?;
+        for (key, vector) in &self.vectors {
+            if vector.len() != dims {
+                return Err(std::io::Error::other("a vector of the wrong length"));
+            }
+            out.write_all(key)?;
+            for x in vector {
+                out.write_all(&x.to_le_bytes())?;
+            }
+        }
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        std::fs::rename(&aside, path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vectors_round_trip_for_their_model_only() {
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        let path = dir.path().join("v.bin");
+        let mut file = VectorFile::default();
+        file.vectors.insert(passage_key("a"), vec![1.0, 0.5]);
+        file.vectors.insert(passage_key("b"), vec![-1.0, 0.25]);
+        file.write(&path, &[7; 32], 2).expect("writes");
+        let read = VectorFile::read(&path, &[7; 32], 2);
+        assert_eq!(read.vectors.len(), 2);
+        assert_eq!(read.vectors[&passage_key("b")], vec![-1.0, 0.25]);
+        assert!(VectorFile::read(&path, &[8; 32], 2).vectors.is_empty());
+        assert!(VectorFile::read(&path, &[7; 32], 3).vectors.is_empty());
+        std::fs::write(&path, b"PBVEC01\nshort").expect("writes");
+        assert!(VectorFile::read(&path, &[7; 32], 2).vectors.is_empty());
+    }
+}
