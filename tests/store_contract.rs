@@ -378,6 +378,14 @@ fn api_and_feed_tokens_are_found_recorded_and_revoked_alike() {
             b.name
         );
         assert!(tokens[1].last_used_at.is_none());
+        // Used again within the minute: found, but nothing written.
+        assert!(accounts.user_by_token("hash-1").expect("reads").is_some());
+        let again = accounts.tokens(alice).expect("lists");
+        assert_eq!(
+            again[0].last_used_at, tokens[0].last_used_at,
+            "{}: a use within the minute is not recorded again",
+            b.name
+        );
         // Bob cannot revoke Alice's token; Alice can, by id or by prefix.
         assert!(
             !accounts.revoke_token(Some(bob), "cpb_1111").expect("runs"),

@@ -347,7 +347,8 @@ pub trait AccountStore: Send + Sync {
         prefix: &str,
         token_hash: &str,
     ) -> Result<i64, StoreError>;
-    /// The user a live token belongs to; records its use.
+    /// The user a live token belongs to; records its use, at most once a minute (so reading
+    /// with a token writes to the store at most once a minute, not on every request).
     fn user_by_token(&self, token_hash: &str) -> Result<Option<User>, StoreError>;
     /// A user's tokens.
     fn tokens(&self, user: UserId) -> Result<Vec<TokenInfo>, StoreError>;

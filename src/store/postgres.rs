@@ -26,7 +26,7 @@ use tokio_postgres::{NoTls, Row};
 
 use super::rows::{
     REVISION_COLUMNS, RawRevision, RawUser, SavedRow, USER_COLUMNS, corrupt, into_jurisdiction,
-    into_user, now, saved_entry, time,
+    into_user, now, saved_entry, time, token_use_recorded_before,
 };
 use super::{
     AccountStore, ContributedEntry, EntryStore, NewRevision, Revision, RevisionAction,
@@ -776,16 +776,19 @@ impl AccountStore for PgStore {
     fn user_by_token(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
         self.block(async {
             let client = self.client().await?;
-            // Finds the user and records the token's use in one statement.
+            // Finds the user and, when its last use is older than a minute, records this one,
+            // in one statement (an update that matches no row writes nothing).
             let row = client
                 .query_opt(
                     &format!(
-                        "WITH used AS (UPDATE api_tokens t SET last_used_at = $2 \
-                         FROM users u WHERE t.token_hash = $1 AND t.revoked_at IS NULL \
-                         AND u.id = t.user_id AND u.disabled_at IS NULL RETURNING t.user_id) \
-                         SELECT {USER_COLUMNS} FROM used JOIN users u ON u.id = used.user_id"
+                        "WITH found AS (SELECT t.user_id FROM api_tokens t \
+                         JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 \
+                         AND t.revoked_at IS NULL AND u.disabled_at IS NULL), \
+                         used AS (UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 \
+                         AND revoked_at IS NULL AND (last_used_at IS NULL OR last_used_at < $3)) \
+                         SELECT {USER_COLUMNS} FROM found JOIN users u ON u.id = found.user_id"
                     ),
-                    &[&token_hash, &now()],
+                    &[&token_hash, &now(), &token_use_recorded_before()],
                 )
                 .await
                 .map_err(pg)?;

@@ -15,6 +15,14 @@ pub fn now() -> String {
     Utc::now().to_rfc3339()
 }
 
+/// How stale a token's recorded last use may grow before a use records it again.
+pub const TOKEN_USE_GRANULARITY: chrono::Duration = chrono::Duration::seconds(60);
+
+/// The stored time before which a token's last use is recorded again.
+pub fn token_use_recorded_before() -> String {
+    (Utc::now() - TOKEN_USE_GRANULARITY).to_rfc3339()
+}
+
 /// A stored time read back.
 pub fn time(text: &str) -> Result<DateTime<Utc>, StoreError> {
     DateTime::parse_from_rfc3339(text)

@@ -14,7 +14,7 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use super::migrations::MIGRATIONS;
 use super::rows::{
     REVISION_COLUMNS, RawRevision, RawUser, SavedRow, USER_COLUMNS, corrupt, into_jurisdiction,
-    into_user, now, saved_entry, time,
+    into_user, now, saved_entry, time, token_use_recorded_before,
 };
 use super::{
     AccountStore, ContributedEntry, EntryStore, NewRevision, Revision, RevisionAction,
@@ -507,8 +507,9 @@ impl AccountStore for SqliteStore {
             .optional()?;
         if raw.is_some() {
             conn.execute(
-                "UPDATE api_tokens SET last_used_at = ?1 WHERE token_hash = ?2",
-                params![now(), token_hash],
+                "UPDATE api_tokens SET last_used_at = ?1 WHERE token_hash = ?2 \
+                 AND (last_used_at IS NULL OR last_used_at < ?3)",
+                params![now(), token_hash, token_use_recorded_before()],
             )?;
         }
         raw.map(into_user).transpose()
