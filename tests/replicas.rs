@@ -10,6 +10,7 @@
 mod support;
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use city_playbook::accounts::secrets::{hash_password, new_api_token};
@@ -258,8 +259,12 @@ fn a_replica_killed_mid_stream_loses_no_acknowledged_write_and_catches_up() {
     let (mut a, a_dir) = cluster.replica(None);
     let (b, _) = cluster.replica(None);
     let token = cluster.token.clone();
+    // Kill once a few writes are acknowledged, not after a fixed time: on
+    // a busy machine a write can take longer than any sleep would allow.
+    const BEFORE_KILL: usize = 5;
+    let acknowledged_count = AtomicUsize::new(0);
     let acknowledged = std::thread::scope(|scope| {
-        let (addr, token) = (a.addr, &token);
+        let (addr, token, count) = (a.addr, &token, &acknowledged_count);
         let writer = scope.spawn(move || {
             let mut acknowledged = Vec::new();
             for n in 0.. {
@@ -267,15 +272,19 @@ fn a_replica_killed_mid_stream_loses_no_acknowledged_write_and_catches_up() {
                     return acknowledged;
                 }
                 acknowledged.push(format!("minneapolis-mn/stream-{n}"));
+                count.store(acknowledged.len(), Ordering::SeqCst);
             }
             acknowledged
         });
-        std::thread::sleep(Duration::from_millis(700));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while acknowledged_count.load(Ordering::SeqCst) < BEFORE_KILL && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
         a.kill();
         writer.join().expect("the writer")
     });
     assert!(
-        acknowledged.len() > 2,
+        acknowledged.len() >= BEFORE_KILL,
         "some writes were acknowledged: {acknowledged:?}"
     );
     let (restarted, _) = cluster.replica(Some(a_dir));
