@@ -44,9 +44,25 @@ pub struct Fused {
     pub passage: Option<usize>,
 }
 
-/// Orders `candidates`; `clauses` is how many words (or phrases) the query made, and `floor`
-/// the lowest similarity that counts as a match by meaning.
-pub fn fuse(candidates: Vec<Candidate>, clauses: usize, floor: f32) -> Vec<Fused> {
+/// How a query was asked, as fusion needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Asked {
+    /// How many words (or phrases) the query made.
+    pub clauses: usize,
+    /// Whether every word is spelled as the entries have it (the model reads typos poorly,
+    /// so it does not judge a misspelled query's word matches).
+    pub every_word_known: bool,
+    /// The lowest similarity that counts as a match by meaning.
+    pub floor: f32,
+}
+
+/// Orders `candidates` found for the query `asked`.
+pub fn fuse(candidates: Vec<Candidate>, asked: Asked) -> Vec<Fused> {
+    let Asked {
+        clauses,
+        every_word_known,
+        floor,
+    } = asked;
     let plain = |score: f32| {
         if score >= ALL_WORDS_BONUS {
             score - ALL_WORDS_BONUS
@@ -62,6 +78,7 @@ pub fn fuse(candidates: Vec<Candidate>, clauses: usize, floor: f32) -> Vec<Fused
         .iter()
         .filter_map(|c| c.meaning.map(|(s, _)| s))
         .fold(f32::MIN, f32::max);
+    let meaning_in_play = candidates.iter().any(|c| c.meaning.is_some());
     let mut ranked: Vec<(bool, f32, Fused)> = candidates
         .into_iter()
         .map(|c| {
@@ -79,9 +96,13 @@ pub fn fuse(candidates: Vec<Candidate>, clauses: usize, floor: f32) -> Vec<Fused
                     1.0
                 }
             });
-            let protected = c
-                .words
-                .is_some_and(|s| clauses <= 1 || s >= ALL_WORDS_BONUS);
+            // An entry holding every word of a longer query is protected unless meaning calls
+            // it far: a question's words ("call", "get", "out") can all occur in an entry by
+            // chance. Meaning does not judge a misspelled query, which it reads poorly.
+            let judged = meaning_in_play && every_word_known;
+            let protected = c.words.is_some_and(|s| {
+                clauses <= 1 || (s >= ALL_WORDS_BONUS && (c.meaning.is_some() || !judged))
+            });
             let matched = match (c.words.is_some(), c.meaning.is_some()) {
                 (true, true) => Matched::Both,
                 (false, true) => Matched::Meaning,
@@ -154,8 +175,11 @@ mod tests {
                     meaning: None,
                 },
             ],
-            2,
-            0.3,
+            Asked {
+                clauses: 2,
+                every_word_known: true,
+                floor: 0.3,
+            },
         );
         // 3: meaning 1.0 → 0.5; 4: words 1/3, meaning 0.6 → 0.467; 1: words 2/3 → 0.333.
         assert_eq!(order(&fused), vec![5, 2, 3, 4, 1]);
@@ -180,8 +204,11 @@ mod tests {
                     meaning: Some((0.9, 0)),
                 },
             ],
-            1,
-            0.3,
+            Asked {
+                clauses: 1,
+                every_word_known: true,
+                floor: 0.3,
+            },
         );
         assert_eq!(order(&fused), vec![1, 2]);
     }

@@ -69,6 +69,8 @@ pub struct BuiltQuery {
     pub narrowing: Vec<(Occur, Box<dyn Query>)>,
     /// How many clauses the words made (a query of one holds every word in every match).
     pub clauses: usize,
+    /// The clauses of the words, for what is worked out only on demand.
+    include: Vec<Clause>,
 }
 
 /// Whether a live document matches `query`: stops at the first.
@@ -223,7 +225,51 @@ impl QueryBuilder<'_> {
             words: words_query,
             narrowing,
             clauses: include.len(),
+            include,
         })
+    }
+
+    /// Whether an entry the reader may read holds each word of the query `built` exactly
+    /// (stemmed, without a typo); phrases are left out, as they match as typed or not at all.
+    /// Asked only when a search uses meaning, which reads a misspelled question poorly.
+    pub fn every_word_known(
+        &self,
+        built: &BuiltQuery,
+        reader: &Reader,
+    ) -> Result<bool, SearchError> {
+        if built.include.len() < 2 {
+            return Ok(true);
+        }
+        let reads_all = audience_clause(self.fields, reader, self.searcher).is_none();
+        for clause in &built.include {
+            let words: Vec<&QueryWord> = match clause {
+                Clause::Word(word) => vec![word],
+                Clause::Synonym { words, .. } => words.iter().collect(),
+                Clause::Phrase(_) => continue,
+            };
+            let in_dictionary = words.iter().all(|word| {
+                self.fields
+                    .weighted_text_fields()
+                    .into_iter()
+                    .any(|(field, _)| {
+                        self.searcher
+                            .doc_freq(&Term::from_field_text(field, &word.stem))
+                            .is_ok_and(|n| n > 0)
+                    })
+            });
+            // The dictionary also knows words only hidden entries hold: for a reader who
+            // may not read everything, a readable match decides.
+            let known = in_dictionary
+                && (reads_all
+                    || matches_any(
+                        self.searcher,
+                        &*readable(self.fields, reader, self.searcher, self.exact_query(clause)),
+                    )?);
+            if !known {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// The words (as typed) of `clauses` that no entry holds, even with a typo or as a

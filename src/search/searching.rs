@@ -10,7 +10,7 @@ use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 use super::all_words_first::ALL_WORDS_BONUS;
 use super::document::StoredEntry;
 use super::facet_count::FacetNames;
-use super::fusion::{Candidate, fuse};
+use super::fusion::{Asked, Candidate, fuse};
 use super::index::SearchIndex;
 use super::query_builder::{BuiltQuery, QueryBuilder, QueryMode};
 use super::query_text::QueryText;
@@ -69,7 +69,10 @@ impl SearchIndex {
             (true, false) => Some(SearchMode::Lexical),
         };
         let (hits, total, facets, facet_names) = match nearby {
-            Some(near) => self.search_hybrid(&searcher, request, &built, near)?,
+            Some(near) => {
+                let every_word_known = builder.every_word_known(&built, &request.reader)?;
+                self.search_hybrid(&searcher, request, &built, near, every_word_known)?
+            }
             None => self.search_words(&searcher, request, &built)?,
         };
         let unmatched_filters = builder.unmatched(&built.filters, &request.reader)?;
@@ -148,6 +151,7 @@ impl SearchIndex {
         request: &SearchRequest,
         built: &BuiltQuery,
         near: Vec<Nearby>,
+        every_word_known: bool,
     ) -> Result<Page, SearchError> {
         let f = &self.fields;
         let ids_query = || -> Box<dyn Query> {
@@ -218,7 +222,14 @@ impl SearchIndex {
             .map(|n| n.similarity)
             .fold(f32::MAX, f32::min)
             .min(SIMILARITY_FLOOR);
-        let fused = fuse(candidates, built.clauses, floor);
+        let fused = fuse(
+            candidates,
+            Asked {
+                clauses: built.clauses,
+                every_word_known,
+                floor,
+            },
+        );
         let mut passages =
             PassageFinder::new(self.stemmed.clone(), &built.highlighter, &self.word_terms);
         let mut hits = Vec::with_capacity(request.limit);

@@ -23,5 +23,5 @@ pub use model_files::{
 };
 pub use passages::{MAX_PASSAGES, PASSAGE_WORDS, passage, passages};
 pub use query_cache::{CACHED_QUERIES, QueryVectors};
-pub use space::{Nearby, PassageSpace};
+pub use space::{Nearby, PassageSpace, SECOND_PASSAGE_WEIGHT};
 pub use vectors::{PassageKey, VectorFile, passage_key};

@@ -1,6 +1,7 @@
-//! An entry cut into the passages it is embedded as: its title, its title with its summary,
-//! then its body in runs of about `PASSAGE_WORDS` words. An entry's closeness to a question is that of
-//! its closest passage, and a passage is what a hit found by meaning shows as its snippet.
+//! An entry cut into the passages it is embedded as: its title with its summary, then its body
+//! in runs of about `PASSAGE_WORDS` words. An entry's closeness to a question is that of its
+//! closest passages (`PassageSpace`), and a passage is what a hit found by meaning shows as its
+//! snippet.
 
 /// Words per body passage: a paragraph or two, well inside the model's token limit.
 pub const PASSAGE_WORDS: usize = 100;
@@ -8,14 +9,11 @@ pub const PASSAGE_WORDS: usize = 100;
 /// is bounded, and a body past it is found by its words only.
 pub const MAX_PASSAGES: usize = 40;
 
-/// The passages of an entry, in order: the title, `title. summary`, then the body's.
+/// The passages of an entry, in order: `title. summary`, then the body's. (The title alone
+/// was once a passage too; on the judged questions it did not help, and it cost a passage per
+/// entry.)
 pub fn passages(title: &str, summary: &str, body: &str) -> Vec<String> {
     let mut out = Vec::new();
-    // The title alone too: a question is short, and a title says the move in few words,
-    // which a long summary's other facts would dilute.
-    if !title.trim().is_empty() && !summary.trim().is_empty() {
-        out.push(title.trim().to_owned());
-    }
     let head = match (title.trim(), summary.trim()) {
         (title, "") => title.to_owned(),
         ("", summary) => summary.to_owned(),
@@ -55,10 +53,9 @@ mod tests {
             .collect::<Vec<_>>()
             .join(" ");
         let cut = passages("Title", "The summary.", &body);
-        assert_eq!(cut[0], "Title");
-        assert_eq!(cut[1], "Title. The summary.");
-        assert_eq!(cut.len(), 5);
-        let sizes: Vec<usize> = cut[2..]
+        assert_eq!(cut[0], "Title. The summary.");
+        assert_eq!(cut.len(), 4);
+        let sizes: Vec<usize> = cut[1..]
             .iter()
             .map(|p| p.split_whitespace().count())
             .collect();
@@ -71,10 +68,7 @@ mod tests {
 
     #[test]
     fn an_empty_body_is_the_head_alone_and_long_bodies_are_capped() {
-        assert_eq!(
-            passages("Why?", "Because.", ""),
-            vec!["Why?", "Why? Because."]
-        );
+        assert_eq!(passages("Why?", "Because.", ""), vec!["Why? Because."]);
         assert_eq!(passages("", "Only a summary.", ""), vec!["Only a summary."]);
         let long = "word ".repeat(PASSAGE_WORDS * (MAX_PASSAGES + 10));
         assert_eq!(passages("T", "S", &long).len(), MAX_PASSAGES);

@@ -1,17 +1,27 @@
 //! `PassageSpace`: every passage's vector in one matrix, and the entries nearest a question by
 //! exact dot products (a few hundred thousand passages take milliseconds; no approximate
 //! index is needed at the playbook's size).
+//!
+//! An entry's closeness is mostly that of its closest passage, and partly that of its second
+//! closest (`SECOND_PASSAGE_WEIGHT`): an entry that answers the question in two places is a
+//! surer answer than one that mentions it once.
 
 use std::collections::HashMap;
 
 use super::embedder::dot;
+
+/// How much an entry's second-closest passage counts beside its closest (which counts 1):
+/// chosen on half of the judged questions (`tests/support/paraphrases.rs`, BENCHMARKS.md).
+/// An entry of one passage counts that passage twice.
+pub const SECOND_PASSAGE_WEIGHT: f32 = 0.5;
 
 /// An entry near a question: its closest passage and how close.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Nearby {
     /// The entry's id.
     pub id: String,
-    /// The cosine similarity of its closest passage.
+    /// Its closeness: the cosine similarity of its closest passage, weighed with that of its
+    /// second closest.
     pub similarity: f32,
     /// Which of its passages (as `passages` numbers them).
     pub passage: usize,
@@ -81,20 +91,26 @@ impl PassageSpace {
         if query.len() != self.dims || self.dims == 0 {
             return Vec::new();
         }
-        let mut best: HashMap<u32, (f32, u16)> = HashMap::new();
+        // Per entry: its closest passage's similarity and number, and the second's similarity.
+        let mut best: HashMap<u32, (f32, u16, f32)> = HashMap::new();
         for (row, &(entry, number)) in self.matrix.chunks_exact(self.dims).zip(&self.passages) {
             let similarity = dot(row, query);
-            if similarity < floor {
-                continue;
-            }
-            let slot = best.entry(entry).or_insert((f32::MIN, number));
+            let slot = best.entry(entry).or_insert((f32::MIN, number, f32::MIN));
             if similarity > slot.0 {
-                *slot = (similarity, number);
+                *slot = (similarity, number, slot.0);
+            } else if similarity > slot.2 {
+                slot.2 = similarity;
             }
         }
         let mut near: Vec<Nearby> = best
             .into_iter()
-            .filter_map(|(entry, (similarity, passage))| {
+            .filter_map(|(entry, (first, passage, second))| {
+                let second = if second == f32::MIN { first } else { second };
+                let similarity =
+                    (first + SECOND_PASSAGE_WEIGHT * second) / (1.0 + SECOND_PASSAGE_WEIGHT);
+                if similarity < floor {
+                    return None;
+                }
                 Some(Nearby {
                     id: self.ids.get(entry as usize)?.clone(),
                     similarity,
@@ -117,14 +133,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_entry_is_as_near_as_its_nearest_passage() {
+    fn an_entry_is_as_near_as_its_two_nearest_passages() {
         let mut space = PassageSpace::new(2, 1);
+        // a: passages at 0 and 1 → (1 + 0.5 × 0) / 1.5 = 0.667.
         space.add_entry("a".into(), &[&[1.0, 0.0], &[0.0, 1.0]]);
+        // b: one passage at 0.8 → 0.8.
         space.add_entry("b".into(), &[&[0.6, 0.8]]);
-        space.add_entry("c".into(), &[&[-1.0, 0.0]]);
+        // c: passages at 0.8 and 0.6 → 0.733.
+        space.add_entry("c".into(), &[&[0.8, 0.6], &[0.6, 0.8], &[1.0, 0.0]]);
+        space.add_entry("d".into(), &[&[-1.0, 0.0]]);
         let near = space.nearest(&[0.0, 1.0], 10, 0.1);
         let ids: Vec<(&str, usize)> = near.iter().map(|n| (n.id.as_str(), n.passage)).collect();
-        assert_eq!(ids, vec![("a", 1), ("b", 0)]);
+        assert_eq!(ids, vec![("b", 0), ("c", 1), ("a", 1)]);
+        assert!((near[1].similarity - 2.2 / 3.0).abs() < 1e-5);
+        assert!((near[2].similarity - 2.0 / 3.0).abs() < 1e-5);
         assert_eq!(space.nearest(&[0.0, 1.0], 1, 0.0).len(), 1);
         assert!(space.nearest(&[1.0], 10, 0.0).is_empty());
     }
