@@ -27,9 +27,9 @@ const CHECKPOINT_EVERY: Duration = Duration::from_secs(60);
 pub const MEANING_ENTRIES: usize = 50;
 /// Entries less similar than this to a question never match it by meaning (chosen on half
 /// of the judged questions with `SIMILARITY_SPAN` and the fusion's weights; BENCHMARKS.md).
-pub const SIMILARITY_FLOOR: f32 = 0.20;
+pub const SIMILARITY_FLOOR: f32 = 0.15;
 /// Nor do entries this much less similar than the nearest one.
-pub const SIMILARITY_SPAN: f32 = 0.20;
+pub const SIMILARITY_SPAN: f32 = 0.15;
 
 /// Why passage vectors could not be built.
 #[derive(Debug, thiserror::Error)]
