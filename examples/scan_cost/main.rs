@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use city_playbook::semantic::PassageSpace;
+use city_playbook::semantic::{PassageSpace, Quantized};
 use clap::Parser;
 
 /// Times the nearest-passage scan.
@@ -54,8 +54,10 @@ fn main() {
     let mut entry = 0;
     while made < args.passages {
         let count = per_entry.min(args.passages - made);
-        let vectors: Vec<Vec<f32>> = (0..count).map(|_| random.unit_vector()).collect();
-        let rows: Vec<&[f32]> = vectors.iter().map(Vec::as_slice).collect();
+        let vectors: Vec<Quantized> = (0..count)
+            .map(|_| Quantized::new(&random.unit_vector()))
+            .collect();
+        let rows: Vec<&Quantized> = vectors.iter().collect();
         space.add_entry(format!("synthetic/entry-{entry}"), &rows);
         made += count;
         entry += 1;

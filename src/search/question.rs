@@ -15,8 +15,8 @@ use super::document::StoredEntry;
 use super::index::SearchIndex;
 use super::query_text::{QueryPart, QueryText};
 use crate::semantic::{
-    EmbedError, Embedder, Nearby, PassageKey, PassageSpace, QueryVectors, VectorFile, passage_key,
-    passages,
+    EmbedError, Embedder, Nearby, PassageKey, PassageSpace, Quantized, QueryVectors, VectorFile,
+    passage_key, passages,
 };
 
 /// Texts embedded per batch while building: small batches waste less on padding.
@@ -186,12 +186,15 @@ impl SearchIndex {
                 entries.push((stored_entry.text(f.id).to_owned(), keys));
             }
         }
+        // Texts of like length batched together: a batch is padded to its longest text, so
+        // a short head among long body passages would cost as much as they do.
+        missing.sort_by_key(|(_, text)| text.len());
         let mut checkpoint = Instant::now();
         for (done, batch) in missing.chunks(BUILD_BATCH).enumerate() {
             let texts: Vec<&str> = batch.iter().map(|(_, text)| text.as_str()).collect();
             let vectors = embedder.embed(&texts)?;
             for ((key, _), vector) in batch.iter().zip(vectors) {
-                stored.vectors.insert(*key, vector);
+                stored.vectors.insert(*key, Quantized::new(&vector));
             }
             // A long first build keeps what it has embedded so far, so an interrupted build
             // resumes rather than starts over, and says how far it is.
@@ -214,9 +217,9 @@ impl SearchIndex {
         let mut used: HashSet<PassageKey> = HashSet::new();
         let mut total_passages = 0;
         for (id, keys) in entries {
-            let vectors: Vec<&[f32]> = keys
+            let vectors: Vec<&Quantized> = keys
                 .iter()
-                .filter_map(|key| stored.vectors.get(key).map(Vec::as_slice))
+                .filter_map(|key| stored.vectors.get(key))
                 .collect();
             total_passages += keys.len();
             used.extend(keys);

@@ -5,6 +5,7 @@
 //! - `Embedder`: all-MiniLM-L6-v2 (a BERT) loaded from a model folder, run with candle;
 //! - `passages`: how an entry is cut into the passages it is embedded as;
 //! - `VectorFile`: passage vectors on disk, keyed by the passage text's hash;
+//! - `Quantized`: a vector in 8 bits a number;
 //! - `PassageSpace`: the vectors in memory and the nearest entries to a question;
 //! - `QueryVectors`: recent questions' vectors;
 //! - `MODEL_FILES` and `fetch_model`: the pinned model and its download.
@@ -12,6 +13,7 @@
 mod embedder;
 mod model_files;
 mod passages;
+mod quantized;
 mod query_cache;
 mod space;
 mod vectors;
@@ -22,6 +24,7 @@ pub use model_files::{
     model_present,
 };
 pub use passages::{MAX_PASSAGES, PASSAGE_WORDS, passage, passages};
+pub use quantized::{Quantized, dot_steps};
 pub use query_cache::{CACHED_QUERIES, QueryVectors};
 pub use space::{Nearby, PassageSpace, SECOND_PASSAGE_WEIGHT};
 pub use vectors::{PassageKey, VectorFile, passage_key};

@@ -6,9 +6,7 @@
 //! closest (`SECOND_PASSAGE_WEIGHT`): an entry that answers the question in two places is a
 //! surer answer than one that mentions it once.
 
-use std::collections::HashMap;
-
-use super::embedder::dot;
+use super::quantized::{Quantized, dot_steps};
 
 /// How much an entry's second-closest passage counts beside its closest (which counts 1), so
 /// an entry's closeness is the mean of its two closest passages: chosen on half of the judged
@@ -28,7 +26,8 @@ pub struct Nearby {
     pub passage: usize,
 }
 
-/// The vectors of every passage of every entry at one generation of the index.
+/// The vectors of every passage of every entry at one generation of the index, in 8 bits a
+/// number (`Quantized`), an entry's passages next to each other.
 #[derive(Debug, Default)]
 pub struct PassageSpace {
     dims: usize,
@@ -36,10 +35,32 @@ pub struct PassageSpace {
     ids: Vec<String>,
     /// Per passage: its entry (index into `ids`) and its number in the entry.
     passages: Vec<(u32, u16)>,
-    /// `passages.len() × dims` numbers, row by row.
-    matrix: Vec<f32>,
+    /// `passages.len() × dims` steps, row by row.
+    matrix: Vec<i8>,
+    /// Per passage: what a step of its row is worth.
+    scales: Vec<f32>,
     /// The index generation it was built from.
     generation: u64,
+}
+
+/// An entry's two closest passages so far, during a scan.
+#[derive(Clone, Copy)]
+struct Closest {
+    entry: u32,
+    first: f32,
+    passage: u16,
+    second: f32,
+}
+
+impl Closest {
+    fn closeness(self) -> f32 {
+        let second = if self.second == f32::MIN {
+            self.first
+        } else {
+            self.second
+        };
+        (self.first + SECOND_PASSAGE_WEIGHT * second) / (1.0 + SECOND_PASSAGE_WEIGHT)
+    }
 }
 
 impl PassageSpace {
@@ -52,17 +73,19 @@ impl PassageSpace {
         }
     }
 
-    /// Adds an entry's passages' vectors, in passage order.
-    pub fn add_entry(&mut self, id: String, vectors: &[&[f32]]) {
+    /// Adds an entry's passages' vectors, in passage order (vectors of the wrong length are
+    /// left out).
+    pub fn add_entry(&mut self, id: String, vectors: &[&Quantized]) {
         let entry = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
         self.ids.push(id);
         for (number, vector) in vectors.iter().enumerate() {
-            if vector.len() != self.dims {
+            if vector.dims() != self.dims {
                 continue;
             }
             self.passages
                 .push((entry, u16::try_from(number).unwrap_or(u16::MAX)));
-            self.matrix.extend_from_slice(vector);
+            self.matrix.extend_from_slice(&vector.values);
+            self.scales.push(vector.scale);
         }
     }
 
@@ -83,49 +106,71 @@ impl PassageSpace {
 
     /// Bytes its vectors take.
     pub fn vector_bytes(&self) -> usize {
-        self.matrix.len() * std::mem::size_of::<f32>()
+        self.matrix.len() + self.scales.len() * std::mem::size_of::<f32>()
     }
 
-    /// The at most `count` entries nearest `query` with a similarity of at least `floor`,
-    /// nearest first.
+    /// The at most `count` entries nearest `query` with a closeness of at least `floor`,
+    /// nearest first. One pass over every passage; an entry's passages are adjacent, so
+    /// its two closest are kept in two numbers, not a map.
     pub fn nearest(&self, query: &[f32], count: usize, floor: f32) -> Vec<Nearby> {
-        if query.len() != self.dims || self.dims == 0 {
+        if query.len() != self.dims || self.dims == 0 || count == 0 {
             return Vec::new();
         }
-        // Per entry: its closest passage's similarity and number, and the second's similarity.
-        let mut best: HashMap<u32, (f32, u16, f32)> = HashMap::new();
-        for (row, &(entry, number)) in self.matrix.chunks_exact(self.dims).zip(&self.passages) {
-            let similarity = dot(row, query);
-            let slot = best.entry(entry).or_insert((f32::MIN, number, f32::MIN));
-            if similarity > slot.0 {
-                *slot = (similarity, number, slot.0);
-            } else if similarity > slot.2 {
-                slot.2 = similarity;
+        let mut found: Vec<(f32, Closest)> = Vec::new();
+        let mut keep = |closest: Closest| {
+            let closeness = closest.closeness();
+            if closeness >= floor {
+                found.push((closeness, closest));
+            }
+        };
+        let mut current: Option<Closest> = None;
+        let rows = self.matrix.chunks_exact(self.dims).zip(&self.scales);
+        for ((row, scale), &(entry, number)) in rows.zip(&self.passages) {
+            let similarity = dot_steps(query, row) * scale;
+            match current.as_mut() {
+                Some(closest) if closest.entry == entry => {
+                    if similarity > closest.first {
+                        closest.second = closest.first;
+                        closest.first = similarity;
+                        closest.passage = number;
+                    } else if similarity > closest.second {
+                        closest.second = similarity;
+                    }
+                }
+                _ => {
+                    if let Some(done) = current.take() {
+                        keep(done);
+                    }
+                    current = Some(Closest {
+                        entry,
+                        first: similarity,
+                        passage: number,
+                        second: f32::MIN,
+                    });
+                }
             }
         }
-        let mut near: Vec<Nearby> = best
+        if let Some(done) = current {
+            keep(done);
+        }
+        let nearer = |a: &(f32, Closest), b: &(f32, Closest)| {
+            b.0.total_cmp(&a.0).then_with(|| a.1.entry.cmp(&b.1.entry))
+        };
+        if found.len() > count {
+            found.select_nth_unstable_by(count - 1, nearer);
+            found.truncate(count);
+        }
+        found.sort_by(nearer);
+        found
             .into_iter()
-            .filter_map(|(entry, (first, passage, second))| {
-                let second = if second == f32::MIN { first } else { second };
-                let similarity =
-                    (first + SECOND_PASSAGE_WEIGHT * second) / (1.0 + SECOND_PASSAGE_WEIGHT);
-                if similarity < floor {
-                    return None;
-                }
+            .filter_map(|(similarity, closest)| {
                 Some(Nearby {
-                    id: self.ids.get(entry as usize)?.clone(),
+                    id: self.ids.get(closest.entry as usize)?.clone(),
                     similarity,
-                    passage: usize::from(passage),
+                    passage: usize::from(closest.passage),
                 })
             })
-            .collect();
-        near.sort_by(|a, b| {
-            b.similarity
-                .total_cmp(&a.similarity)
-                .then_with(|| a.id.cmp(&b.id))
-        });
-        near.truncate(count);
-        near
+            .collect()
     }
 }
 
@@ -133,22 +178,46 @@ impl PassageSpace {
 mod tests {
     use super::*;
 
+    fn add(space: &mut PassageSpace, id: &str, vectors: &[&[f32]]) {
+        let quantized: Vec<Quantized> = vectors.iter().map(|v| Quantized::new(v)).collect();
+        space.add_entry(id.into(), &quantized.iter().collect::<Vec<_>>());
+    }
+
     #[test]
     fn an_entry_is_as_near_as_its_two_nearest_passages() {
         let mut space = PassageSpace::new(2, 1);
         // a: passages at 0 and 1 → 0.5.
-        space.add_entry("a".into(), &[&[1.0, 0.0], &[0.0, 1.0]]);
+        add(&mut space, "a", &[&[1.0, 0.0], &[0.0, 1.0]]);
         // b: one passage at 0.8 → 0.8.
-        space.add_entry("b".into(), &[&[0.6, 0.8]]);
+        add(&mut space, "b", &[&[0.6, 0.8]]);
         // c: passages at 0.8 and 0.6 → 0.7.
-        space.add_entry("c".into(), &[&[0.8, 0.6], &[0.6, 0.8], &[1.0, 0.0]]);
-        space.add_entry("d".into(), &[&[-1.0, 0.0]]);
+        add(&mut space, "c", &[&[0.8, 0.6], &[0.6, 0.8], &[1.0, 0.0]]);
+        add(&mut space, "d", &[&[-1.0, 0.0]]);
         let near = space.nearest(&[0.0, 1.0], 10, 0.1);
         let ids: Vec<(&str, usize)> = near.iter().map(|n| (n.id.as_str(), n.passage)).collect();
         assert_eq!(ids, vec![("b", 0), ("c", 1), ("a", 1)]);
-        assert!((near[1].similarity - 0.7).abs() < 1e-5);
-        assert!((near[2].similarity - 0.5).abs() < 1e-5);
+        assert!((near[1].similarity - 0.7).abs() < 0.01);
+        assert!((near[2].similarity - 0.5).abs() < 0.01);
         assert_eq!(space.nearest(&[0.0, 1.0], 1, 0.0).len(), 1);
         assert!(space.nearest(&[1.0], 10, 0.0).is_empty());
+    }
+
+    #[test]
+    fn the_nearest_few_are_the_head_of_the_full_order() {
+        let mut space = PassageSpace::new(2, 1);
+        for i in 0..200u16 {
+            let angle = f32::from(i) * 0.013;
+            let passages = [[angle.cos(), angle.sin()], [angle.sin(), angle.cos()]];
+            add(&mut space, &format!("e{i}"), &[&passages[0], &passages[1]]);
+        }
+        let query = [0.6f32, 0.8];
+        let all = space.nearest(&query, 1_000, -1.0);
+        assert_eq!(all.len(), 200);
+        assert!(all.windows(2).all(|w| w[0].similarity >= w[1].similarity));
+        let few = space.nearest(&query, 7, -1.0);
+        assert_eq!(few, all[..7].to_vec());
+        let floored = space.nearest(&query, 1_000, 0.95);
+        assert!(!floored.is_empty() && floored.iter().all(|n| n.similarity >= 0.95));
+        assert_eq!(floored, all[..floored.len()].to_vec());
     }
 }

@@ -3,7 +3,9 @@
 //! is new. The file records which model made the vectors; another model's file is ignored.
 //!
 //! Layout (little-endian): `MAGIC`, the model fingerprint (32 bytes), dims (u32), count (u64),
-//! then `count` records of a key (16 bytes) and `dims` f32s. Written aside and renamed.
+//! then `count` records of a key (16 bytes), a scale (f32) and `dims` steps (i8): see
+//! `Quantized`. Written aside and renamed. A file of the first layout (`MAGIC_F32`, `dims`
+//! f32s a record) is read and converted, so an upgrade re-embeds nothing.
 
 use std::collections::HashMap;
 use std::io::{BufWriter, Read, Write};
@@ -11,7 +13,11 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-const MAGIC: &[u8; 8] = b"PBVEC01\n";
+use super::quantized::Quantized;
+
+const MAGIC: &[u8; 8] = b"PBVEC02\n";
+/// The first layout: vectors as 32-bit floats.
+const MAGIC_F32: &[u8; 8] = b"PBVEC01\n";
 
 /// A passage's key: the first 16 bytes of the sha256 of its text.
 pub type PassageKey = [u8; 16];
@@ -28,7 +34,7 @@ pub fn passage_key(text: &str) -> PassageKey {
 #[derive(Debug, Default)]
 pub struct VectorFile {
     /// Each passage's vector.
-    pub vectors: HashMap<PassageKey, Vec<f32>>,
+    pub vectors: HashMap<PassageKey, Quantized>,
 }
 
 impl VectorFile {
@@ -57,9 +63,14 @@ impl VectorFile {
             Err(e) => return Err(e),
         };
         let header = MAGIC.len() + 32 + 4 + 8;
-        if bytes.len() < header || &bytes[..MAGIC.len()] != MAGIC {
+        if bytes.len() < header {
             return Err(std::io::Error::other("not a vector file"));
         }
+        let as_f32 = match &bytes[..MAGIC.len()] {
+            magic if magic == MAGIC => false,
+            magic if magic == MAGIC_F32 => true,
+            _ => return Err(std::io::Error::other("not a vector file")),
+        };
         if &bytes[MAGIC.len()..MAGIC.len() + 32] != fingerprint {
             return Ok(None);
         }
@@ -79,7 +90,7 @@ impl VectorFile {
         if file_dims as usize != dims {
             return Ok(None);
         }
-        let record = 16 + 4 * dims;
+        let record = if as_f32 { 16 + 4 * dims } else { 16 + 4 + dims };
         let expected = usize::try_from(count)
             .ok()
             .and_then(|c| c.checked_mul(record))
@@ -91,10 +102,20 @@ impl VectorFile {
         for chunk in bytes[at..].chunks_exact(record) {
             let mut key = [0u8; 16];
             key.copy_from_slice(&chunk[..16]);
-            let vector = chunk[16..]
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect();
+            let floats = |bytes: &[u8]| -> Vec<f32> {
+                bytes
+                    .chunks_exact(4)
+                    .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                    .collect()
+            };
+            let vector = if as_f32 {
+                Quantized::new(&floats(&chunk[16..]))
+            } else {
+                Quantized {
+                    scale: floats(&chunk[16..20])[0],
+                    values: chunk[20..].iter().map(|&b| b as i8).collect(),
+                }
+            };
             vectors.insert(key, vector);
         }
         Ok(Some(VectorFile { vectors }))
@@ -116,13 +137,13 @@ impl VectorFile {
         )?;
         out.write_all(&(self.vectors.len() as u64).to_le_bytes())?;
         for (key, vector) in &self.vectors {
-            if vector.len() != dims {
+            if vector.dims() != dims {
                 return Err(std::io::Error::other("a vector of the wrong length"));
             }
             out.write_all(key)?;
-            for x in vector {
-                out.write_all(&x.to_le_bytes())?;
-            }
+            out.write_all(&vector.scale.to_le_bytes())?;
+            let steps: Vec<u8> = vector.values.iter().map(|&v| v as u8).collect();
+            out.write_all(&steps)?;
         }
         let file = out.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
@@ -139,15 +160,44 @@ mod tests {
         let dir = tempfile::TempDir::new().expect("temp dir");
         let path = dir.path().join("v.bin");
         let mut file = VectorFile::default();
-        file.vectors.insert(passage_key("a"), vec![1.0, 0.5]);
-        file.vectors.insert(passage_key("b"), vec![-1.0, 0.25]);
+        file.vectors
+            .insert(passage_key("a"), Quantized::new(&[1.0, 0.5]));
+        file.vectors
+            .insert(passage_key("b"), Quantized::new(&[-1.0, 0.25]));
         file.write(&path, &[7; 32], 2).expect("writes");
         let read = VectorFile::read(&path, &[7; 32], 2);
         assert_eq!(read.vectors.len(), 2);
-        assert_eq!(read.vectors[&passage_key("b")], vec![-1.0, 0.25]);
+        assert_eq!(
+            read.vectors[&passage_key("b")],
+            file.vectors[&passage_key("b")]
+        );
         assert!(VectorFile::read(&path, &[8; 32], 2).vectors.is_empty());
         assert!(VectorFile::read(&path, &[7; 32], 3).vectors.is_empty());
-        std::fs::write(&path, b"PBVEC01\nshort").expect("writes");
+        std::fs::write(&path, b"PBVEC02\nshort").expect("writes");
+        assert!(VectorFile::read(&path, &[7; 32], 2).vectors.is_empty());
+    }
+
+    #[test]
+    fn a_file_of_the_first_layout_is_read_and_converted() {
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        let path = dir.path().join("v.bin");
+        let mut bytes = MAGIC_F32.to_vec();
+        bytes.extend([7u8; 32]);
+        bytes.extend(2u32.to_le_bytes());
+        bytes.extend(1u64.to_le_bytes());
+        bytes.extend(passage_key("a"));
+        for x in [0.6f32, -0.8] {
+            bytes.extend(x.to_le_bytes());
+        }
+        std::fs::write(&path, bytes).expect("writes");
+        let read = VectorFile::read(&path, &[7; 32], 2);
+        assert_eq!(
+            read.vectors[&passage_key("a")],
+            Quantized::new(&[0.6, -0.8])
+        );
+        // Truncated: rebuilt, not misread.
+        let whole = std::fs::read(&path).expect("reads");
+        std::fs::write(&path, &whole[..whole.len() - 1]).expect("writes");
         assert!(VectorFile::read(&path, &[7; 32], 2).vectors.is_empty());
     }
 }

@@ -1,0 +1,113 @@
+//! `Quantized`: a passage vector kept in one byte a number (each number is `value × scale`),
+//! a quarter of the memory of 32-bit floats. The nearest-passage scan reads every vector for
+//! every question, so it is bound by memory: fewer bytes, faster scans. A unit vector's
+//! numbers lie within ±1, and 255 steps keep a cosine within about 0.005 of the exact one,
+//! far below the differences that order entries.
+
+/// A vector in 8-bit steps of `scale`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quantized {
+    /// What one step is worth.
+    pub scale: f32,
+    /// The numbers, in steps.
+    pub values: Box<[i8]>,
+}
+
+impl Quantized {
+    /// `vector` rounded to 255 steps spanning its largest number.
+    pub fn new(vector: &[f32]) -> Quantized {
+        let largest = vector.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+        let scale = if largest > 0.0 && largest.is_finite() {
+            largest / 127.0
+        } else {
+            1.0
+        };
+        let values = vector
+            .iter()
+            .map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8)
+            .collect();
+        Quantized { scale, values }
+    }
+
+    /// How many numbers it has.
+    pub fn dims(&self) -> usize {
+        self.values.len()
+    }
+
+    /// The dot product of `query` with this vector.
+    pub fn dot(&self, query: &[f32]) -> f32 {
+        dot_steps(query, &self.values) * self.scale
+    }
+}
+
+/// The dot product of `query` and `steps` (numbers still to be multiplied by their scale).
+/// Eight running sums, so the compiler keeps them in one SIMD register: this is the inner
+/// loop of every question's scan.
+pub fn dot_steps(query: &[f32], steps: &[i8]) -> f32 {
+    let mut sums = [0.0f32; 8];
+    let whole = query.len().min(steps.len()) / 8 * 8;
+    for (q, s) in query[..whole]
+        .chunks_exact(8)
+        .zip(steps[..whole].chunks_exact(8))
+    {
+        for lane in 0..8 {
+            sums[lane] += q[lane] * f32::from(s[lane]);
+        }
+    }
+    let tail: f32 = query[whole..]
+        .iter()
+        .zip(&steps[whole.min(steps.len())..])
+        .map(|(q, s)| q * f32::from(*s))
+        .sum();
+    sums.iter().sum::<f32>() + tail
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::semantic::dot;
+
+    fn unit(seed: u64, dims: usize) -> Vec<f32> {
+        let mut state = seed.max(1);
+        let v: Vec<f32> = (0..dims)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state % 2_000) as f32 / 1_000.0 - 1.0
+            })
+            .collect();
+        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        v.iter().map(|x| x / norm).collect()
+    }
+
+    #[test]
+    fn a_quantized_cosine_stays_within_half_a_percent() {
+        for seed in 1..200u64 {
+            let (a, b) = (unit(seed, 384), unit(seed * 7919, 384));
+            // Make some pairs close, as a question and its answer are.
+            let close: Vec<f32> = a.iter().zip(&b).map(|(x, y)| 0.8 * x + 0.2 * y).collect();
+            for other in [&b, &close] {
+                let exact = dot(&a, other);
+                let quantized = Quantized::new(other).dot(&a);
+                assert!(
+                    (exact - quantized).abs() < 0.005,
+                    "seed {seed}: {exact} vs {quantized}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn odd_lengths_and_zero_vectors() {
+        for dims in [0, 1, 7, 9, 385] {
+            let v = unit(3, dims);
+            let q = Quantized::new(&v);
+            assert_eq!(q.dims(), dims);
+            if dims > 0 {
+                assert!((q.dot(&v) - 1.0).abs() < 0.01, "length {dims}");
+            }
+        }
+        assert_eq!(Quantized::new(&[0.0, 0.0]).dot(&[1.0, 1.0]), 0.0);
+    }
+}
