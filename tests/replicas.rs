@@ -332,6 +332,27 @@ fn without_the_database_searches_answer_writes_fail_fast_and_all_recovers_by_its
     assert_eq!(found(&a, "platypus").len(), 1, "searching still works");
     let (status, page) = http(a.addr, "GET", "/search?q=platypus", None, None).expect("the page");
     assert_eq!(status, 200, "{page}");
+    // Readers who would be looked up (a token, a session cookie) read as anonymous meanwhile,
+    // rather than fail with the lookup.
+    let (status, body) = http(
+        a.addr,
+        "GET",
+        "/api/search?q=platypus",
+        Some(&cluster.token),
+        None,
+    )
+    .expect("an answer");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("minneapolis-mn/before"), "{body}");
+    let page = send(
+        a.addr,
+        "GET",
+        "/search?q=platypus",
+        &[("cookie", "cpb_session=a-session-token")],
+        "",
+    )
+    .expect("the page");
+    assert_eq!(page.status.as_u16(), 200, "{}", page.body);
     assert_eq!(ready(&a).0, 503, "not ready without the database");
     // Signing in and reading a contributed entry need the database: 503, not a hang.
     let form = send(a.addr, "GET", "/login", &[], "").expect("the sign-in form");

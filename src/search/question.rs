@@ -20,7 +20,7 @@ use crate::semantic::{
 };
 
 /// Texts embedded per batch while building: small batches waste less on padding.
-const BUILD_BATCH: usize = 16;
+pub const BUILD_BATCH: usize = 16;
 /// How often a long build saves the vectors embedded so far (and logs its progress).
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(60);
 /// The most entries a question adds by meaning.

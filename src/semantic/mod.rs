@@ -27,4 +27,4 @@ pub use passages::{MAX_PASSAGES, PASSAGE_WORDS, passage, passages};
 pub use quantized::{Quantized, dot_steps};
 pub use query_cache::{CACHED_QUERIES, QueryVectors};
 pub use space::{Nearby, PassageSpace, SECOND_PASSAGE_WEIGHT};
-pub use vectors::{PassageKey, VectorFile, passage_key};
+pub use vectors::{PassageKey, VectorFile, passage_key, vectors_path};

@@ -19,6 +19,11 @@ const MAGIC: &[u8; 8] = b"PBVEC02\n";
 /// The first layout: vectors as 32-bit floats.
 const MAGIC_F32: &[u8; 8] = b"PBVEC01\n";
 
+/// The file the passage vectors are kept in, under the data folder (beside the index).
+pub fn vectors_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("vectors").join("all-MiniLM-L6-v2.vectors")
+}
+
 /// A passage's key: the first 16 bytes of the sha256 of its text.
 pub type PassageKey = [u8; 16];
 

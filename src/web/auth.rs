@@ -186,7 +186,9 @@ impl FromRequestParts<AppState> for ApiUser {
 
 /// Who is reading: the user of a valid API token (`Authorization: Bearer`), else of the
 /// browser session, else nobody (an anonymous reader). A token that is not valid (revoked,
-/// mistyped) reads as nobody: it never reads more, and reading needs no token.
+/// mistyped) reads as nobody: it never reads more, and reading needs no token. While the
+/// database cannot be reached, everyone reads as nobody too: searches keep answering from
+/// the local index (public entries only) rather than failing with the sign-in lookup.
 pub struct Viewer(pub Option<User>);
 
 impl Viewer {
@@ -204,11 +206,15 @@ impl FromRequestParts<AppState> for Viewer {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let failed = |e: AppError, parts: &Parts| {
-            if parts.uri.path().starts_with("/api/") {
+            if let AppError::Unavailable(cause) = &e {
+                tracing::warn!("the database is unreachable; reading as nobody: {cause}");
+                return Ok(Viewer(None));
+            }
+            Err(if parts.uri.path().starts_with("/api/") {
                 ApiError(e).into_response()
             } else {
                 PageError(e).into_response()
-            }
+            })
         };
         if let Some(token) = bearer_token(parts) {
             return match state
@@ -216,12 +222,12 @@ impl FromRequestParts<AppState> for Viewer {
                 .await
             {
                 Ok(user) => Ok(Viewer(user)),
-                Err(e) => Err(failed(e, parts)),
+                Err(e) => failed(e, parts),
             };
         }
         match MaybeSession::from_request_parts(parts, state).await {
             Ok(MaybeSession(session)) => Ok(Viewer(session.map(|s| s.user))),
-            Err(e) => Err(e.into_response()),
+            Err(PageError(e)) => failed(e, parts),
         }
     }
 }

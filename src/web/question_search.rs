@@ -14,11 +14,6 @@ use super::state::Shared;
 /// How often the job looks for a change of the index to embed.
 const POLL: Duration = Duration::from_millis(300);
 
-/// The file the passage vectors are kept in, under the data folder (beside the index).
-pub fn vectors_path(data_dir: &std::path::Path) -> PathBuf {
-    data_dir.join("vectors").join("all-MiniLM-L6-v2.vectors")
-}
-
 /// Starts the job for the app behind `shared` (it stops when the app is dropped), or logs
 /// that question search is off when `model_dir` holds no model.
 pub fn start(shared: Weak<Shared>, model_dir: PathBuf, vectors: PathBuf) {

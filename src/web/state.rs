@@ -126,7 +126,7 @@ impl AppState {
         let write_limiter = AttemptLimiter::new(config.writes_per_minute);
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let model_dir = config.model_dir();
-        let vectors = super::question_search::vectors_path(&config.dirs.data_dir);
+        let vectors = crate::semantic::vectors_path(&config.dirs.data_dir);
         let state = AppState(Arc::new(Shared {
             config,
             catalog,
