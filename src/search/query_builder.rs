@@ -125,6 +125,17 @@ enum Clause {
     },
 }
 
+impl Clause {
+    /// The words of a word or synonym clause; none for a phrase.
+    fn words(&self) -> Option<Vec<&QueryWord>> {
+        match self {
+            Clause::Word(word) => Some(vec![word]),
+            Clause::Synonym { words, .. } => Some(words.iter().collect()),
+            Clause::Phrase(_) => None,
+        }
+    }
+}
+
 /// How many typos a word may carry: none under 5 letters, one up to 8, two from 9.
 pub fn typo_distance(chars: usize) -> u8 {
     match chars {
@@ -242,21 +253,10 @@ impl QueryBuilder<'_> {
         }
         let reads_all = audience_clause(self.fields, reader, self.searcher).is_none();
         for clause in &built.include {
-            let words: Vec<&QueryWord> = match clause {
-                Clause::Word(word) => vec![word],
-                Clause::Synonym { words, .. } => words.iter().collect(),
-                Clause::Phrase(_) => continue,
+            let Some(words) = clause.words() else {
+                continue;
             };
-            let in_dictionary = words.iter().all(|word| {
-                self.fields
-                    .weighted_text_fields()
-                    .into_iter()
-                    .any(|(field, _)| {
-                        self.searcher
-                            .doc_freq(&Term::from_field_text(field, &word.stem))
-                            .is_ok_and(|n| n > 0)
-                    })
-            });
+            let in_dictionary = self.in_dictionary(&words);
             // The dictionary also knows words only hidden entries hold: for a reader who
             // may not read everything, a readable match decides.
             let known = in_dictionary
@@ -272,6 +272,20 @@ impl QueryBuilder<'_> {
         Ok(true)
     }
 
+    /// Whether the term dictionary holds each of `words` (stemmed) in some field.
+    fn in_dictionary(&self, words: &[&QueryWord]) -> bool {
+        words.iter().all(|word| {
+            self.fields
+                .weighted_text_fields()
+                .into_iter()
+                .any(|(field, _)| {
+                    self.searcher
+                        .doc_freq(&Term::from_field_text(field, &word.stem))
+                        .is_ok_and(|n| n > 0)
+                })
+        })
+    }
+
     /// The words (as typed) of `clauses` that no entry holds, even with a typo or as a
     /// synonym. A word held exactly is known at once from the term dictionary; only the
     /// others are looked for in full, and the first live match ends the look.
@@ -285,23 +299,11 @@ impl QueryBuilder<'_> {
         let reads_all = audience_clause(self.fields, reader, self.searcher).is_none();
         let mut unmatched = Vec::new();
         for clause in clauses {
-            let words: Vec<&QueryWord> = match clause {
-                Clause::Word(word) => vec![word],
-                Clause::Synonym { words, .. } => words.iter().collect(),
-                // A phrase says nothing about one word; its absence is the whole answer.
-                Clause::Phrase(_) => continue,
+            // A phrase says nothing about one word; its absence is the whole answer.
+            let Some(words) = clause.words() else {
+                continue;
             };
-            let held_exactly = reads_all
-                && words.iter().all(|word| {
-                    self.fields
-                        .weighted_text_fields()
-                        .into_iter()
-                        .any(|(field, _)| {
-                            self.searcher
-                                .doc_freq(&Term::from_field_text(field, &word.stem))
-                                .is_ok_and(|n| n > 0)
-                        })
-                });
+            let held_exactly = reads_all && self.in_dictionary(&words);
             let held = readable(
                 self.fields,
                 reader,

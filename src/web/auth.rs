@@ -205,12 +205,13 @@ impl FromRequestParts<AppState> for Viewer {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let failed = |e: AppError, parts: &Parts| {
+        // The answer to a failed lookup: none (read as nobody) when the database is away.
+        let refusal = |e: AppError, parts: &Parts| -> Option<Response> {
             if let AppError::Unavailable(cause) = &e {
                 tracing::warn!("the database is unreachable; reading as nobody: {cause}");
-                return Ok(Viewer(None));
+                return None;
             }
-            Err(if parts.uri.path().starts_with("/api/") {
+            Some(if parts.uri.path().starts_with("/api/") {
                 ApiError(e).into_response()
             } else {
                 PageError(e).into_response()
@@ -222,12 +223,12 @@ impl FromRequestParts<AppState> for Viewer {
                 .await
             {
                 Ok(user) => Ok(Viewer(user)),
-                Err(e) => failed(e, parts),
+                Err(e) => refusal(e, parts).map_or(Ok(Viewer(None)), Err),
             };
         }
         match MaybeSession::from_request_parts(parts, state).await {
             Ok(MaybeSession(session)) => Ok(Viewer(session.map(|s| s.user))),
-            Err(PageError(e)) => failed(e, parts),
+            Err(PageError(e)) => refusal(e, parts).map_or(Ok(Viewer(None)), Err),
         }
     }
 }
