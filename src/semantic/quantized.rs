@@ -1,8 +1,8 @@
 //! `Quantized`: a passage vector kept in one byte a number (each number is `value × scale`),
 //! a quarter of the memory of 32-bit floats. The nearest-passage scan reads every vector for
-//! every question, so it is bound by memory: fewer bytes, faster scans. A unit vector's
-//! numbers lie within ±1, and 255 steps keep a cosine within about 0.005 of the exact one,
-//! far below the differences that order entries.
+//! every question: fewer bytes to read, and integer multiply-adds instead of floats. A unit
+//! vector's numbers lie within ±1, and 255 steps keep a cosine within about 0.005 of the exact
+//! one (the question is put in steps too), far below the differences that order entries.
 
 /// A vector in 8-bit steps of `scale`.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,31 +35,60 @@ impl Quantized {
     }
 
     /// The dot product of `query` with this vector.
-    pub fn dot(&self, query: &[f32]) -> f32 {
-        dot_steps(query, &self.values) * self.scale
+    pub fn dot(&self, query: &QueryInSteps) -> f32 {
+        dot_steps(&query.steps, &self.values) as f32 * query.scale * self.scale
     }
 }
 
-/// The dot product of `query` and `steps` (numbers still to be multiplied by their scale).
-/// Eight running sums, so the compiler keeps them in one SIMD register: this is the inner
-/// loop of every question's scan.
-pub fn dot_steps(query: &[f32], steps: &[i8]) -> f32 {
-    let mut sums = [0.0f32; 8];
-    let whole = query.len().min(steps.len()) / 8 * 8;
-    for (q, s) in query[..whole]
-        .chunks_exact(8)
-        .zip(steps[..whole].chunks_exact(8))
-    {
-        for lane in 0..8 {
-            sums[lane] += q[lane] * f32::from(s[lane]);
+/// A question's vector in the same 8-bit steps, widened to 16 bits once so the scan multiplies
+/// integers: the compiler turns `dot_steps` into multiply-adds of 16-bit pairs even without
+/// newer instruction sets, several times faster than converting each step to a float.
+#[derive(Debug, Clone)]
+pub struct QueryInSteps {
+    scale: f32,
+    steps: Vec<i16>,
+}
+
+impl QueryInSteps {
+    /// `vector` in steps.
+    pub fn new(vector: &[f32]) -> QueryInSteps {
+        let quantized = Quantized::new(vector);
+        QueryInSteps {
+            scale: quantized.scale,
+            steps: quantized.values.iter().map(|&v| i16::from(v)).collect(),
         }
     }
-    let tail: f32 = query[whole..]
+
+    /// How many numbers it has.
+    pub fn dims(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// Its dot product with the row `steps` worth `scale` a step.
+    pub fn dot_row(&self, steps: &[i8], scale: f32) -> f32 {
+        dot_steps(&self.steps, steps) as f32 * self.scale * scale
+    }
+}
+
+/// The dot product of two vectors in steps. Eight running sums: the inner loop of every
+/// question's scan. At most 127 × 127 × the length, far inside an `i32` at 384 numbers.
+/// Never inlined: inlined into the scan's loop, the compiler no longer vectorizes it (a
+/// fifth of the speed, measured).
+#[inline(never)]
+pub fn dot_steps(query: &[i16], steps: &[i8]) -> i32 {
+    let mut sums = [0i32; 8];
+    let whole = query.len().min(steps.len()) / 8 * 8;
+    for (q, s) in query[..whole].chunks_exact(8).zip(steps[..whole].chunks_exact(8)) {
+        for lane in 0..8 {
+            sums[lane] += i32::from(q[lane]) * i32::from(s[lane]);
+        }
+    }
+    let tail: i32 = query[whole..]
         .iter()
         .zip(&steps[whole.min(steps.len())..])
-        .map(|(q, s)| q * f32::from(*s))
+        .map(|(q, s)| i32::from(*q) * i32::from(*s))
         .sum();
-    sums.iter().sum::<f32>() + tail
+    sums.iter().sum::<i32>() + tail
 }
 
 #[cfg(test)]
@@ -89,7 +118,7 @@ mod tests {
             let close: Vec<f32> = a.iter().zip(&b).map(|(x, y)| 0.8 * x + 0.2 * y).collect();
             for other in [&b, &close] {
                 let exact = dot(&a, other);
-                let quantized = Quantized::new(other).dot(&a);
+                let quantized = Quantized::new(other).dot(&QueryInSteps::new(&a));
                 assert!(
                     (exact - quantized).abs() < 0.005,
                     "seed {seed}: {exact} vs {quantized}"
@@ -105,9 +134,13 @@ mod tests {
             let q = Quantized::new(&v);
             assert_eq!(q.dims(), dims);
             if dims > 0 {
-                assert!((q.dot(&v) - 1.0).abs() < 0.01, "length {dims}");
+                assert!(
+                    (q.dot(&QueryInSteps::new(&v)) - 1.0).abs() < 0.01,
+                    "length {dims}"
+                );
             }
         }
-        assert_eq!(Quantized::new(&[0.0, 0.0]).dot(&[1.0, 1.0]), 0.0);
+        let zero = Quantized::new(&[0.0, 0.0]);
+        assert_eq!(zero.dot(&QueryInSteps::new(&[1.0, 1.0])), 0.0);
     }
 }

@@ -6,7 +6,7 @@
 //! closest (`SECOND_PASSAGE_WEIGHT`): an entry that answers the question in two places is a
 //! surer answer than one that mentions it once.
 
-use super::quantized::{Quantized, dot_steps};
+use super::quantized::{Quantized, QueryInSteps};
 
 /// How much an entry's second-closest passage counts beside its closest (which counts 1), so
 /// an entry's closeness is the mean of its two closest passages: chosen on half of the judged
@@ -116,6 +116,7 @@ impl PassageSpace {
         if query.len() != self.dims || self.dims == 0 || count == 0 {
             return Vec::new();
         }
+        let query = QueryInSteps::new(query);
         let mut found: Vec<(f32, Closest)> = Vec::new();
         let mut keep = |closest: Closest| {
             let closeness = closest.closeness();
@@ -126,7 +127,7 @@ impl PassageSpace {
         let mut current: Option<Closest> = None;
         let rows = self.matrix.chunks_exact(self.dims).zip(&self.scales);
         for ((row, scale), &(entry, number)) in rows.zip(&self.passages) {
-            let similarity = dot_steps(query, row) * scale;
+            let similarity = query.dot_row(row, *scale);
             match current.as_mut() {
                 Some(closest) if closest.entry == entry => {
                     if similarity > closest.first {
