@@ -14,6 +14,7 @@ use city_playbook::search::{
 };
 use support::exact_words::CASES;
 use support::paraphrases::PARAPHRASES;
+use city_playbook::semantic::{VectorFile, passage_key, passages};
 use tempfile::TempDir;
 
 /// Results asked for per query (the ranks looked at).
@@ -374,9 +375,16 @@ fn a_restart_or_reindex_embeds_nothing_and_an_edit_only_what_changed() {
         .jurisdictions
         .get(entry.jurisdiction())
         .expect("jurisdiction");
-    let mut edited = IndexedEntry::new(entry, jurisdiction);
+    let original = IndexedEntry::new(entry, jurisdiction);
+    let mut edited = original.clone();
     edited.summary.push_str(" Updated after review.");
     index.upsert(&edited, None).expect("indexed");
     let edit = index.build_vectors().expect("builds");
     assert_eq!(edit.embedded, 1, "{edit:?}");
+    // The file holds what the index holds: the new head passage, not the old one.
+    let file = VectorFile::read(&vectors, embedder.fingerprint(), embedder.dims());
+    let head = |e: &IndexedEntry| passage_key(&passages(&e.title, &e.summary, &e.body_text)[0]);
+    assert!(file.vectors.contains_key(&head(&edited)));
+    assert!(!file.vectors.contains_key(&head(&original)));
+    assert!(file.vectors.len() <= edit.passages && file.vectors.len() + 5 > edit.passages);
 }

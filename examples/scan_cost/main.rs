@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use city_playbook::semantic::{PassageSpace, Quantized};
+use city_playbook::semantic::{PassageKey, PassageSpace, Quantized, VectorView, passage_key};
 use clap::Parser;
 
 /// Times the nearest-passage scan.
@@ -57,7 +57,11 @@ fn main() {
         let vectors: Vec<Quantized> = (0..count)
             .map(|_| Quantized::new(&random.unit_vector()))
             .collect();
-        let rows: Vec<&Quantized> = vectors.iter().collect();
+        let rows: Vec<(PassageKey, VectorView<'_>)> = vectors
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (passage_key(&format!("{entry} {i}")), v.view()))
+            .collect();
         space.add_entry(format!("synthetic/entry-{entry}"), &rows);
         made += count;
         entry += 1;

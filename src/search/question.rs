@@ -3,7 +3,7 @@
 //! hash), and the entries nearest a question. Until the vectors of the index are built, no
 //! search uses meaning.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
@@ -16,7 +16,7 @@ use super::index::SearchIndex;
 use super::query_text::{QueryPart, QueryText};
 use crate::semantic::{
     EmbedError, Embedder, Nearby, PassageKey, PassageSpace, Quantized, QueryVectors, VectorFile,
-    passage_key, passages,
+    VectorView, passage_key, passages, write_vectors,
 };
 
 /// Texts embedded per batch while building: small batches waste less on padding.
@@ -81,8 +81,8 @@ pub struct QuestionSearch {
     coming: AtomicBool,
     /// The vectors of the latest generation built.
     space: RwLock<Option<Arc<PassageSpace>>>,
-    /// Stored vectors by passage key (read from the file on the first build).
-    stored: Mutex<Option<VectorFile>>,
+    /// Held while a build runs: one at a time.
+    building: Mutex<()>,
     /// Recent questions' vectors.
     queries: QueryVectors,
 }
@@ -132,15 +132,16 @@ impl SearchIndex {
                 ..VectorBuild::default()
             });
         };
-        // One build at a time; the stored vectors are its working set.
-        let mut stored_guard = self
+        // One build at a time.
+        let _building = self
             .question
-            .stored
+            .building
             .lock()
             .unwrap_or_else(|e| e.into_inner());
         let searcher = self.reader.searcher();
         let generation = searcher.generation().generation_id();
-        if let Some(space) = self.space()
+        let previous = self.space();
+        if let Some(space) = &previous
             && space.generation() == generation
         {
             return Ok(VectorBuild {
@@ -154,8 +155,20 @@ impl SearchIndex {
             });
         }
         let dims = embedder.dims();
-        let stored = stored_guard
-            .get_or_insert_with(|| VectorFile::read(path, embedder.fingerprint(), dims));
+        // The vectors to reuse: the last build's, by key (they are not kept a second time
+        // beside it); on this process's first build, the file's.
+        let file = match &previous {
+            Some(_) => VectorFile::default(),
+            None => VectorFile::read(path, embedder.fingerprint(), dims),
+        };
+        let mut known: HashMap<PassageKey, VectorView<'_>> = file
+            .vectors
+            .iter()
+            .map(|(key, vector)| (*key, vector.view()))
+            .collect();
+        if let Some(space) = &previous {
+            known.extend(space.rows().map(|(key, vector)| (*key, vector)));
+        }
         let f = &self.fields;
         let mut entries: Vec<(String, Vec<PassageKey>)> = Vec::new();
         let mut missing: Vec<(PassageKey, String)> = Vec::new();
@@ -177,7 +190,7 @@ impl SearchIndex {
                     .into_iter()
                     .map(|text| {
                         let key = passage_key(&text);
-                        if !stored.vectors.contains_key(&key) && seen_missing.insert(key) {
+                        if !known.contains_key(&key) && seen_missing.insert(key) {
                             missing.push((key, text));
                         }
                         key
@@ -189,12 +202,17 @@ impl SearchIndex {
         // Texts of like length batched together: a batch is padded to its longest text, so
         // a short head among long body passages would cost as much as they do.
         missing.sort_by_key(|(_, text)| text.len());
+        let io_error = |source| VectorError::Io {
+            path: path.clone(),
+            source,
+        };
+        let mut fresh: HashMap<PassageKey, Quantized> = HashMap::new();
         let mut checkpoint = Instant::now();
         for (done, batch) in missing.chunks(BUILD_BATCH).enumerate() {
             let texts: Vec<&str> = batch.iter().map(|(_, text)| text.as_str()).collect();
             let vectors = embedder.embed(&texts)?;
             for ((key, _), vector) in batch.iter().zip(vectors) {
-                stored.vectors.insert(*key, Quantized::new(&vector));
+                fresh.insert(*key, Quantized::new(&vector));
             }
             // A long first build keeps what it has embedded so far, so an interrupted build
             // resumes rather than starts over, and says how far it is.
@@ -205,36 +223,34 @@ impl SearchIndex {
                     of = missing.len(),
                     "question search: embedding passages"
                 );
-                stored
-                    .write(path, embedder.fingerprint(), dims)
-                    .map_err(|source| VectorError::Io {
-                        path: path.clone(),
-                        source,
-                    })?;
+                let so_far = known
+                    .iter()
+                    .map(|(key, vector)| (key, *vector))
+                    .chain(fresh.iter().map(|(key, vector)| (key, vector.view())));
+                write_vectors(path, embedder.fingerprint(), dims, so_far).map_err(io_error)?;
             }
         }
         let mut space = PassageSpace::new(dims, generation);
         let mut used: HashSet<PassageKey> = HashSet::new();
         let mut total_passages = 0;
         for (id, keys) in entries {
-            let vectors: Vec<&Quantized> = keys
+            let vectors: Vec<(PassageKey, VectorView<'_>)> = keys
                 .iter()
-                .filter_map(|key| stored.vectors.get(key))
+                .filter_map(|key| {
+                    let vector = fresh
+                        .get(key)
+                        .map(Quantized::view)
+                        .or_else(|| known.get(key).copied())?;
+                    Some((*key, vector))
+                })
                 .collect();
             total_passages += keys.len();
             used.extend(keys);
             space.add_entry(id, &vectors);
         }
-        // Keep only what the index holds, so the file does not grow with every edit.
-        let before = stored.vectors.len();
-        stored.vectors.retain(|key, _| used.contains(key));
-        if !missing.is_empty() || stored.vectors.len() != before || !path.exists() {
-            stored
-                .write(path, embedder.fingerprint(), dims)
-                .map_err(|source| VectorError::Io {
-                    path: path.clone(),
-                    source,
-                })?;
+        // The file holds what the index holds, so it does not grow with every edit.
+        if !missing.is_empty() || used.len() != known.len() || !path.exists() {
+            write_vectors(path, embedder.fingerprint(), dims, space.rows()).map_err(io_error)?;
         }
         let build = VectorBuild {
             generation,

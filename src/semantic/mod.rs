@@ -24,7 +24,7 @@ pub use model_files::{
     model_present,
 };
 pub use passages::{MAX_PASSAGES, PASSAGE_WORDS, passage, passages};
-pub use quantized::{Quantized, QueryInSteps, dot_steps};
+pub use quantized::{Quantized, QueryInSteps, VectorView, dot_steps};
 pub use query_cache::{CACHED_QUERIES, QueryVectors};
 pub use space::{Nearby, PassageSpace, SECOND_PASSAGE_WEIGHT};
-pub use vectors::{PassageKey, VectorFile, passage_key, vectors_path};
+pub use vectors::{PassageKey, VectorFile, passage_key, vectors_path, write_vectors};

@@ -34,10 +34,28 @@ impl Quantized {
         self.values.len()
     }
 
+    /// A view of it.
+    pub fn view(&self) -> VectorView<'_> {
+        VectorView {
+            scale: self.scale,
+            values: &self.values,
+        }
+    }
+
     /// The dot product of `query` with this vector.
     pub fn dot(&self, query: &QueryInSteps) -> f32 {
         dot_steps(&query.steps, &self.values) as f32 * query.scale * self.scale
     }
+}
+
+/// A quantized vector borrowed from wherever it is kept (a `Quantized`, a row of a
+/// `PassageSpace`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VectorView<'a> {
+    /// What one step is worth.
+    pub scale: f32,
+    /// The numbers, in steps.
+    pub values: &'a [i8],
 }
 
 /// A question's vector in the same 8-bit steps, widened to 16 bits once so the scan multiplies
@@ -78,7 +96,10 @@ impl QueryInSteps {
 pub fn dot_steps(query: &[i16], steps: &[i8]) -> i32 {
     let mut sums = [0i32; 8];
     let whole = query.len().min(steps.len()) / 8 * 8;
-    for (q, s) in query[..whole].chunks_exact(8).zip(steps[..whole].chunks_exact(8)) {
+    for (q, s) in query[..whole]
+        .chunks_exact(8)
+        .zip(steps[..whole].chunks_exact(8))
+    {
         for lane in 0..8 {
             sums[lane] += i32::from(q[lane]) * i32::from(s[lane]);
         }

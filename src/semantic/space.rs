@@ -6,7 +6,8 @@
 //! closest (`SECOND_PASSAGE_WEIGHT`): an entry that answers the question in two places is a
 //! surer answer than one that mentions it once.
 
-use super::quantized::{Quantized, QueryInSteps};
+use super::quantized::{QueryInSteps, VectorView};
+use super::vectors::PassageKey;
 
 /// How much an entry's second-closest passage counts beside its closest (which counts 1), so
 /// an entry's closeness is the mean of its two closest passages: chosen on half of the judged
@@ -35,6 +36,8 @@ pub struct PassageSpace {
     ids: Vec<String>,
     /// Per passage: its entry (index into `ids`) and its number in the entry.
     passages: Vec<(u32, u16)>,
+    /// Per passage: the key of its text, so the next build reuses its vector.
+    keys: Vec<PassageKey>,
     /// `passages.len() × dims` steps, row by row.
     matrix: Vec<i8>,
     /// Per passage: what a step of its row is worth.
@@ -73,20 +76,30 @@ impl PassageSpace {
         }
     }
 
-    /// Adds an entry's passages' vectors, in passage order (vectors of the wrong length are
-    /// left out).
-    pub fn add_entry(&mut self, id: String, vectors: &[&Quantized]) {
+    /// Adds an entry's passages' keys and vectors, in passage order (vectors of the wrong
+    /// length are left out).
+    pub fn add_entry(&mut self, id: String, vectors: &[(PassageKey, VectorView<'_>)]) {
         let entry = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
         self.ids.push(id);
-        for (number, vector) in vectors.iter().enumerate() {
-            if vector.dims() != self.dims {
+        for (number, (key, vector)) in vectors.iter().enumerate() {
+            if vector.values.len() != self.dims {
                 continue;
             }
             self.passages
                 .push((entry, u16::try_from(number).unwrap_or(u16::MAX)));
-            self.matrix.extend_from_slice(&vector.values);
+            self.keys.push(*key);
+            self.matrix.extend_from_slice(vector.values);
             self.scales.push(vector.scale);
         }
+    }
+
+    /// Every passage's key and vector, in order.
+    pub fn rows(&self) -> impl Iterator<Item = (&PassageKey, VectorView<'_>)> {
+        let dims = self.dims.max(1);
+        self.keys
+            .iter()
+            .zip(self.matrix.chunks_exact(dims).zip(&self.scales))
+            .map(|(key, (values, &scale))| (key, VectorView { scale, values }))
     }
 
     /// The index generation it was built from.
@@ -104,9 +117,11 @@ impl PassageSpace {
         self.ids.len()
     }
 
-    /// Bytes its vectors take.
+    /// Bytes its vectors (and their keys) take.
     pub fn vector_bytes(&self) -> usize {
-        self.matrix.len() + self.scales.len() * std::mem::size_of::<f32>()
+        self.matrix.len()
+            + self.scales.len() * std::mem::size_of::<f32>()
+            + self.keys.len() * std::mem::size_of::<PassageKey>()
     }
 
     /// The at most `count` entries nearest `query` with a closeness of at least `floor`,
@@ -179,9 +194,16 @@ impl PassageSpace {
 mod tests {
     use super::*;
 
+    use crate::semantic::{Quantized, passage_key};
+
     fn add(space: &mut PassageSpace, id: &str, vectors: &[&[f32]]) {
         let quantized: Vec<Quantized> = vectors.iter().map(|v| Quantized::new(v)).collect();
-        space.add_entry(id.into(), &quantized.iter().collect::<Vec<_>>());
+        let rows: Vec<(PassageKey, VectorView<'_>)> = quantized
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (passage_key(&format!("{id} {i}")), q.view()))
+            .collect();
+        space.add_entry(id.into(), &rows);
     }
 
     #[test]
@@ -201,6 +223,11 @@ mod tests {
         assert!((near[2].similarity - 0.5).abs() < 0.01);
         assert_eq!(space.nearest(&[0.0, 1.0], 1, 0.0).len(), 1);
         assert!(space.nearest(&[1.0], 10, 0.0).is_empty());
+        // Its rows give back each passage's key and vector, in order.
+        let rows: Vec<_> = space.rows().collect();
+        assert_eq!(rows.len(), 7);
+        assert_eq!(*rows[2].0, passage_key("b 0"));
+        assert_eq!(rows[2].1, Quantized::new(&[0.6, 0.8]).view());
     }
 
     #[test]

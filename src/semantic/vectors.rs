@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::quantized::Quantized;
+use super::quantized::{Quantized, VectorView};
 
 const MAGIC: &[u8; 8] = b"PBVEC02\n";
 /// The first layout: vectors as 32-bit floats.
@@ -128,32 +128,57 @@ impl VectorFile {
 
     /// Writes the vectors to `path` (aside, then renamed into place).
     pub fn write(&self, path: &Path, fingerprint: &[u8; 32], dims: usize) -> std::io::Result<()> {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let aside: PathBuf = path.with_extension("partial");
-        let mut out = BufWriter::new(std::fs::File::create(&aside)?);
-        out.write_all(MAGIC)?;
-        out.write_all(fingerprint)?;
-        out.write_all(
-            &u32::try_from(dims)
-                .map_err(std::io::Error::other)?
-                .to_le_bytes(),
-        )?;
-        out.write_all(&(self.vectors.len() as u64).to_le_bytes())?;
-        for (key, vector) in &self.vectors {
-            if vector.dims() != dims {
-                return Err(std::io::Error::other("a vector of the wrong length"));
-            }
-            out.write_all(key)?;
-            out.write_all(&vector.scale.to_le_bytes())?;
-            let steps: Vec<u8> = vector.values.iter().map(|&v| v as u8).collect();
-            out.write_all(&steps)?;
-        }
-        let file = out.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        std::fs::rename(&aside, path)
+        write_vectors(
+            path,
+            fingerprint,
+            dims,
+            self.vectors
+                .iter()
+                .map(|(key, vector)| (key, vector.view())),
+        )
     }
+}
+
+/// Writes `records` to `path` as a vector file (aside, then renamed into place); a key met
+/// twice is written once.
+pub fn write_vectors<'a>(
+    path: &Path,
+    fingerprint: &[u8; 32],
+    dims: usize,
+    records: impl Iterator<Item = (&'a PassageKey, VectorView<'a>)>,
+) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut body = Vec::new();
+    for (key, vector) in records {
+        if vector.values.len() != dims {
+            return Err(std::io::Error::other("a vector of the wrong length"));
+        }
+        if seen.insert(*key) {
+            body.push((key, vector));
+        }
+    }
+    let aside: PathBuf = path.with_extension("partial");
+    let mut out = BufWriter::new(std::fs::File::create(&aside)?);
+    out.write_all(MAGIC)?;
+    out.write_all(fingerprint)?;
+    out.write_all(
+        &u32::try_from(dims)
+            .map_err(std::io::Error::other)?
+            .to_le_bytes(),
+    )?;
+    out.write_all(&(body.len() as u64).to_le_bytes())?;
+    for (key, vector) in body {
+        out.write_all(key)?;
+        out.write_all(&vector.scale.to_le_bytes())?;
+        let steps: Vec<u8> = vector.values.iter().map(|&v| v as u8).collect();
+        out.write_all(&steps)?;
+    }
+    let file = out.into_inner().map_err(|e| e.into_error())?;
+    file.sync_all()?;
+    std::fs::rename(&aside, path)
 }
 
 #[cfg(test)]
