@@ -8,7 +8,7 @@
 //! f32s a record) is read and converted, so an upgrade re-embeds nothing.
 
 use std::collections::HashMap;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -61,63 +61,59 @@ impl VectorFile {
         fingerprint: &[u8; 32],
         dims: usize,
     ) -> std::io::Result<Option<VectorFile>> {
-        let mut bytes = Vec::new();
-        match std::fs::File::open(path) {
-            Ok(mut file) => file.read_to_end(&mut bytes)?,
+        let file = match std::fs::File::open(path) {
+            Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e),
         };
-        let header = MAGIC.len() + 32 + 4 + 8;
-        if bytes.len() < header {
-            return Err(std::io::Error::other("not a vector file"));
-        }
-        let as_f32 = match &bytes[..MAGIC.len()] {
+        let length = file.metadata()?.len();
+        // Read record by record: the whole file at once would sit in memory beside the
+        // vectors made of it (hundreds of megabytes at 100,000 entries).
+        let mut input = BufReader::with_capacity(1 << 20, file);
+        let mut header = [0u8; MAGIC.len() + 32 + 4 + 8];
+        input
+            .read_exact(&mut header)
+            .map_err(|_| std::io::Error::other("not a vector file"))?;
+        let (magic, rest) = header.split_at(MAGIC.len());
+        let as_f32 = match magic {
             magic if magic == MAGIC => false,
             magic if magic == MAGIC_F32 => true,
             _ => return Err(std::io::Error::other("not a vector file")),
         };
-        if &bytes[MAGIC.len()..MAGIC.len() + 32] != fingerprint {
+        let (file_fingerprint, rest) = rest.split_at(32);
+        if file_fingerprint != fingerprint {
             return Ok(None);
         }
-        let mut at = MAGIC.len() + 32;
-        let file_dims = u32::from_le_bytes(
-            bytes[at..at + 4]
-                .try_into()
-                .map_err(std::io::Error::other)?,
-        );
-        at += 4;
-        let count = u64::from_le_bytes(
-            bytes[at..at + 8]
-                .try_into()
-                .map_err(std::io::Error::other)?,
-        );
-        at += 8;
+        let (file_dims, count) = rest.split_at(4);
+        let file_dims = u32::from_le_bytes(file_dims.try_into().map_err(std::io::Error::other)?);
+        let count = u64::from_le_bytes(count.try_into().map_err(std::io::Error::other)?);
         if file_dims as usize != dims {
             return Ok(None);
         }
         let record = if as_f32 { 16 + 4 * dims } else { 16 + 4 + dims };
-        let expected = usize::try_from(count)
-            .ok()
-            .and_then(|c| c.checked_mul(record))
-            .and_then(|n| n.checked_add(header));
-        if expected != Some(bytes.len()) {
+        let expected = count
+            .checked_mul(record as u64)
+            .and_then(|n| n.checked_add(header.len() as u64));
+        if expected != Some(length) {
             return Err(std::io::Error::other("truncated vector file"));
         }
-        let mut vectors = HashMap::with_capacity(count as usize);
-        for chunk in bytes[at..].chunks_exact(record) {
+        let floats = |bytes: &[u8]| -> Vec<f32> {
+            bytes
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect()
+        };
+        let mut vectors = HashMap::with_capacity(usize::try_from(count).unwrap_or(0));
+        let mut chunk = vec![0u8; record];
+        for _ in 0..count {
+            input.read_exact(&mut chunk)?;
             let mut key = [0u8; 16];
             key.copy_from_slice(&chunk[..16]);
-            let floats = |bytes: &[u8]| -> Vec<f32> {
-                bytes
-                    .chunks_exact(4)
-                    .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                    .collect()
-            };
             let vector = if as_f32 {
                 Quantized::new(&floats(&chunk[16..]))
             } else {
                 Quantized {
-                    scale: floats(&chunk[16..20])[0],
+                    scale: f32::from_le_bytes([chunk[16], chunk[17], chunk[18], chunk[19]]),
                     values: chunk[20..].iter().map(|&b| b as i8).collect(),
                 }
             };
