@@ -230,8 +230,9 @@ impl SearchIndex {
                 write_vectors(path, embedder.fingerprint(), dims, so_far).map_err(io_error)?;
             }
         }
-        let mut space = PassageSpace::new(dims, generation);
-        let mut used: HashSet<PassageKey> = HashSet::new();
+        let passage_count = entries.iter().map(|(_, keys)| keys.len()).sum();
+        let mut space = PassageSpace::with_capacity(dims, generation, entries.len(), passage_count);
+        let mut used: HashSet<PassageKey> = HashSet::with_capacity(passage_count);
         let mut total_passages = 0;
         for (id, keys) in entries {
             let vectors: Vec<(PassageKey, VectorView<'_>)> = keys

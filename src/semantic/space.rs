@@ -102,6 +102,26 @@ impl PassageSpace {
             .map(|(key, (values, &scale))| (key, VectorView { scale, values }))
     }
 
+    /// An empty space with room for `entries` entries of `passages` passages in all: the
+    /// matrix is then allocated once, not grown by doubling (which at a million passages
+    /// holds an old and a new copy of hundreds of megabytes at once).
+    pub fn with_capacity(
+        dims: usize,
+        generation: u64,
+        entries: usize,
+        passages: usize,
+    ) -> PassageSpace {
+        PassageSpace {
+            dims,
+            generation,
+            ids: Vec::with_capacity(entries),
+            passages: Vec::with_capacity(passages),
+            keys: Vec::with_capacity(passages),
+            matrix: Vec::with_capacity(passages.saturating_mul(dims)),
+            scales: Vec::with_capacity(passages),
+        }
+    }
+
     /// The index generation it was built from.
     pub fn generation(&self) -> u64 {
         self.generation
