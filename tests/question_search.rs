@@ -12,9 +12,9 @@ use city_playbook::playbook::{Access, EntryId, Playbook, Reader};
 use city_playbook::search::{
     Filter, IndexedEntry, Matched, SearchIndex, SearchMode, SearchRequest, SearchResults,
 };
+use city_playbook::semantic::{VectorFile, passage_key, passages};
 use support::exact_words::CASES;
 use support::paraphrases::PARAPHRASES;
-use city_playbook::semantic::{VectorFile, passage_key, passages};
 use tempfile::TempDir;
 
 /// Results asked for per query (the ranks looked at).
