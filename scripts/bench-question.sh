@@ -32,6 +32,7 @@ WORK=$TARGET/bench-question-$ENTRIES
 BIN=$TARGET/release/playbook
 GEN=$TARGET/release/examples/gen_corpus
 SAMPLER=$TARGET/release/examples/sample_vectors
+RECALL=$TARGET/release/examples/graph_recall
 BASE=http://127.0.0.1:$PORT
 SERVER_PID=
 
@@ -66,7 +67,7 @@ start_and_wait_for_vectors() {
 field() { grep -o "$2=[0-9]*" "$WORK/ready-$1.log" | head -1 | cut -d= -f2; }
 
 mkdir -p "$WORK"
-[[ -x "$BIN" && -x "$GEN" && -x "$SAMPLER" ]] || { echo "build first: cargo build --release --bin playbook --example gen_corpus --example sample_vectors" >&2; exit 1; }
+[[ -x "$BIN" && -x "$GEN" && -x "$SAMPLER" && -x "$RECALL" ]] || { echo "build first: cargo build --release --bin playbook --example gen_corpus --example sample_vectors --example graph_recall" >&2; exit 1; }
 [[ -f "$MODEL/model.safetensors" ]] || { echo "no model in $MODEL (see .ci/run)" >&2; exit 1; }
 
 log "corpus of $ENTRIES entries"
@@ -150,6 +151,11 @@ for mode in lexical hybrid; do
 done
 stop_server
 
+log "the graph of passages against the exact scan: recall@10 and time (no server)"
+printf '%s\n' "${questions[@]}" | python3 -c 'import sys, urllib.parse; [print(urllib.parse.unquote_plus(l.strip())) for l in sys.stdin]' >"$WORK/questions.txt"
+"$RECALL" --playbook-dir "$WORK/corpus" --data-dir "$WORK/data" --model-dir "$MODEL" \
+    --questions "$WORK/questions.txt" >"$WORK/recall.json" 2>"$WORK/recall.err" || echo '{}' >"$WORK/recall.json"
+
 python3 - "$WORK" "$ENTRIES" "$vector_bytes" "$rss_kb" \
     "$(field first entries)" "$(field first passages)" "$(field first embedded)" "$(field first took_ms)" \
     "$(field restart embedded)" "$(field restart took_ms)" "$(field reindex embedded)" "$(field reindex took_ms)" \
@@ -184,4 +190,11 @@ for m in ("lexical", "hybrid"):
     print(f"| /api/search, 16 connections, {m} ({int(mix)} queries rotating): req/s, p50, p99, errors | "
           f"{w[m]['rps']:.1f}, {w[m]['p50_ms']:.1f} ms, {w[m]['p99_ms']:.1f} ms, {w[m]['errors']} |")
 print(f"| hybrid throughput / lexical | {100*w['hybrid']['rps']/w['lexical']['rps']:.0f} % |")
+g = json.loads(open(f"{work}/recall.json").read())
+if g:
+    print(f"| graph of passages: build (on every start and after compaction) | {g['graph_build_s']:.1f} s |")
+    print(f"| graph vs exact scan, {g['questions']} questions: recall@10 of entries | {g['recall_at_10']:.3f} |")
+    print(f"| nearest 50 entries, median: graph, exact scan | {g['graph_median_ms']:.2f} ms, {g['exact_median_ms']:.2f} ms |")
+else:
+    print("| graph of passages | none (too few passages; see recall.err) |")
 PY

@@ -12,7 +12,7 @@ use city_playbook::playbook::{Access, EntryId, Playbook, Reader};
 use city_playbook::search::{
     Filter, IndexedEntry, Matched, SearchIndex, SearchMode, SearchRequest, SearchResults,
 };
-use city_playbook::semantic::{VectorFile, passage_key, passages};
+use city_playbook::semantic::{GRAPH_BREADTH, VectorFile, passage_key, passages};
 use support::exact_words::CASES;
 use support::paraphrases::PARAPHRASES;
 use tempfile::TempDir;
@@ -26,11 +26,37 @@ fn real_playbook() -> Playbook {
 
 /// The index of `playbook` under `data`, with question search on and its vectors built.
 fn open_with_vectors(data: &Path, playbook: &Playbook) -> Option<SearchIndex> {
+    open_with_graph_from(data, playbook, None)
+}
+
+/// As `open_with_vectors`, questions going through a graph of the passages from
+/// `graph_from` passages on (`GRAPH_FROM` when none).
+fn open_with_graph_from(
+    data: &Path,
+    playbook: &Playbook,
+    graph_from: Option<usize>,
+) -> Option<SearchIndex> {
     let embedder = support::model::embedder()?;
     let (index, _) = SearchIndex::open(data, playbook).expect("index opens");
+    if let Some(passages) = graph_from {
+        index.use_graph_from(passages);
+    }
     index.enable_question_search(embedder, data.join("vectors.bin"));
     index.build_vectors().expect("vectors build");
     Some(index)
+}
+
+/// The judged questions' hybrid ranks of their entries.
+fn paraphrase_ranks(index: &SearchIndex) -> Vec<Option<usize>> {
+    PARAPHRASES
+        .iter()
+        .map(|(question, expected)| {
+            rank_of(
+                &search(index, request(question, SearchMode::Hybrid)),
+                expected,
+            )
+        })
+        .collect()
 }
 
 fn search(index: &SearchIndex, request: SearchRequest) -> SearchResults {
@@ -144,6 +170,81 @@ fn paraphrased_questions_find_their_entry() {
         PARAPHRASES.len(),
         failures.join("\n  ")
     );
+}
+
+#[test]
+fn through_the_graph_of_passages_questions_find_what_the_exact_scan_finds() {
+    let playbook = real_playbook();
+    let (scanned, graphed) = (
+        TempDir::new().expect("temp dir"),
+        TempDir::new().expect("temp dir"),
+    );
+    let Some(exact) = open_with_vectors(scanned.path(), &playbook) else {
+        return;
+    };
+    let Some(index) = open_with_graph_from(graphed.path(), &playbook, Some(0)) else {
+        return;
+    };
+    // The real playbook is below GRAPH_FROM: the first index scans, the second has a graph.
+    assert!(!exact.build_vectors().expect("builds").graph);
+    assert!(index.build_vectors().expect("builds").graph);
+    // The graph's ten nearest entries of every judged question are the exact scan's.
+    let (mut found, mut wanted) = (0, 0);
+    for (question, _) in PARAPHRASES {
+        let vector = index
+            .question_vector(question)
+            .expect("embeds")
+            .expect("question search on");
+        let by_graph = index
+            .nearest_entries(&vector, 10, GRAPH_BREADTH)
+            .expect("vectors built");
+        let by_scan = index.nearest_exact(&vector, 10).expect("vectors built");
+        wanted += by_scan.len();
+        found += by_scan
+            .iter()
+            .filter(|n| by_graph.iter().any(|g| g.id == n.id))
+            .count();
+    }
+    let recall = found as f64 / wanted as f64;
+    eprintln!("graph recall@10 against the exact scan: {recall:.3}");
+    assert!(recall >= 0.95, "recall@10 {recall:.3}");
+    // And so the judged questions rank as well.
+    let (_, h3, mrr) = measures(&paraphrase_ranks(&index));
+    let (_, _, exact_mrr) = measures(&paraphrase_ranks(&exact));
+    eprintln!("through the graph: hit@3 {h3:.3}, MRR {mrr:.3} (exact scan: MRR {exact_mrr:.3})");
+    assert!(h3 >= 0.9 && mrr >= 0.85, "hit@3 {h3:.3}, MRR {mrr:.3}");
+}
+
+#[test]
+fn an_edit_links_its_new_passage_into_the_graph_it_keeps() {
+    let playbook = real_playbook();
+    let data = TempDir::new().expect("temp dir");
+    let Some(index) = open_with_graph_from(data.path(), &playbook, Some(0)) else {
+        return;
+    };
+    let entry = playbook.entries.values().next().expect("an entry");
+    let jurisdiction = playbook
+        .jurisdictions
+        .get(entry.jurisdiction())
+        .expect("jurisdiction");
+    let mut edited = IndexedEntry::new(entry, jurisdiction);
+    edited.summary = "Snow ploughs and salt trucks were parked across the bridge ramps so \
+                      convoys could not cross the river at night."
+        .into();
+    index.upsert(&edited, None).expect("indexed");
+    let edit = index.build_vectors().expect("builds");
+    assert_eq!(edit.embedded, 1, "{edit:?}");
+    // The graph was kept (not built again) and the new passage linked in.
+    assert!(edit.graph && edit.graph_took.is_zero(), "{edit:?}");
+    let vector = index
+        .question_vector("trucks blocking bridges to stop convoys crossing the river")
+        .expect("embeds")
+        .expect("on");
+    let near = index
+        .nearest_entries(&vector, 3, GRAPH_BREADTH)
+        .expect("built");
+    assert_eq!(near[0].id, edited.id.to_string(), "{near:?}");
+    assert_eq!(near, index.nearest_exact(&vector, 3).expect("built"));
 }
 
 #[test]

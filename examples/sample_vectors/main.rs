@@ -4,7 +4,9 @@
 //! there are, not on which passage each came from. So this embeds a sample of the corpus's
 //! passages with the real model (shortest first, in the build's batches, as a build does),
 //! times it, and writes a vector file in which every passage has the vector of a sampled
-//! passage (the sample repeated). It prints the sample's rate and the time a full build would
+//! passage (the sample repeated; each repeat moved by a little random noise, to a cosine of
+//! about 0.9 with its original, so no two rows are the same: copies would give the graph of
+//! passages a corpus no playbook has). It prints the sample's rate and the time a full build would
 //! take at that rate, as JSON. `scripts/bench-question.sh` uses it with `BENCH_VECTORS=sample`.
 //!
 //! cargo run --release --example sample_vectors -- --playbook-dir CORPUS --data-dir DATA \
@@ -37,6 +39,36 @@ struct Args {
     /// How many distinct passages to embed.
     #[arg(long, default_value_t = 2_000)]
     sample: usize,
+}
+
+/// A small, seeded generator (xorshift), so runs compare.
+struct Noise(u64);
+
+impl Noise {
+    /// Roughly normal, mean 0 and spread 1 (a sum of four uniforms).
+    fn normal(&mut self) -> f32 {
+        let mut sum = 0.0;
+        for _ in 0..4 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            sum += (self.0 >> 40) as f32 / (1u64 << 24) as f32;
+        }
+        (sum - 2.0) / (1.0f32 / 3.0).sqrt()
+    }
+
+    /// `vector` plus noise of spread 0.025 a number, back to unit length: about 0.9 cosine
+    /// with `vector` at 384 numbers.
+    fn moved(&mut self, vector: &Quantized) -> Quantized {
+        let moved: Vec<f32> = vector
+            .values
+            .iter()
+            .map(|&step| f32::from(step) * vector.scale + 0.025 * self.normal())
+            .collect();
+        let norm = moved.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);
+        let unit: Vec<f32> = moved.iter().map(|x| x / norm).collect();
+        Quantized::new(&unit)
+    }
 }
 
 fn main() -> ExitCode {
@@ -85,9 +117,15 @@ fn main() -> ExitCode {
     }
     let seconds = started.elapsed().as_secs_f64();
     let mut file = VectorFile::default();
+    let mut noise = Noise(0x9e37_79b9_7f4a_7c15);
     for (i, text) in texts.iter().enumerate() {
-        file.vectors
-            .insert(passage_key(text), vectors[i % vectors.len()].clone());
+        let original = &vectors[i % vectors.len()];
+        let vector = if i < vectors.len() {
+            original.clone()
+        } else {
+            noise.moved(original)
+        };
+        file.vectors.insert(passage_key(text), vector);
     }
     let path = vectors_path(&args.data_dir);
     if let Err(e) = file.write(&path, embedder.fingerprint(), embedder.dims()) {

@@ -15,6 +15,7 @@ mod all_words_first;
 mod analyzer;
 mod audience;
 mod citing;
+mod doc_list;
 mod document;
 mod facet_count;
 mod filter;
@@ -45,7 +46,9 @@ pub use facet_count::FacetNames;
 pub use filter::{ByFilter, Filter, FilterValues};
 pub use index::{IndexError, SearchIndex};
 pub use lifecycle::OpenOutcome;
-pub use question::{BUILD_BATCH, MEANING_ENTRIES, SIMILARITY_FLOOR, VectorBuild, VectorError};
+pub use question::{
+    BUILD_BATCH, GRAPH_FROM, MEANING_ENTRIES, SIMILARITY_FLOOR, VectorBuild, VectorError,
+};
 pub use related::RelatedEntry;
 pub use request::{
     DEFAULT_LIMIT, Facets, Hit, MAX_FILTER_VALUES, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, Matched,

@@ -23,6 +23,9 @@ use crate::semantic::{
 pub const BUILD_BATCH: usize = 16;
 /// How often a long build saves the vectors embedded so far (and logs its progress).
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(60);
+/// Spaces of fewer passages are scanned whole (about 2 ms a question at this size); from this
+/// many on, questions go through a graph of the passages (`PassageGraph`).
+pub const GRAPH_FROM: usize = 20_000;
 /// The most entries a question adds by meaning.
 pub const MEANING_ENTRIES: usize = 50;
 /// Entries less similar than this to a question never match it by meaning (chosen on half
@@ -65,6 +68,10 @@ pub struct VectorBuild {
     pub reused: usize,
     /// Bytes the vectors take in memory.
     pub bytes: usize,
+    /// Whether questions go through a graph of the passages (else they scan every one).
+    pub graph: bool,
+    /// How long building the graph afresh took (zero when the last one was kept).
+    pub graph_took: Duration,
     /// How long it took.
     pub took: Duration,
     /// Whether the vectors were already of the current generation (nothing was done).
@@ -80,11 +87,35 @@ pub struct QuestionSearch {
     /// searched.
     coming: AtomicBool,
     /// The vectors of the latest generation built.
-    space: RwLock<Option<Arc<PassageSpace>>>,
+    space: RwLock<Option<Arc<BuiltSpace>>>,
     /// Held while a build runs: one at a time.
     building: Mutex<()>,
     /// Recent questions' vectors.
     queries: QueryVectors,
+    /// From how many passages a graph is built, when not `GRAPH_FROM`.
+    graph_from: OnceLock<usize>,
+}
+
+/// A generation's passage space, and where each of its entries is in that generation.
+struct BuiltSpace {
+    space: PassageSpace,
+    /// Per entry of `space`, in its order: its document.
+    places: Vec<DocAddress>,
+}
+
+/// The entries near a question.
+pub(super) struct NearEntries {
+    /// Nearest first.
+    pub entries: Vec<Nearby>,
+    /// Per entry of `entries`: its document, when the vectors are of the generation the
+    /// search reads (else the entries are known by id only).
+    pub places: Option<Vec<DocAddress>>,
+}
+
+/// Whether the vector file holds other passages than `space` (it is then rewritten).
+fn file_keys_differ(file: &VectorFile, space: &PassageSpace) -> bool {
+    let keys: HashSet<&PassageKey> = space.rows().map(|(key, _)| key).collect();
+    keys.len() != file.vectors.len() || keys.iter().any(|key| !file.vectors.contains_key(*key))
 }
 
 impl SearchIndex {
@@ -108,10 +139,10 @@ impl SearchIndex {
 
     /// The generation the passage vectors were built for, once built.
     pub fn vectors_generation(&self) -> Option<u64> {
-        self.space().map(|space| space.generation())
+        self.space().map(|built| built.space.generation())
     }
 
-    fn space(&self) -> Option<Arc<PassageSpace>> {
+    fn space(&self) -> Option<Arc<BuiltSpace>> {
         self.question
             .space
             .read()
@@ -141,7 +172,7 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let generation = searcher.generation().generation_id();
         let previous = self.space();
-        if let Some(space) = &previous
+        if let Some(BuiltSpace { space, .. }) = previous.as_deref()
             && space.generation() == generation
         {
             return Ok(VectorBuild {
@@ -149,28 +180,30 @@ impl SearchIndex {
                 entries: space.num_entries(),
                 passages: space.num_passages(),
                 bytes: space.vector_bytes(),
+                graph: space.has_graph(),
                 took: started.elapsed(),
                 unchanged: true,
                 ..VectorBuild::default()
             });
         }
         let dims = embedder.dims();
-        // The vectors to reuse: the last build's, by key (they are not kept a second time
-        // beside it); on this process's first build, the file's.
+        let mut stored_entries = 0;
+        for segment in searcher.segment_readers() {
+            stored_entries += segment.num_docs() as usize;
+        }
+        // The vectors to reuse: the last build's (the new space starts from them); on this
+        // process's first build, the file's.
         let file = match &previous {
             Some(_) => VectorFile::default(),
             None => VectorFile::read(path, embedder.fingerprint(), dims),
         };
-        let mut known: HashMap<PassageKey, VectorView<'_>> = file
-            .vectors
-            .iter()
-            .map(|(key, vector)| (*key, vector.view()))
-            .collect();
-        if let Some(space) = &previous {
-            known.extend(space.rows().map(|(key, vector)| (*key, vector)));
-        }
+        let mut next = match &previous {
+            Some(built) => built.space.next(generation),
+            None => PassageSpace::builder(dims, generation, file.vectors.len()),
+        };
         let f = &self.fields;
-        let mut entries: Vec<(String, Vec<PassageKey>)> = Vec::new();
+        let mut entries: Vec<(String, Vec<PassageKey>)> = Vec::with_capacity(stored_entries);
+        let mut places: Vec<DocAddress> = Vec::with_capacity(stored_entries);
         let mut missing: Vec<(PassageKey, String)> = Vec::new();
         let mut seen_missing: HashSet<PassageKey> = HashSet::new();
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
@@ -179,7 +212,8 @@ impl SearchIndex {
                 if alive.is_some_and(|bits| !bits.is_alive(doc)) {
                     continue;
                 }
-                let document: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc))?;
+                let place = DocAddress::new(ord as u32, doc);
+                let document: TantivyDocument = searcher.doc(place)?;
                 let stored_entry = StoredEntry::new(&document, f);
                 let texts = passages(
                     stored_entry.text(f.title),
@@ -190,13 +224,15 @@ impl SearchIndex {
                     .into_iter()
                     .map(|text| {
                         let key = passage_key(&text);
-                        if !known.contains_key(&key) && seen_missing.insert(key) {
+                        let known = next.has(&key) || file.vectors.contains_key(&key);
+                        if !known && seen_missing.insert(key) {
                             missing.push((key, text));
                         }
                         key
                     })
                     .collect();
                 entries.push((stored_entry.text(f.id).to_owned(), keys));
+                places.push(place);
             }
         }
         // Texts of like length batched together: a batch is padded to its longest text, so
@@ -223,52 +259,117 @@ impl SearchIndex {
                     of = missing.len(),
                     "question search: embedding passages"
                 );
-                let so_far = known
-                    .iter()
-                    .map(|(key, vector)| (key, *vector))
+                let so_far = next
+                    .vectors()
+                    .chain(
+                        file.vectors
+                            .iter()
+                            .map(|(key, vector)| (key, vector.view())),
+                    )
                     .chain(fresh.iter().map(|(key, vector)| (key, vector.view())));
                 write_vectors(path, embedder.fingerprint(), dims, so_far).map_err(io_error)?;
             }
         }
-        let passage_count = entries.iter().map(|(_, keys)| keys.len()).sum();
-        let mut space = PassageSpace::with_capacity(dims, generation, entries.len(), passage_count);
-        let mut used: HashSet<PassageKey> = HashSet::with_capacity(passage_count);
         let mut total_passages = 0;
         for (id, keys) in entries {
-            let vectors: Vec<(PassageKey, VectorView<'_>)> = keys
+            let vectors: Vec<(PassageKey, Option<VectorView<'_>>)> = keys
                 .iter()
-                .filter_map(|key| {
+                .map(|key| {
                     let vector = fresh
                         .get(key)
                         .map(Quantized::view)
-                        .or_else(|| known.get(key).copied())?;
-                    Some((*key, vector))
+                        .or_else(|| file.vectors.get(key).map(Quantized::view));
+                    (*key, vector)
                 })
                 .collect();
             total_passages += keys.len();
-            used.extend(keys);
-            space.add_entry(id, &vectors);
+            next.add_entry(id, &vectors);
         }
+        let built = Arc::new(BuiltSpace {
+            space: next.finish(),
+            places,
+        });
+        let space = &built.space;
         // The file holds what the index holds, so it does not grow with every edit.
-        if !missing.is_empty() || used.len() != known.len() || !path.exists() {
+        let differs = match &previous {
+            Some(_) => space.changed(),
+            None => !missing.is_empty() || file_keys_differ(&file, space),
+        };
+        if differs || !path.exists() {
             write_vectors(path, embedder.fingerprint(), dims, space.rows()).map_err(io_error)?;
         }
-        let build = VectorBuild {
+        *self
+            .question
+            .space
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&built));
+        // Searches scan the new space while its graph is built (when it needs one and did
+        // not keep the last one's).
+        let graph_started = Instant::now();
+        let graph_built = !space.has_graph() && space.num_passages() >= self.graph_from();
+        if graph_built {
+            space.build_graph();
+        }
+        Ok(VectorBuild {
             generation,
             entries: space.num_entries(),
             passages: space.num_passages(),
             embedded: missing.len(),
             reused: total_passages.saturating_sub(missing.len()),
             bytes: space.vector_bytes(),
+            graph: space.has_graph(),
+            graph_took: if graph_built {
+                graph_started.elapsed()
+            } else {
+                Duration::ZERO
+            },
             took: started.elapsed(),
             unchanged: false,
-        };
-        *self
-            .question
-            .space
-            .write()
-            .unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(space));
-        Ok(build)
+        })
+    }
+
+    /// From how many passages questions go through a graph rather than a scan of every one
+    /// (`GRAPH_FROM` unless `use_graph_from` said otherwise).
+    fn graph_from(&self) -> usize {
+        self.question
+            .graph_from
+            .get()
+            .copied()
+            .unwrap_or(GRAPH_FROM)
+    }
+
+    /// Makes questions go through a graph of the passages from `passages` passages on,
+    /// rather than `GRAPH_FROM` (tests use 0 to check the graph's answers on a small
+    /// playbook). Only the first call counts.
+    pub fn use_graph_from(&self, passages: usize) {
+        let _ = self.question.graph_from.set(passages);
+    }
+
+    /// The entries nearest `vector` by an exact scan of every passage, ignoring the graph:
+    /// the reference the graph's answers are measured against (`examples/graph_recall`).
+    pub fn nearest_exact(&self, vector: &[f32], count: usize) -> Option<Vec<Nearby>> {
+        Some(
+            self.space()?
+                .space
+                .nearest_exact(vector, count, SIMILARITY_FLOOR),
+        )
+    }
+
+    /// The entries nearest `vector` as a question's search finds them (through the graph
+    /// when there is one, proposing the entries of its `breadth` nearest passages: a search
+    /// uses `GRAPH_BREADTH`).
+    pub fn nearest_entries(
+        &self,
+        vector: &[f32],
+        count: usize,
+        breadth: usize,
+    ) -> Option<Vec<Nearby>> {
+        let built = self.space()?;
+        Some(
+            built
+                .space
+                .nearest_through(vector, count, SIMILARITY_FLOOR, f32::INFINITY, breadth),
+        )
     }
 
     /// The vector of a question, remembered for the next time it is asked.
@@ -287,7 +388,8 @@ impl SearchIndex {
     /// The entries near the question `text` asks, when the search should use meaning: the
     /// model's vectors are built, the order is by relevance, and the text has loose words
     /// (queries of only filters, phrases or exclusions match by words only). None otherwise.
-    pub(super) fn nearby(&self, text: &QueryText) -> Option<Vec<Nearby>> {
+    /// `generation` is that of the searcher the search reads.
+    pub(super) fn nearby(&self, text: &QueryText, generation: u64) -> Option<NearEntries> {
         let has_words = text
             .include
             .iter()
@@ -295,7 +397,7 @@ impl SearchIndex {
         if !has_words {
             return None;
         }
-        let space = self.space()?;
+        let built = self.space()?;
         let question: Vec<&str> = text
             .include
             .iter()
@@ -311,12 +413,18 @@ impl SearchIndex {
                 return None;
             }
         };
-        let near = space.nearest(&vector, MEANING_ENTRIES, SIMILARITY_FLOOR);
-        let best = near.first().map_or(0.0, |n| n.similarity);
-        Some(
-            near.into_iter()
-                .filter(|n| n.similarity >= best - SIMILARITY_SPAN)
-                .collect(),
-        )
+        let entries =
+            built
+                .space
+                .nearest_within(&vector, MEANING_ENTRIES, SIMILARITY_FLOOR, SIMILARITY_SPAN);
+        let places = (built.space.generation() == generation)
+            .then(|| {
+                entries
+                    .iter()
+                    .map(|n| built.places.get(n.entry).copied())
+                    .collect::<Option<Vec<DocAddress>>>()
+            })
+            .flatten();
+        Some(NearEntries { entries, places })
     }
 }

@@ -8,13 +8,14 @@ use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermSetQuery};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use super::all_words_first::ALL_WORDS_BONUS;
+use super::doc_list::DocListQuery;
 use super::document::StoredEntry;
 use super::facet_count::FacetNames;
 use super::fusion::{Asked, Candidate, fuse};
 use super::index::SearchIndex;
 use super::query_builder::{BuiltQuery, QueryBuilder, QueryMode};
 use super::query_text::QueryText;
-use super::question::SIMILARITY_FLOOR;
+use super::question::{NearEntries, SIMILARITY_FLOOR};
 use super::request::{
     Facets, Hit, MAX_LIMIT, MAX_OFFSET, Matched, SearchError, SearchMode, SearchRequest,
     SearchResults, Sort,
@@ -22,7 +23,6 @@ use super::request::{
 use super::schema::{DATE_SORT_FIELD, UPDATED_SORT_FIELD};
 use super::snippet::{PassageFinder, plain_passage};
 use crate::playbook::{Access, Kind, Status};
-use crate::semantic::Nearby;
 
 impl SearchIndex {
     /// Reads ahead what the first search and suggestion after start-up or a write would
@@ -60,7 +60,9 @@ impl SearchIndex {
         };
         let built = builder.build(&text, request)?;
         let nearby = match (request.mode, request.sort, built.mode) {
-            (SearchMode::Hybrid, Sort::Relevance, QueryMode::Text) => self.nearby(&text),
+            (SearchMode::Hybrid, Sort::Relevance, QueryMode::Text) => {
+                self.nearby(&text, searcher.generation().generation_id())
+            }
             _ => None,
         };
         let mode = match (self.question_search_enabled(), nearby.is_some()) {
@@ -150,16 +152,26 @@ impl SearchIndex {
         searcher: &Searcher,
         request: &SearchRequest,
         built: &BuiltQuery,
-        near: Vec<Nearby>,
+        near: NearEntries,
         every_word_known: bool,
     ) -> Result<Page, SearchError> {
         let f = &self.fields;
+        let NearEntries {
+            entries: near,
+            places,
+        } = near;
+        // The entries near in meaning: by their documents when known, else by their ids.
         let ids_query = || -> Box<dyn Query> {
-            let terms = near.iter().map(|n| Term::from_field_text(f.id, &n.id));
-            Box::new(ConstScoreQuery::new(
-                Box::new(TermSetQuery::new(terms)),
-                0.0,
-            ))
+            match &places {
+                Some(places) => Box::new(DocListQuery::new(searcher, places.iter().copied())),
+                None => {
+                    let terms = near.iter().map(|n| Term::from_field_text(f.id, &n.id));
+                    Box::new(ConstScoreQuery::new(
+                        Box::new(TermSetQuery::new(terms)),
+                        0.0,
+                    ))
+                }
+            }
         };
         let narrowed = |query: Box<dyn Query>| -> Box<dyn Query> {
             if built.narrowing.is_empty() {
@@ -190,16 +202,33 @@ impl SearchIndex {
             ),
         )?;
         // Which of the entries near in meaning pass the narrowing, and where they are.
-        let allowed = searcher.search(&*narrowed(ids_query()), &DocSetCollector)?;
-        let similarity: HashMap<&str, (f32, usize)> = near
-            .iter()
-            .map(|n| (n.id.as_str(), (n.similarity, n.passage)))
-            .collect();
         let mut meaning: HashMap<DocAddress, (f32, usize)> = HashMap::new();
-        for address in allowed {
-            let id = self.id_of(searcher, address)?;
-            if let Some(&found) = similarity.get(id.as_str()) {
-                meaning.insert(address, found);
+        match &places {
+            Some(places) if built.narrowing.is_empty() => {
+                for (n, place) in near.iter().zip(places) {
+                    meaning.insert(*place, (n.similarity, n.passage));
+                }
+            }
+            Some(places) => {
+                let allowed = searcher.search(&*narrowed(ids_query()), &DocSetCollector)?;
+                for (n, place) in near.iter().zip(places) {
+                    if allowed.contains(place) {
+                        meaning.insert(*place, (n.similarity, n.passage));
+                    }
+                }
+            }
+            None => {
+                let allowed = searcher.search(&*narrowed(ids_query()), &DocSetCollector)?;
+                let similarity: HashMap<&str, (f32, usize)> = near
+                    .iter()
+                    .map(|n| (n.id.as_str(), (n.similarity, n.passage)))
+                    .collect();
+                for address in allowed {
+                    let id = self.id_of(searcher, address)?;
+                    if let Some(&found) = similarity.get(id.as_str()) {
+                        meaning.insert(address, found);
+                    }
+                }
             }
         }
         let mut candidates: Vec<Candidate> = Vec::with_capacity(by_words.len() + meaning.len());

@@ -6,12 +6,17 @@
 //! - `passages`: how an entry is cut into the passages it is embedded as;
 //! - `VectorFile`: passage vectors on disk, keyed by the passage text's hash;
 //! - `Quantized`: a vector in 8 bits a number;
-//! - `PassageSpace`: the vectors in memory and the nearest entries to a question;
+//! - `PassageNodes` and `PassageGraph`: the vectors in memory and the graph (HNSW) that finds
+//!   the nearest of them without comparing every one;
+//! - `PassageSpace`: an index generation's entries and passages, and the nearest entries to a
+//!   question;
 //! - `QueryVectors`: recent questions' vectors;
 //! - `MODEL_FILES` and `fetch_model`: the pinned model and its download.
 
 mod embedder;
+mod graph;
 mod model_files;
+mod nodes;
 mod passages;
 mod quantized;
 mod query_cache;
@@ -19,12 +24,14 @@ mod space;
 mod vectors;
 
 pub use embedder::{EmbedError, Embedder, MAX_TOKENS, Vector, dot};
+pub use graph::{BOTTOM_LINKS, BUILD_BREADTH, LINKS, NearNode, PassageGraph};
 pub use model_files::{
     FetchError, HF_HUB_URL, MODEL_FILES, MODEL_REPO, MODEL_REVISION, ModelFile, fetch_model,
     model_present,
 };
+pub use nodes::PassageNodes;
 pub use passages::{MAX_PASSAGES, PASSAGE_WORDS, passage, passages};
-pub use quantized::{Quantized, QueryInSteps, VectorView, dot_steps};
+pub use quantized::{Quantized, QueryInSteps, VectorView, dot_steps, dot_views};
 pub use query_cache::{CACHED_QUERIES, QueryVectors};
-pub use space::{Nearby, PassageSpace, SECOND_PASSAGE_WEIGHT};
+pub use space::{GRAPH_BREADTH, Nearby, PassageSpace, SECOND_PASSAGE_WEIGHT, SpaceBuilder};
 pub use vectors::{PassageKey, VectorFile, passage_key, vectors_path, write_vectors};

@@ -75,6 +75,8 @@ fn run(shared: &Weak<Shared>, model_dir: &std::path::Path, vectors: PathBuf) {
                     passages = build.passages,
                     embedded = build.embedded,
                     reused = build.reused,
+                    graph = build.graph,
+                    graph_ms = build.graph_took.as_millis() as u64,
                     took_ms = build.took.as_millis() as u64,
                     "question search: passage vectors ready"
                 ),
