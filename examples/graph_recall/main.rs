@@ -9,6 +9,10 @@
 //!   (an entry is as near as the mean of its two nearest passages, so an entry can be near
 //!   without its nearest passage being among the graph's proposals);
 //!
+//! - the similarity lost: how much less similar, on average over the ten ranks, the graph's
+//!   passages and entries are than the exact ones at the same rank (near-identical passages,
+//!   which templated text has many of, make a miss cost almost nothing);
+//!
 //! and the median time of each. Prints JSON, one line per breadth.
 //!
 //! cargo run --release --example graph_recall -- --playbook-dir CORPUS --data-dir DATA \
@@ -63,6 +67,19 @@ fn overlap(exact: &[Nearby], found: &[Nearby]) -> (usize, usize) {
         .filter(|e| found.iter().any(|f| f.id == e.id))
         .count();
     (hits, exact.len())
+}
+
+/// How much less similar `found` is than `exact`, rank by rank (a missing rank counts as 0).
+fn similarity_lost(exact: &[Nearby], found: &[Nearby]) -> f64 {
+    exact
+        .iter()
+        .enumerate()
+        .map(|(rank, e)| {
+            let f = found.get(rank).map_or(0.0, |f| f.similarity);
+            f64::from(e.similarity - f)
+        })
+        .sum::<f64>()
+        / exact.len().max(1) as f64
 }
 
 /// Runs `ask` `repeat` times; the times in milliseconds.
@@ -132,6 +149,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     for breadth in breadths {
         let (mut entries, mut passages) = ((0, 0), (0, 0));
+        let (mut entries_lost, mut passages_lost) = (0.0, 0.0);
         let mut times = Vec::new();
         for vector in &asked {
             let exact = index.nearest_exact(vector, TOP).unwrap_or_default();
@@ -140,10 +158,12 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
                 .unwrap_or_default();
             let (hits, of) = overlap(&exact, &graph);
             entries = (entries.0 + hits, entries.1 + of);
+            entries_lost += similarity_lost(&exact, &graph);
             let exact = single.nearest_exact(vector, TOP, -1.0);
             let graph = single.nearest_through(vector, TOP, -1.0, f32::INFINITY, breadth);
             let (hits, of) = overlap(&exact, &graph);
             passages = (passages.0 + hits, passages.1 + of);
+            passages_lost += similarity_lost(&exact, &graph);
             times.extend(timed(args.repeat, || {
                 std::hint::black_box(index.nearest_entries(vector, 50, breadth));
             }));
@@ -151,6 +171,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         println!(
             "{{\"passages\": {}, \"graph_build_s\": {:.1}, \"questions\": {}, \"breadth\": {}, \
              \"passage_recall_at_10\": {:.3}, \"recall_at_10\": {:.3}, \
+             \"passage_similarity_lost\": {:.4}, \"similarity_lost\": {:.4}, \
              \"graph_median_ms\": {:.3}, \"exact_median_ms\": {:.3}}}",
             build.passages,
             build.graph_took.as_secs_f64(),
@@ -158,6 +179,8 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
             breadth,
             passages.0 as f64 / passages.1.max(1) as f64,
             entries.0 as f64 / entries.1.max(1) as f64,
+            passages_lost / asked.len().max(1) as f64,
+            entries_lost / asked.len().max(1) as f64,
             median(times),
             median(exact_times.clone())
         );

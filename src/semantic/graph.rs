@@ -14,9 +14,9 @@
 //! it as stepping stones and are filtered out of the answers; `PassageSpace` rebuilds it when
 //! too many are left.
 
-use std::cell::RefCell;
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
+use std::sync::Mutex;
 
 use super::nodes::PassageNodes;
 use super::quantized::{QueryInSteps, dot_views};
@@ -26,7 +26,7 @@ pub const LINKS: usize = 12;
 /// Links a node keeps on the bottom layer.
 pub const BOTTOM_LINKS: usize = 2 * LINKS;
 /// How many nearest nodes a new node's search keeps while it is linked in.
-pub const BUILD_BREADTH: usize = 100;
+pub const BUILD_BREADTH: usize = 200;
 /// The most layers.
 const MAX_LAYER: usize = 12;
 
@@ -160,10 +160,9 @@ impl PassageGraph {
         breadth: usize,
         layer: usize,
     ) -> Vec<NearNode> {
-        VISITED.with(|visited| {
-            let mut visited = visited.borrow_mut();
-            visited.start(nodes.len());
+        with_visited(nodes.len(), |visited| {
             let mut to_visit: BinaryHeap<NearNode> = BinaryHeap::new();
+            let mut fresh: Vec<u32> = Vec::with_capacity(BOTTOM_LINKS);
             let mut found: BinaryHeap<Reverse<NearNode>> = BinaryHeap::new();
             for near in start {
                 if visited.first_time(near.node) {
@@ -179,10 +178,22 @@ impl PassageGraph {
                 if found.len() >= breadth && next.similarity < farthest {
                     break;
                 }
+                // The links' vectors are far apart in memory: reading one number of each
+                // first lets the processor fetch them all at once, not one after another.
+                fresh.clear();
+                let mut touched = 0i32;
                 for &link in self.links(next.node, layer) {
-                    if !visited.first_time(link) {
-                        continue;
+                    if visited.first_time(link) {
+                        fresh.push(link);
+                        touched += nodes
+                            .vector(link)
+                            .values
+                            .first()
+                            .map_or(0, |v| i32::from(*v));
                     }
+                }
+                std::hint::black_box(touched);
+                for &link in &fresh {
                     let similarity = query.dot_view(nodes.vector(link));
                     let farthest = found.peek().map_or(f32::MIN, |f| f.0.similarity);
                     if found.len() < breadth || similarity > farthest {
@@ -334,10 +345,26 @@ impl Visited {
     }
 }
 
-thread_local! {
-    static VISITED: RefCell<Visited> = const {
-        RefCell::new(Visited { marks: Vec::new(), round: 0 })
-    };
+/// Visited sets left by finished searches, for the next ones: as many as ran at once (up to
+/// `KEPT_VISITED`), each a number per node, rather than one per thread that ever searched.
+static VISITED: Mutex<Vec<Visited>> = Mutex::new(Vec::new());
+/// The most visited sets kept between searches.
+const KEPT_VISITED: usize = 16;
+
+/// Runs `search` with a cleared visited set for `nodes` nodes.
+fn with_visited<R>(nodes: usize, search: impl FnOnce(&mut Visited) -> R) -> R {
+    let kept = VISITED.lock().unwrap_or_else(|e| e.into_inner()).pop();
+    let mut visited = kept.unwrap_or(Visited {
+        marks: Vec::new(),
+        round: 0,
+    });
+    visited.start(nodes);
+    let answer = search(&mut visited);
+    let mut kept = VISITED.lock().unwrap_or_else(|e| e.into_inner());
+    if kept.len() < KEPT_VISITED {
+        kept.push(visited);
+    }
+    answer
 }
 
 #[cfg(test)]

@@ -105,7 +105,13 @@ impl QueryInSteps {
 /// The dot product of two vectors in steps. Eight running sums: the inner loop of every
 /// question's scan. At most 127 × 127 × the length, far inside an `i32` at 384 numbers.
 /// Never inlined: inlined into the scan's loop, the compiler no longer vectorizes it (a
-/// fifth of the speed, measured).
+/// fifth of the speed, measured). Compiled also for wider vector instructions (AVX2,
+/// AVX-512), picked at run time when the processor has them.
+#[multiversion::multiversion(targets(
+    "x86_64+avx512f+avx512bw+avx2",
+    "x86_64+avx2",
+    "aarch64+neon"
+))]
 #[inline(never)]
 pub fn dot_steps(query: &[i16], steps: &[i8]) -> i32 {
     let mut sums = [0i32; 8];
@@ -131,7 +137,13 @@ pub fn dot_views(a: VectorView<'_>, b: VectorView<'_>) -> f32 {
     dot_stored_steps(a.values, b.values) as f32 * a.scale * b.scale
 }
 
-/// The dot product of two rows of steps (both 8-bit). Never inlined, as `dot_steps`.
+/// The dot product of two rows of steps (both 8-bit). As `dot_steps`, never inlined and
+/// compiled for wider vector instructions too.
+#[multiversion::multiversion(targets(
+    "x86_64+avx512f+avx512bw+avx2",
+    "x86_64+avx2",
+    "aarch64+neon"
+))]
 #[inline(never)]
 fn dot_stored_steps(a: &[i8], b: &[i8]) -> i32 {
     let mut sums = [0i32; 8];
