@@ -74,6 +74,15 @@ pub struct PassageSpace {
     changed: bool,
 }
 
+/// What a question asks of the graph: at most `count` entries, none below `floor` nor more
+/// than `span` below the nearest.
+#[derive(Clone, Copy)]
+struct Wanted {
+    count: usize,
+    floor: f32,
+    span: f32,
+}
+
 /// A closeness, ordered (for a heap).
 #[derive(Clone, Copy, PartialEq)]
 struct OrderedCloseness(f32);
@@ -220,7 +229,10 @@ impl PassageSpace {
         breadth: usize,
     ) -> Vec<Nearby> {
         let mut found = match self.graph.get() {
-            Some(graph) => self.through_graph(graph, query, count, floor, span, breadth),
+            Some(graph) => {
+                let wanted = Wanted { count, floor, span };
+                self.through_graph(graph, query, wanted, breadth)
+            }
             None => self.nearest_exact(query, count, floor),
         };
         let best = found.first().map_or(0.0, |n| n.similarity);
@@ -232,11 +244,10 @@ impl PassageSpace {
         &self,
         graph: &PassageGraph,
         query: &[f32],
-        count: usize,
-        floor: f32,
-        span: f32,
+        wanted: Wanted,
         breadth: usize,
     ) -> Vec<Nearby> {
+        let Wanted { count, floor, span } = wanted;
         if query.len() != self.nodes.dims() || count == 0 {
             return Vec::new();
         }
