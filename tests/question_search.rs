@@ -245,6 +245,44 @@ fn an_edit_links_its_new_passage_into_the_graph_it_keeps() {
         .expect("built");
     assert_eq!(near[0].id, edited.id.to_string(), "{near:?}");
     assert_eq!(near, index.nearest_exact(&vector, 3).expect("built"));
+    // A restart reads the graph saved before the edit, links in the edit's passage, and
+    // finds the same entries: nothing is embedded and no graph is built.
+    drop(index);
+    let restarted = || {
+        let (index, _) = SearchIndex::open(data.path(), &playbook).expect("opens");
+        index.use_graph_from(0);
+        let embedder = support::model::embedder().expect("the model loaded above");
+        index.enable_question_search(embedder, data.path().join("vectors.bin"));
+        index
+    };
+    let index = restarted();
+    let restart = index.build_vectors().expect("builds");
+    assert!(
+        restart.graph_read && restart.graph && restart.graph_took.is_zero(),
+        "{restart:?}"
+    );
+    assert_eq!(restart.embedded, 0, "{restart:?}");
+    let again = index
+        .nearest_entries(&vector, 3, GRAPH_BREADTH)
+        .expect("built");
+    assert_eq!(again, near);
+    // A damaged graph file is built again, not trusted.
+    drop(index);
+    let graph = data.path().join("vectors.graph");
+    let bytes = std::fs::read(&graph).expect("the graph was saved");
+    std::fs::write(&graph, &bytes[..bytes.len() / 2]).expect("writes");
+    let index = restarted();
+    let rebuilt = index.build_vectors().expect("builds");
+    assert!(
+        !rebuilt.graph_read && rebuilt.graph && !rebuilt.graph_took.is_zero(),
+        "{rebuilt:?}"
+    );
+    assert_eq!(
+        index
+            .nearest_entries(&vector, 3, GRAPH_BREADTH)
+            .expect("built"),
+        near
+    );
 }
 
 #[test]
@@ -482,10 +520,19 @@ fn a_restart_or_reindex_embeds_nothing_and_an_edit_only_what_changed() {
     index.upsert(&edited, None).expect("indexed");
     let edit = index.build_vectors().expect("builds");
     assert_eq!(edit.embedded, 1, "{edit:?}");
-    // The file holds what the index holds: the new head passage, not the old one.
-    let file = VectorFile::read(&vectors, embedder.fingerprint(), embedder.dims());
+    // The file gained the new head passage, appended after what it held: it grows by what
+    // an edit adds, not by the corpus (the old head stays until the space is compacted).
+    let file = VectorFile::new(vectors.clone(), *embedder.fingerprint(), embedder.dims());
+    let stored = file.read();
     let head = |e: &IndexedEntry| passage_key(&passages(&e.title, &e.summary, &e.body_text)[0]);
-    assert!(file.vectors.contains_key(&head(&edited)));
-    assert!(!file.vectors.contains_key(&head(&original)));
-    assert!(file.vectors.len() <= edit.passages && file.vectors.len() + 5 > edit.passages);
+    assert_eq!(stored.len(), first.passages + 1);
+    assert_eq!(stored.key(first.passages as u32), Some(&head(&edited)));
+    assert!((0..first.passages as u32).any(|node| stored.key(node) == Some(&head(&original))));
+    // A restart after the edit reads the file as it is: nothing to embed.
+    drop(index);
+    let (index, _) = SearchIndex::open(data.path(), &playbook).expect("opens");
+    index.enable_question_search(embedder.clone(), vectors.clone());
+    let after_edit = index.build_vectors().expect("builds");
+    assert_eq!(after_edit.embedded, 0, "{after_edit:?}");
+    assert_eq!(after_edit.passages, edit.passages);
 }

@@ -120,10 +120,12 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         return Err(format!("{} passages: too few for a graph", build.passages).into());
     }
     // Every passage an entry of its own: the graph's nearest passages against the exact ones.
-    let file = VectorFile::read(&vectors, embedder.fingerprint(), embedder.dims());
-    let mut single = PassageSpace::builder(embedder.dims(), 0, file.vectors.len());
-    for (n, (key, vector)) in file.vectors.iter().enumerate() {
-        single.add_entry(n.to_string(), &[(*key, Some(vector.view()))]);
+    let stored = VectorFile::new(vectors, *embedder.fingerprint(), embedder.dims()).read();
+    let mut single = PassageSpace::builder(embedder.dims(), 0, stored.len());
+    for node in 0..stored.len() as u32 {
+        if let Some(key) = stored.key(node) {
+            single.add_entry(node.to_string(), &[(*key, Some(stored.vector(node)))]);
+        }
     }
     let single = single.finish();
     single.build_graph();

@@ -20,7 +20,7 @@ use std::time::Instant;
 use city_playbook::playbook::load_playbook;
 use city_playbook::search::{BUILD_BATCH, IndexedEntry};
 use city_playbook::semantic::{
-    Embedder, Quantized, VectorFile, passage_key, passages, vectors_path,
+    Embedder, PassageNodes, Quantized, VectorFile, passage_key, passages, vectors_path,
 };
 use clap::Parser;
 
@@ -116,7 +116,7 @@ fn main() -> ExitCode {
         }
     }
     let seconds = started.elapsed().as_secs_f64();
-    let mut file = VectorFile::default();
+    let mut nodes = PassageNodes::with_capacity(embedder.dims(), texts.len());
     let mut noise = Noise(0x9e37_79b9_7f4a_7c15);
     for (i, text) in texts.iter().enumerate() {
         let original = &vectors[i % vectors.len()];
@@ -125,10 +125,11 @@ fn main() -> ExitCode {
         } else {
             noise.moved(original)
         };
-        file.vectors.insert(passage_key(text), vector);
+        nodes.push(passage_key(text), vector.view());
     }
     let path = vectors_path(&args.data_dir);
-    if let Err(e) = file.write(&path, embedder.fingerprint(), embedder.dims()) {
+    let file = VectorFile::new(path.clone(), *embedder.fingerprint(), embedder.dims());
+    if let Err(e) = file.write(&nodes) {
         eprintln!("writing {}: {e}", path.display());
         return ExitCode::FAILURE;
     }

@@ -3,8 +3,8 @@
 //! hash), and the entries nearest a question. Until the vectors of the index are built, no
 //! search uses meaning.
 
-use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
@@ -15,8 +15,8 @@ use super::document::StoredEntry;
 use super::index::SearchIndex;
 use super::query_text::{QueryPart, QueryText};
 use crate::semantic::{
-    EmbedError, Embedder, Nearby, PassageKey, PassageSpace, Quantized, QueryVectors, VectorFile,
-    VectorView, passage_key, passages, write_vectors,
+    EmbedError, Embedder, GraphFile, Nearby, PassageGraph, PassageKey, PassageNodes, PassageSpace,
+    Quantized, QueryVectors, VectorFile, VectorView, graph_path, passage_key, passages,
 };
 
 /// Texts embedded per batch while building: small batches waste less on padding.
@@ -70,8 +70,11 @@ pub struct VectorBuild {
     pub bytes: usize,
     /// Whether questions go through a graph of the passages (else they scan every one).
     pub graph: bool,
-    /// How long building the graph afresh took (zero when the last one was kept).
+    /// How long building the graph afresh took (zero when the last one was kept or it was
+    /// read from its file).
     pub graph_took: Duration,
+    /// Whether the graph was read from its file (a restart), rather than built.
+    pub graph_read: bool,
     /// How long it took.
     pub took: Duration,
     /// Whether the vectors were already of the current generation (nothing was done).
@@ -88,13 +91,31 @@ pub struct QuestionSearch {
     coming: AtomicBool,
     /// The vectors of the latest generation built.
     space: RwLock<Option<Arc<BuiltSpace>>>,
-    /// Held while a build runs: one at a time.
-    building: Mutex<()>,
+    /// Held while a build runs (one at a time): what the files beside the index hold.
+    building: Mutex<StoredFiles>,
     /// Recent questions' vectors.
     queries: QueryVectors,
     /// From how many passages a graph is built, when not `GRAPH_FROM`.
     graph_from: OnceLock<usize>,
 }
+
+/// What the vector and graph files hold, as the last build that wrote them left them.
+#[derive(Debug, Default)]
+struct StoredFiles {
+    /// The lineage (`PassageSpace::lineage`) whose first `nodes` nodes the vector file
+    /// holds; 0 when unknown (the file is then written whole).
+    lineage: u64,
+    nodes: usize,
+    /// The lineage whose first `graph_nodes` nodes the graph file links; 0 when none.
+    graph_lineage: u64,
+    graph_nodes: usize,
+}
+
+/// The graph is saved again once this share of its nodes (and at least `SAVE_GRAPH_AFTER`)
+/// were linked in since it was last saved: a restart links in the rest itself.
+const SAVE_GRAPH_SHARE: usize = 20;
+/// The fewest new nodes that make the graph worth saving again.
+const SAVE_GRAPH_AFTER: usize = 2_000;
 
 /// A generation's passage space, and where each of its entries is in that generation.
 struct BuiltSpace {
@@ -112,10 +133,47 @@ pub(super) struct NearEntries {
     pub places: Option<Vec<DocAddress>>,
 }
 
-/// Whether the vector file holds other passages than `space` (it is then rewritten).
-fn file_keys_differ(file: &VectorFile, space: &PassageSpace) -> bool {
-    let keys: HashSet<&PassageKey> = space.rows().map(|(key, _)| key).collect();
-    keys.len() != file.vectors.len() || keys.iter().any(|key| !file.vectors.contains_key(*key))
+impl StoredFiles {
+    /// Brings the vector file up to `nodes` of `lineage`: appends what it lacks when it holds
+    /// this lineage's first nodes, else writes it whole.
+    fn save_vectors(
+        &mut self,
+        file: &VectorFile,
+        lineage: u64,
+        nodes: &PassageNodes,
+    ) -> std::io::Result<()> {
+        if self.lineage == lineage && self.nodes == nodes.len() && file.path().exists() {
+            return Ok(());
+        }
+        let appended = self.lineage == lineage
+            && self.nodes <= nodes.len()
+            && file.append(nodes, self.nodes).is_ok();
+        // Unknown until written: a failed write must not be taken for the file's state.
+        self.lineage = 0;
+        if !appended {
+            file.write(nodes)?;
+        }
+        self.lineage = lineage;
+        self.nodes = nodes.len();
+        Ok(())
+    }
+
+    /// Saves `space`'s graph when the file lacks it or enough nodes were linked in since.
+    fn save_graph(&mut self, file: &GraphFile, space: &PassageSpace) -> std::io::Result<()> {
+        let Some(graph) = space.graph() else {
+            return Ok(());
+        };
+        let since = graph.len().saturating_sub(self.graph_nodes);
+        let stale = self.graph_lineage != space.lineage()
+            || since >= SAVE_GRAPH_AFTER.max(self.graph_nodes / SAVE_GRAPH_SHARE);
+        if stale || !file.path().exists() {
+            self.graph_lineage = 0;
+            file.write(graph, space.nodes())?;
+            self.graph_lineage = space.lineage();
+            self.graph_nodes = graph.len();
+        }
+        Ok(())
+    }
 }
 
 impl SearchIndex {
@@ -164,11 +222,26 @@ impl SearchIndex {
             });
         };
         // One build at a time.
-        let _building = self
+        let mut stored = self
             .question
             .building
             .lock()
             .unwrap_or_else(|e| e.into_inner());
+        let built = self.build_vectors_with(embedder, path, &mut stored, started);
+        if built.is_err() {
+            // What a failed build saved is not what the next one starts from.
+            *stored = StoredFiles::default();
+        }
+        built
+    }
+
+    fn build_vectors_with(
+        &self,
+        embedder: &Embedder,
+        path: &Path,
+        stored: &mut StoredFiles,
+        started: Instant,
+    ) -> Result<VectorBuild, VectorError> {
         let searcher = self.reader.searcher();
         let generation = searcher.generation().generation_id();
         let previous = self.space();
@@ -187,19 +260,35 @@ impl SearchIndex {
             });
         }
         let dims = embedder.dims();
+        let vector_file = VectorFile::new(path.to_owned(), *embedder.fingerprint(), dims);
+        let graph_file = GraphFile::new(graph_path(path));
+        let io_error = |file: &Path| {
+            let path = file.to_owned();
+            move |source| VectorError::Io { path, source }
+        };
         let mut stored_entries = 0;
         for segment in searcher.segment_readers() {
             stored_entries += segment.num_docs() as usize;
         }
-        // The vectors to reuse: the last build's (the new space starts from them); on this
-        // process's first build, the file's.
-        let file = match &previous {
-            Some(_) => VectorFile::default(),
-            None => VectorFile::read(path, embedder.fingerprint(), dims),
-        };
+        // The space starts from the last build's; on this process's first build, from the
+        // files (the vectors, and their graph if it was saved for them).
+        let mut graph_read = false;
         let mut next = match &previous {
             Some(built) => built.space.next(generation),
-            None => PassageSpace::builder(dims, generation, file.vectors.len()),
+            None => {
+                let nodes = vector_file.read();
+                let graph = graph_file.read(&nodes);
+                graph_read = graph.is_some();
+                let graph_nodes = graph.as_ref().map_or(0, PassageGraph::len);
+                let resumed = PassageSpace::resume(nodes, graph, generation);
+                *stored = StoredFiles {
+                    lineage: resumed.lineage(),
+                    nodes: resumed.nodes().len(),
+                    graph_lineage: if graph_read { resumed.lineage() } else { 0 },
+                    graph_nodes,
+                };
+                resumed
+            }
         };
         let f = &self.fields;
         let mut entries: Vec<(String, Vec<PassageKey>)> = Vec::with_capacity(stored_entries);
@@ -224,8 +313,7 @@ impl SearchIndex {
                     .into_iter()
                     .map(|text| {
                         let key = passage_key(&text);
-                        let known = next.has(&key) || file.vectors.contains_key(&key);
-                        if !known && seen_missing.insert(key) {
+                        if !next.has(&key) && seen_missing.insert(key) {
                             missing.push((key, text));
                         }
                         key
@@ -238,17 +326,12 @@ impl SearchIndex {
         // Texts of like length batched together: a batch is padded to its longest text, so
         // a short head among long body passages would cost as much as they do.
         missing.sort_by_key(|(_, text)| text.len());
-        let io_error = |source| VectorError::Io {
-            path: path.clone(),
-            source,
-        };
-        let mut fresh: HashMap<PassageKey, Quantized> = HashMap::new();
         let mut checkpoint = Instant::now();
         for (done, batch) in missing.chunks(BUILD_BATCH).enumerate() {
             let texts: Vec<&str> = batch.iter().map(|(_, text)| text.as_str()).collect();
             let vectors = embedder.embed(&texts)?;
             for ((key, _), vector) in batch.iter().zip(vectors) {
-                fresh.insert(*key, Quantized::new(&vector));
+                next.add_vector(*key, Quantized::new(&vector).view());
             }
             // A long first build keeps what it has embedded so far, so an interrupted build
             // resumes rather than starts over, and says how far it is.
@@ -259,29 +342,15 @@ impl SearchIndex {
                     of = missing.len(),
                     "question search: embedding passages"
                 );
-                let so_far = next
-                    .vectors()
-                    .chain(
-                        file.vectors
-                            .iter()
-                            .map(|(key, vector)| (key, vector.view())),
-                    )
-                    .chain(fresh.iter().map(|(key, vector)| (key, vector.view())));
-                write_vectors(path, embedder.fingerprint(), dims, so_far).map_err(io_error)?;
+                stored
+                    .save_vectors(&vector_file, next.lineage(), next.nodes())
+                    .map_err(io_error(path))?;
             }
         }
         let mut total_passages = 0;
         for (id, keys) in entries {
-            let vectors: Vec<(PassageKey, Option<VectorView<'_>>)> = keys
-                .iter()
-                .map(|key| {
-                    let vector = fresh
-                        .get(key)
-                        .map(Quantized::view)
-                        .or_else(|| file.vectors.get(key).map(Quantized::view));
-                    (*key, vector)
-                })
-                .collect();
+            let vectors: Vec<(PassageKey, Option<VectorView<'_>>)> =
+                keys.iter().map(|key| (*key, None)).collect();
             total_passages += keys.len();
             next.add_entry(id, &vectors);
         }
@@ -290,14 +359,9 @@ impl SearchIndex {
             places,
         });
         let space = &built.space;
-        // The file holds what the index holds, so it does not grow with every edit.
-        let differs = match &previous {
-            Some(_) => space.changed(),
-            None => !missing.is_empty() || file_keys_differ(&file, space),
-        };
-        if differs || !path.exists() {
-            write_vectors(path, embedder.fingerprint(), dims, space.rows()).map_err(io_error)?;
-        }
+        stored
+            .save_vectors(&vector_file, space.lineage(), space.nodes())
+            .map_err(io_error(path))?;
         *self
             .question
             .space
@@ -310,6 +374,10 @@ impl SearchIndex {
         if graph_built {
             space.build_graph();
         }
+        let graph_took = graph_started.elapsed();
+        stored
+            .save_graph(&graph_file, space)
+            .map_err(io_error(graph_file.path()))?;
         Ok(VectorBuild {
             generation,
             entries: space.num_entries(),
@@ -319,10 +387,11 @@ impl SearchIndex {
             bytes: space.vector_bytes(),
             graph: space.has_graph(),
             graph_took: if graph_built {
-                graph_started.elapsed()
+                graph_took
             } else {
                 Duration::ZERO
             },
+            graph_read,
             took: started.elapsed(),
             unchanged: false,
         })

@@ -28,7 +28,7 @@ pub const BOTTOM_LINKS: usize = 2 * LINKS;
 /// How many nearest nodes a new node's search keeps while it is linked in.
 pub const BUILD_BREADTH: usize = 200;
 /// The most layers.
-const MAX_LAYER: usize = 12;
+pub(super) const MAX_LAYER: usize = 12;
 
 /// A node and its similarity to what is asked.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -59,15 +59,15 @@ impl PartialOrd for NearNode {
 #[derive(Debug, Clone, Default)]
 pub struct PassageGraph {
     /// Bottom-layer links, `BOTTOM_LINKS` slots per node.
-    bottom: Vec<u32>,
+    pub(super) bottom: Vec<u32>,
     /// How many of a node's bottom slots are used.
-    bottom_used: Vec<u8>,
+    pub(super) bottom_used: Vec<u8>,
     /// Links on the layers above, for the few nodes that reach them: `[layer - 1]`.
-    upper: HashMap<u32, Vec<Vec<u32>>>,
+    pub(super) upper: HashMap<u32, Vec<Vec<u32>>>,
     /// Where every search starts: a node of the top layer.
-    entry: Option<u32>,
+    pub(super) entry: Option<u32>,
     /// The top layer.
-    top: usize,
+    pub(super) top: usize,
 }
 
 impl PassageGraph {
@@ -368,13 +368,18 @@ fn with_visited<R>(nodes: usize, search: impl FnOnce(&mut Visited) -> R) -> R {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::semantic::{Quantized, passage_key};
 
     /// `count` unit vectors in `dims` numbers, around `clusters` centres (as passages gather
     /// around topics).
-    fn clustered(count: usize, dims: usize, clusters: usize, seed: u64) -> Vec<Vec<f32>> {
+    pub(crate) fn clustered(
+        count: usize,
+        dims: usize,
+        clusters: usize,
+        seed: u64,
+    ) -> Vec<Vec<f32>> {
         let mut state = seed.max(1);
         let mut random = move || {
             state ^= state << 13;
@@ -395,7 +400,7 @@ mod tests {
             .collect()
     }
 
-    fn nodes_of(vectors: &[Vec<f32>], tag: &str) -> PassageNodes {
+    pub(crate) fn nodes_of(vectors: &[Vec<f32>], tag: &str) -> PassageNodes {
         let mut nodes = PassageNodes::with_capacity(vectors[0].len(), vectors.len());
         for (i, v) in vectors.iter().enumerate() {
             nodes.push(passage_key(&format!("{tag} {i}")), Quantized::new(v).view());
@@ -414,7 +419,7 @@ mod tests {
         all.into_iter().take(count).map(|n| n.node).collect()
     }
 
-    fn recall(graph: &PassageGraph, nodes: &PassageNodes, queries: &[Vec<f32>]) -> f64 {
+    pub(crate) fn recall(graph: &PassageGraph, nodes: &PassageNodes, queries: &[Vec<f32>]) -> f64 {
         let mut hits = 0;
         for q in queries {
             let query = QueryInSteps::new(q);

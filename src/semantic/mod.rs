@@ -4,7 +4,8 @@
 //!
 //! - `Embedder`: all-MiniLM-L6-v2 (a BERT) loaded from a model folder, run with candle;
 //! - `passages`: how an entry is cut into the passages it is embedded as;
-//! - `VectorFile`: passage vectors on disk, keyed by the passage text's hash;
+//! - `VectorFile`: passage vectors on disk, each with the hash of its passage's text;
+//! - `GraphFile`: the graph of the passages on disk, so a restart does not link them again;
 //! - `Quantized`: a vector in 8 bits a number;
 //! - `PassageNodes` and `PassageGraph`: the vectors in memory and the graph (HNSW) that finds
 //!   the nearest of them without comparing every one;
@@ -15,6 +16,7 @@
 
 mod embedder;
 mod graph;
+mod graph_file;
 mod model_files;
 mod nodes;
 mod passages;
@@ -25,6 +27,7 @@ mod vectors;
 
 pub use embedder::{EmbedError, Embedder, MAX_TOKENS, Vector, dot};
 pub use graph::{BOTTOM_LINKS, BUILD_BREADTH, LINKS, NearNode, PassageGraph};
+pub use graph_file::{GraphFile, graph_path};
 pub use model_files::{
     FetchError, HF_HUB_URL, MODEL_FILES, MODEL_REPO, MODEL_REVISION, ModelFile, fetch_model,
     model_present,
@@ -34,4 +37,4 @@ pub use passages::{MAX_PASSAGES, PASSAGE_WORDS, passage, passages};
 pub use quantized::{Quantized, QueryInSteps, VectorView, dot_steps, dot_views};
 pub use query_cache::{CACHED_QUERIES, QueryVectors};
 pub use space::{GRAPH_BREADTH, Nearby, PassageSpace, SECOND_PASSAGE_WEIGHT, SpaceBuilder};
-pub use vectors::{PassageKey, VectorFile, passage_key, vectors_path, write_vectors};
+pub use vectors::{PassageKey, VectorFile, passage_key, vectors_path};

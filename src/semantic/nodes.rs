@@ -71,6 +71,19 @@ impl PassageNodes {
         self.keys.get(node as usize)
     }
 
+    /// A hash of the keys of the first `count` nodes, in order: what a graph saved for those
+    /// nodes is checked against before it is used again.
+    pub fn digest(&self, count: usize) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        hasher.update((self.dims as u64).to_le_bytes());
+        hasher.update((count as u64).to_le_bytes());
+        for key in self.keys.iter().take(count) {
+            hasher.update(key);
+        }
+        hasher.finalize().into()
+    }
+
     /// Bytes the vectors and their keys take.
     pub fn bytes(&self) -> usize {
         self.matrix.len()

@@ -16,6 +16,7 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
 use super::graph::PassageGraph;
 use super::nodes::PassageNodes;
@@ -69,9 +70,17 @@ pub struct PassageSpace {
     unowned: usize,
     /// The graph over `nodes`, once built; without it, questions scan every passage.
     graph: OnceLock<PassageGraph>,
-    /// Whether the passages differ from the generation before (the vector file is then
-    /// rewritten).
-    changed: bool,
+    /// Which line of spaces it is of: spaces built one on the other (`next`) share it, as
+    /// their nodes only grow; a new set of nodes (a first build, a compaction) starts a new
+    /// one. The vector file of one lineage is appended to, not written again.
+    lineage: u64,
+}
+
+/// The last lineage given out.
+static LINEAGES: AtomicU64 = AtomicU64::new(0);
+
+fn new_lineage() -> u64 {
+    LINEAGES.fetch_add(1, AtomicOrdering::Relaxed) + 1
 }
 
 /// What a question asks of the graph: at most `count` entries, none below `floor` nor more
@@ -128,9 +137,33 @@ impl PassageSpace {
             PassageSpace {
                 generation,
                 nodes: PassageNodes::with_capacity(dims, passages),
+                lineage: new_lineage(),
                 ..PassageSpace::default()
             },
             None,
+        )
+    }
+
+    /// The space of index `generation` built on stored vectors (`VectorFile`) and, when
+    /// it was saved for them, their graph (`GraphFile`): a passage with a stored vector is
+    /// not embedded again, and a graph that links only the first nodes is extended to the
+    /// rest by `finish`.
+    pub fn resume(
+        nodes: PassageNodes,
+        graph: Option<PassageGraph>,
+        generation: u64,
+    ) -> SpaceBuilder {
+        let stored = nodes.len();
+        SpaceBuilder::new(
+            PassageSpace {
+                generation,
+                nodes,
+                owners: vec![NO_ENTRY; stored],
+                unowned: stored,
+                lineage: new_lineage(),
+                ..PassageSpace::default()
+            },
+            graph,
         )
     }
 
@@ -143,9 +176,10 @@ impl PassageSpace {
                 nodes: self.nodes.clone(),
                 owners: vec![NO_ENTRY; self.nodes.len()],
                 unowned: self.nodes.len(),
+                lineage: self.lineage,
                 ..PassageSpace::default()
             },
-            Some(self),
+            self.graph.get().cloned(),
         )
     }
 
@@ -177,9 +211,20 @@ impl PassageSpace {
         self.nodes.len()
     }
 
-    /// Whether its passages differ from those of the generation it was built on.
-    pub fn changed(&self) -> bool {
-        self.changed
+    /// Its lineage: a space built on another (`next`) has the same one, and its nodes begin
+    /// with the other's.
+    pub fn lineage(&self) -> u64 {
+        self.lineage
+    }
+
+    /// Its vectors, in node order (as the vector file keeps them).
+    pub fn nodes(&self) -> &PassageNodes {
+        &self.nodes
+    }
+
+    /// Its graph, once built.
+    pub fn graph(&self) -> Option<&PassageGraph> {
+        self.graph.get()
     }
 
     /// Bytes its vectors (and their keys) take.
@@ -365,31 +410,21 @@ pub struct SpaceBuilder {
     /// Per key, its latest node; `same_key` chains the others (a text two entries share).
     heads: HashMap<PassageKey, u32>,
     same_key: Vec<u32>,
-    /// The generation before's graph, if it had one.
+    /// The graph of the nodes it starts from, if they had one.
     graph: Option<PassageGraph>,
-    /// Per node of the generation before: whether an entry had it.
-    owned_before: Vec<bool>,
-    /// How many nodes an entry had before and has again.
-    kept: usize,
 }
 
 impl SpaceBuilder {
-    fn new(space: PassageSpace, before: Option<&PassageSpace>) -> SpaceBuilder {
-        let owned_before: Vec<bool> = before.map_or_else(Vec::new, |b| {
-            b.owners.iter().map(|owner| *owner != NO_ENTRY).collect()
-        });
+    fn new(space: PassageSpace, graph: Option<PassageGraph>) -> SpaceBuilder {
         let mut builder = SpaceBuilder {
             heads: HashMap::with_capacity(space.nodes.len()),
             same_key: Vec::with_capacity(space.nodes.len()),
-            graph: before.and_then(|b| b.graph.get().cloned()),
-            owned_before,
-            kept: 0,
+            graph,
             space,
         };
         for node in 0..builder.space.nodes.len() as u32 {
             builder.chain(node);
         }
-        builder.space.changed = false;
         builder
     }
 
@@ -406,10 +441,28 @@ impl SpaceBuilder {
         self.heads.contains_key(key)
     }
 
-    /// The vectors already here, by key (for saving a long build's progress).
-    pub fn vectors(&self) -> impl Iterator<Item = (&PassageKey, VectorView<'_>)> {
-        (0..self.space.nodes.len() as u32)
-            .filter_map(|node| Some((self.space.nodes.key(node)?, self.space.nodes.vector(node))))
+    /// The vectors here so far, in node order (for saving a long build's progress).
+    pub fn nodes(&self) -> &PassageNodes {
+        &self.space.nodes
+    }
+
+    /// Its lineage (`PassageSpace::lineage`).
+    pub fn lineage(&self) -> u64 {
+        self.space.lineage
+    }
+
+    /// Adds the vector of the passage `key` before any entry takes it (a long build adds
+    /// what it has embedded as it goes, so its progress can be saved); nothing when a
+    /// vector for `key` is here already, or `vector` has the wrong length.
+    pub fn add_vector(&mut self, key: PassageKey, vector: VectorView<'_>) {
+        if self.has(&key) {
+            return;
+        }
+        if let Some(node) = self.space.nodes.push(key, vector) {
+            self.space.owners.push(NO_ENTRY);
+            self.space.unowned += 1;
+            self.chain(node);
+        }
     }
 
     /// Adds an entry's passages in order: each its key and, when `has` says no vector is here
@@ -438,16 +491,6 @@ impl SpaceBuilder {
         while node != u32::MAX {
             if self.space.owners.get(node as usize) == Some(&NO_ENTRY) {
                 self.space.unowned -= 1;
-                if self
-                    .owned_before
-                    .get(node as usize)
-                    .copied()
-                    .unwrap_or(false)
-                {
-                    self.kept += 1;
-                } else {
-                    self.space.changed = true;
-                }
                 return Some(node);
             }
             taken = taken.or(Some(node));
@@ -475,7 +518,6 @@ impl SpaceBuilder {
         let node = self.space.nodes.push(*key, vector)?;
         self.space.owners.push(NO_ENTRY);
         self.chain(node);
-        self.space.changed = true;
         Some(node)
     }
 
@@ -487,10 +529,6 @@ impl SpaceBuilder {
         space
             .starts
             .push(u32::try_from(space.passages.len()).unwrap_or(u32::MAX));
-        let owned_before = self.owned_before.iter().filter(|owned| **owned).count();
-        if self.kept != owned_before {
-            space.changed = true;
-        }
         if space.unowned * 3 > space.nodes.len() {
             return space.compacted();
         }
@@ -527,7 +565,7 @@ impl PassageSpace {
             owners,
             unowned: 0,
             graph: OnceLock::new(),
-            changed: self.changed,
+            lineage: new_lineage(),
         }
     }
 }
@@ -661,7 +699,7 @@ mod tests {
         same.add_entry("gone".into(), &rows);
         let same = same.finish();
         assert_eq!((same.num_nodes(), same.num_passages()), (201, 201));
-        assert!(!same.changed());
+        assert_eq!(same.lineage(), first.lineage());
         assert!(same.has_graph());
         assert_eq!(same.generation(), 2);
 
@@ -678,7 +716,7 @@ mod tests {
         }
         add(&mut next, "new", &[&[-0.8, -0.6]]);
         let next = next.finish();
-        assert!(next.changed());
+        assert_eq!(next.lineage(), first.lineage());
         assert!(next.has_graph());
         assert_eq!((next.num_nodes(), next.num_passages()), (202, 201));
         let near = next.nearest(&[-1.0, 0.0], 3, -1.0);
@@ -709,9 +747,46 @@ mod tests {
         let mut next = first.next(2);
         add(&mut next, "only", &[&[0.6, 0.8]]);
         let next = next.finish();
-        assert!(next.changed());
+        assert_ne!(next.lineage(), first.lineage(), "its nodes are new ones");
         assert_eq!((next.num_nodes(), next.num_passages()), (1, 1));
         assert!(!next.has_graph());
         assert_eq!(next.nearest(&[0.6, 0.8], 5, 0.0)[0].id, "only");
+    }
+
+    #[test]
+    fn a_space_resumed_from_stored_vectors_reuses_them_and_their_graph() {
+        let first = fan(100, "e").finish();
+        first.build_graph();
+        let stored = first.nodes().clone();
+        let graph = first.graph().cloned();
+        // A vector embedded before its entry is added (a long build's progress).
+        let mut resumed = PassageSpace::resume(stored, graph, 7);
+        let late = Quantized::new(&[-0.6, -0.8]);
+        resumed.add_vector(passage_key("late 0"), late.view());
+        resumed.add_vector(passage_key("late 0"), late.view());
+        assert_eq!(resumed.nodes().len(), 201);
+        for i in 0..100u16 {
+            let rows = [
+                (passage_key(&format!("e{i} 0")), None),
+                (passage_key(&format!("e{i} 1")), None),
+            ];
+            resumed.add_entry(format!("e{i}"), &rows);
+        }
+        resumed.add_entry("late".into(), &[(passage_key("late 0"), None)]);
+        let resumed = resumed.finish();
+        assert_ne!(resumed.lineage(), first.lineage());
+        assert_eq!((resumed.num_nodes(), resumed.num_passages()), (201, 201));
+        assert_eq!(
+            resumed.graph().map(PassageGraph::len),
+            Some(201),
+            "extended"
+        );
+        let near = resumed.nearest(&[-0.6, -0.8], 1, -1.0);
+        assert_eq!(near[0].id, "late");
+        let query = [0.3f32.cos(), 0.3f32.sin()];
+        assert_eq!(
+            resumed.nearest(&query, 5, -1.0),
+            resumed.nearest_exact(&query, 5, -1.0)
+        );
     }
 }

@@ -77,6 +77,7 @@ fn run(shared: &Weak<Shared>, model_dir: &std::path::Path, vectors: PathBuf) {
                     reused = build.reused,
                     graph = build.graph,
                     graph_ms = build.graph_took.as_millis() as u64,
+                    graph_read = build.graph_read,
                     took_ms = build.took.as_millis() as u64,
                     "question search: passage vectors ready"
                 ),
