@@ -14,21 +14,12 @@ pub const MAX_PASSAGES: usize = 40;
 /// entry.)
 pub fn passages(title: &str, summary: &str, body: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let head = match (title.trim(), summary.trim()) {
-        (title, "") => title.to_owned(),
-        ("", summary) => summary.to_owned(),
-        (title, summary) if title.ends_with(['.', '?', '!']) => format!("{title} {summary}"),
-        (title, summary) => format!("{title}. {summary}"),
-    };
+    let head = head(title, summary);
     if !head.is_empty() {
         out.push(head);
     }
-
     let words: Vec<&str> = body.split_whitespace().collect();
-    // Even runs: the last passage is not a stub of a few words.
-    let runs = words.len().div_ceil(PASSAGE_WORDS).max(1);
-    let per_run = words.len().div_ceil(runs).max(1);
-    for run in words.chunks(per_run) {
+    for run in words.chunks(run_length(words.len())) {
         if out.len() >= MAX_PASSAGES {
             break;
         }
@@ -37,9 +28,42 @@ pub fn passages(title: &str, summary: &str, body: &str) -> Vec<String> {
     out
 }
 
-/// The `number`th passage of an entry (as `passages` cuts it), if it has one.
+/// The `number`th passage of an entry (as `passages` cuts it), if it has one. Only that
+/// passage is put together (it is a hit's snippet: the rest of a long body is not copied).
 pub fn passage(title: &str, summary: &str, body: &str, number: usize) -> Option<String> {
-    passages(title, summary, body).into_iter().nth(number)
+    let has_head = !title.trim().is_empty() || !summary.trim().is_empty();
+    let run = match (has_head, number) {
+        (true, 0) => return Some(head(title, summary)),
+        (true, number) => number - 1,
+        (false, number) => number,
+    };
+    if number >= MAX_PASSAGES {
+        return None;
+    }
+    let per_run = run_length(body.split_whitespace().count());
+    let words: Vec<&str> = body
+        .split_whitespace()
+        .skip(run.checked_mul(per_run)?)
+        .take(per_run)
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// The head passage: `title. summary` (either alone when the other is empty).
+fn head(title: &str, summary: &str) -> String {
+    match (title.trim(), summary.trim()) {
+        (title, "") => title.to_owned(),
+        ("", summary) => summary.to_owned(),
+        (title, summary) if title.ends_with(['.', '?', '!']) => format!("{title} {summary}"),
+        (title, summary) => format!("{title}. {summary}"),
+    }
+}
+
+/// How many words each body passage of a body of `words` words takes: even runs, so the last
+/// passage is not a stub of a few words.
+fn run_length(words: usize) -> usize {
+    let runs = words.div_ceil(PASSAGE_WORDS).max(1);
+    words.div_ceil(runs).max(1)
 }
 
 #[cfg(test)]
@@ -72,5 +96,30 @@ mod tests {
         assert_eq!(passages("", "Only a summary.", ""), vec!["Only a summary."]);
         let long = "word ".repeat(PASSAGE_WORDS * (MAX_PASSAGES + 10));
         assert_eq!(passages("T", "S", &long).len(), MAX_PASSAGES);
+    }
+
+    #[test]
+    fn each_passage_alone_is_the_one_passages_cuts() {
+        let body = (0..1_000)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join("  \n");
+        let long = "word ".repeat(PASSAGE_WORDS * (MAX_PASSAGES + 3));
+        for (title, summary, body) in [
+            ("Title", "The summary.", body.as_str()),
+            ("", "", body.as_str()),
+            ("Title", "", ""),
+            ("", "", ""),
+            ("T", "S", long.as_str()),
+        ] {
+            let all = passages(title, summary, body);
+            for number in 0..all.len() + 3 {
+                assert_eq!(
+                    passage(title, summary, body, number).as_ref(),
+                    all.get(number),
+                    "{title:?}/{summary:?}, passage {number}"
+                );
+            }
+        }
     }
 }

@@ -102,11 +102,12 @@ impl QueryInSteps {
     }
 }
 
-/// The dot product of two vectors in steps. Eight running sums: the inner loop of every
-/// question's scan. At most 127 × 127 × the length, far inside an `i32` at 384 numbers.
-/// Never inlined: inlined into the scan's loop, the compiler no longer vectorizes it (a
-/// fifth of the speed, measured). Compiled also for wider vector instructions (AVX2,
-/// AVX-512), picked at run time when the processor has them.
+/// The dot product of two vectors in steps: the inner loop of every question's scan. At most
+/// 127 × 127 × the length, far inside an `i32` at 384 numbers. Written as a plain sum, which
+/// the compiler vectorizes into 16-bit multiply-adds: hand-made running sums ran two and a
+/// half times slower (measured on AVX2). Never inlined: inlined into the scan's loop, the
+/// compiler no longer vectorizes it (a fifth of the speed, measured). Compiled also for wider
+/// vector instructions (AVX2, AVX-512), picked at run time when the processor has them.
 #[multiversion::multiversion(targets(
     "x86_64+avx512f+avx512bw+avx2",
     "x86_64+avx2",
@@ -114,22 +115,11 @@ impl QueryInSteps {
 ))]
 #[inline(never)]
 pub fn dot_steps(query: &[i16], steps: &[i8]) -> i32 {
-    let mut sums = [0i32; 8];
-    let whole = query.len().min(steps.len()) / 8 * 8;
-    for (q, s) in query[..whole]
-        .chunks_exact(8)
-        .zip(steps[..whole].chunks_exact(8))
-    {
-        for lane in 0..8 {
-            sums[lane] += i32::from(q[lane]) * i32::from(s[lane]);
-        }
-    }
-    let tail: i32 = query[whole..]
+    query
         .iter()
-        .zip(&steps[whole.min(steps.len())..])
+        .zip(steps)
         .map(|(q, s)| i32::from(*q) * i32::from(*s))
-        .sum();
-    sums.iter().sum::<i32>() + tail
+        .sum()
 }
 
 /// The dot product of two stored vectors (`VectorView`s), as `dot_steps` computes it.
@@ -146,19 +136,10 @@ pub fn dot_views(a: VectorView<'_>, b: VectorView<'_>) -> f32 {
 ))]
 #[inline(never)]
 fn dot_stored_steps(a: &[i8], b: &[i8]) -> i32 {
-    let mut sums = [0i32; 8];
-    let whole = a.len().min(b.len()) / 8 * 8;
-    for (x, y) in a[..whole].chunks_exact(8).zip(b[..whole].chunks_exact(8)) {
-        for lane in 0..8 {
-            sums[lane] += i32::from(i16::from(x[lane]) * i16::from(y[lane]));
-        }
-    }
-    let tail: i32 = a[whole..]
-        .iter()
-        .zip(&b[whole..])
-        .map(|(x, y)| i32::from(*x) * i32::from(*y))
-        .sum();
-    sums.iter().sum::<i32>() + tail
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| i32::from(i16::from(*x) * i16::from(*y)))
+        .sum()
 }
 
 #[cfg(test)]
