@@ -16,7 +16,7 @@
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use super::nodes::PassageNodes;
 use super::quantized::{QueryInSteps, dot_views};
@@ -55,19 +55,48 @@ impl PartialOrd for NearNode {
     }
 }
 
-/// The links between passage nodes, layer by layer.
+/// Nodes whose bottom-layer links are kept together (a power of two).
+const LINK_BLOCK_BITS: u32 = 7;
+const LINK_BLOCK: usize = 1 << LINK_BLOCK_BITS;
+
+/// The bottom-layer links of up to `LINK_BLOCK` consecutive nodes.
+#[derive(Debug, Clone)]
+struct LinkBlock {
+    /// `BOTTOM_LINKS` slots per node.
+    slots: Vec<u32>,
+    /// How many of each node's slots are used.
+    used: Vec<u8>,
+}
+
+/// The links between passage nodes, layer by layer. A copy (the next generation's, which
+/// links in its new passages) shares what it does not change: bottom-layer links in blocks of
+/// `LINK_BLOCK` nodes, copied only when a node of the block gains or loses a link, and the
+/// upper layers' links, copied only when one of them changes.
 #[derive(Debug, Clone, Default)]
 pub struct PassageGraph {
-    /// Bottom-layer links, `BOTTOM_LINKS` slots per node.
-    pub(super) bottom: Vec<u32>,
-    /// How many of a node's bottom slots are used.
-    pub(super) bottom_used: Vec<u8>,
+    bottom: Vec<Arc<LinkBlock>>,
+    /// How many nodes it links.
+    len: usize,
     /// Links on the layers above, for the few nodes that reach them: `[layer - 1]`.
-    pub(super) upper: HashMap<u32, Vec<Vec<u32>>>,
+    upper: Arc<HashMap<u32, Vec<Vec<u32>>>>,
     /// Where every search starts: a node of the top layer.
-    pub(super) entry: Option<u32>,
+    entry: Option<u32>,
     /// The top layer.
-    pub(super) top: usize,
+    top: usize,
+}
+
+/// A graph as saved (`GraphFile`): every node's bottom slots in one run.
+pub(super) struct GraphParts {
+    /// `BOTTOM_LINKS` slots per node.
+    pub bottom: Vec<u32>,
+    /// How many of each node's slots are used.
+    pub bottom_used: Vec<u8>,
+    /// Links on the layers above: `[layer - 1]`.
+    pub upper: HashMap<u32, Vec<Vec<u32>>>,
+    /// Where every search starts.
+    pub entry: Option<u32>,
+    /// The top layer.
+    pub top: usize,
 }
 
 impl PassageGraph {
@@ -80,22 +109,61 @@ impl PassageGraph {
 
     /// How many nodes it links.
     pub fn len(&self) -> usize {
-        self.bottom_used.len()
+        self.len
     }
 
     /// Whether it links none.
     pub fn is_empty(&self) -> bool {
-        self.bottom_used.is_empty()
+        self.len == 0
     }
 
     /// Links in the nodes of `nodes` added since it was built (those it does not link yet).
     pub fn extend(&mut self, nodes: &PassageNodes) {
         let from = u32::try_from(self.len()).unwrap_or(u32::MAX);
         let to = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
-        self.bottom
-            .reserve((to.saturating_sub(from) as usize) * BOTTOM_LINKS);
         for node in from..to {
             self.insert(nodes, node);
+        }
+    }
+
+    /// The graph as it is saved.
+    pub(super) fn to_parts(&self) -> GraphParts {
+        let mut bottom = Vec::with_capacity(self.len * BOTTOM_LINKS);
+        let mut bottom_used = Vec::with_capacity(self.len);
+        for block in &self.bottom {
+            bottom.extend_from_slice(&block.slots);
+            bottom_used.extend_from_slice(&block.used);
+        }
+        GraphParts {
+            bottom,
+            bottom_used,
+            upper: (*self.upper).clone(),
+            entry: self.entry,
+            top: self.top,
+        }
+    }
+
+    /// A graph from its saved parts (which `GraphFile` has checked).
+    pub(super) fn from_parts(parts: GraphParts) -> PassageGraph {
+        let len = parts.bottom_used.len();
+        let bottom = parts
+            .bottom_used
+            .chunks(LINK_BLOCK)
+            .zip(parts.bottom.chunks(LINK_BLOCK * BOTTOM_LINKS))
+            .map(|(used, slots)| {
+                let mut slots = slots.to_vec();
+                let mut used = used.to_vec();
+                slots.reserve_exact(LINK_BLOCK * BOTTOM_LINKS - slots.len());
+                used.reserve_exact(LINK_BLOCK - used.len());
+                Arc::new(LinkBlock { slots, used })
+            })
+            .collect();
+        PassageGraph {
+            bottom,
+            len,
+            upper: Arc::new(parts.upper),
+            entry: parts.entry,
+            top: parts.top,
         }
     }
 
@@ -121,9 +189,14 @@ impl PassageGraph {
 
     fn links(&self, node: u32, layer: usize) -> &[u32] {
         if layer == 0 {
-            let used = self.bottom_used.get(node as usize).copied().unwrap_or(0);
-            let start = node as usize * BOTTOM_LINKS;
-            self.bottom
+            let Some(block) = self.bottom.get((node >> LINK_BLOCK_BITS) as usize) else {
+                return &[];
+            };
+            let at = node as usize & (LINK_BLOCK - 1);
+            let used = block.used.get(at).copied().unwrap_or(0);
+            let start = at * BOTTOM_LINKS;
+            block
+                .slots
                 .get(start..start + usize::from(used))
                 .unwrap_or(&[])
         } else {
@@ -136,12 +209,22 @@ impl PassageGraph {
 
     fn set_links(&mut self, node: u32, layer: usize, links: &[u32]) {
         if layer == 0 {
-            let start = node as usize * BOTTOM_LINKS;
+            let Some(block) = self.bottom.get_mut((node >> LINK_BLOCK_BITS) as usize) else {
+                return;
+            };
+            // Shared with an earlier generation, the block is copied before it changes.
+            let block = Arc::make_mut(block);
+            let at = node as usize & (LINK_BLOCK - 1);
+            let start = at * BOTTOM_LINKS;
             let used = links.len().min(BOTTOM_LINKS);
-            self.bottom[start..start + used].copy_from_slice(&links[..used]);
-            self.bottom_used[node as usize] = used as u8;
-        } else if let Some(layer) = self
-            .upper
+            if let (Some(slots), Some(count)) = (
+                block.slots.get_mut(start..start + used),
+                block.used.get_mut(at),
+            ) {
+                slots.copy_from_slice(&links[..used]);
+                *count = used as u8;
+            }
+        } else if let Some(layer) = Arc::make_mut(&mut self.upper)
             .get_mut(&node)
             .and_then(|layers| layers.get_mut(layer - 1))
         {
@@ -217,11 +300,9 @@ impl PassageGraph {
 
     fn insert(&mut self, nodes: &PassageNodes, node: u32) {
         let level = level_of(nodes, node);
-        self.bottom
-            .resize((node as usize + 1) * BOTTOM_LINKS, u32::MAX);
-        self.bottom_used.resize(node as usize + 1, 0);
+        self.add_node();
         if level > 0 {
-            self.upper.insert(node, vec![Vec::new(); level]);
+            Arc::make_mut(&mut self.upper).insert(node, vec![Vec::new(); level]);
         }
         let Some(entry) = self.entry else {
             self.entry = Some(node);
@@ -250,6 +331,22 @@ impl PassageGraph {
             self.top = level;
             self.entry = Some(node);
         }
+    }
+
+    /// Makes room for one more node's bottom-layer links (none yet).
+    fn add_node(&mut self) {
+        if self.len.is_multiple_of(LINK_BLOCK) {
+            self.bottom.push(Arc::new(LinkBlock {
+                slots: Vec::with_capacity(LINK_BLOCK * BOTTOM_LINKS),
+                used: Vec::with_capacity(LINK_BLOCK),
+            }));
+        }
+        if let Some(block) = self.bottom.last_mut() {
+            let block = Arc::make_mut(block);
+            block.slots.extend([u32::MAX; BOTTOM_LINKS]);
+            block.used.push(0);
+        }
+        self.len += 1;
     }
 
     /// Adds a link from `from` to `to`; when `from` has too many, keeps the nearest.
@@ -496,6 +593,38 @@ pub(super) mod tests {
                 .count();
             assert_eq!(copies, 10, "vector {i}");
         }
+    }
+
+    #[test]
+    fn an_extended_copy_leaves_the_original_whole_and_shares_the_rest() {
+        let vectors = clustered(8_001, 16, 10, 21);
+        let mut nodes = nodes_of(&vectors[..8_000], "n");
+        let original = PassageGraph::build(&nodes);
+        let before = original.to_parts();
+        let mut copy = original.clone();
+        for (i, v) in vectors[8_000..].iter().enumerate() {
+            nodes.push(passage_key(&format!("added {i}")), Quantized::new(v).view());
+        }
+        copy.extend(&nodes);
+        assert_eq!(copy.len(), 8_001);
+        let after = original.to_parts();
+        assert_eq!(after.bottom, before.bottom, "the original is unchanged");
+        assert_eq!(after.bottom_used, before.bottom_used);
+        assert_eq!(after.upper, before.upper);
+        // A new node touches the blocks of its links, not most of them.
+        let shared = original
+            .bottom
+            .iter()
+            .zip(&copy.bottom)
+            .filter(|(a, b)| Arc::ptr_eq(a, b))
+            .count();
+        assert!(
+            shared * 2 > original.bottom.len(),
+            "{shared} of {} blocks shared",
+            original.bottom.len()
+        );
+        let added = QueryInSteps::from_view(nodes.vector(8_000));
+        assert_eq!(copy.nearest(&nodes, &added, 10)[0].node, 8_000);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
-use super::graph::{BOTTOM_LINKS, LINKS, MAX_LAYER, PassageGraph};
+use super::graph::{BOTTOM_LINKS, GraphParts, LINKS, MAX_LAYER, PassageGraph};
 use super::nodes::PassageNodes;
 
 const MAGIC: &[u8; 8] = b"PBGRAPH1";
@@ -50,6 +50,7 @@ impl GraphFile {
             std::fs::create_dir_all(parent)?;
         }
         let count = graph.len();
+        let graph = graph.to_parts();
         let aside = self.path.with_extension("graph-partial");
         let mut out = BufWriter::with_capacity(1 << 20, File::create(&aside)?);
         out.write_all(MAGIC)?;
@@ -163,13 +164,13 @@ impl GraphFile {
         if !entry_ok || top > MAX_LAYER || input.read(&mut [0u8])? != 0 {
             return Err(damaged());
         }
-        Ok(Some(PassageGraph {
+        Ok(Some(PassageGraph::from_parts(GraphParts {
             bottom,
             bottom_used,
             upper,
             entry,
             top,
-        }))
+        })))
     }
 }
 
@@ -218,13 +219,14 @@ mod tests {
         let vectors = clustered(1_500, 24, 12, 5);
         let nodes = nodes_of(&vectors, "n");
         let graph = PassageGraph::build(&nodes);
-        assert!(graph.top > 0, "a graph of several layers is saved");
         file.write(&graph, &nodes).expect("writes");
         let read = file.read(&nodes).expect("reads its graph back");
-        assert_eq!(read.bottom, graph.bottom);
-        assert_eq!(read.bottom_used, graph.bottom_used);
-        assert_eq!(read.upper, graph.upper);
-        assert_eq!((read.entry, read.top), (graph.entry, graph.top));
+        let (saved, back) = (graph.to_parts(), read.to_parts());
+        assert!(saved.top > 0, "a graph of several layers is saved");
+        assert_eq!(back.bottom, saved.bottom);
+        assert_eq!(back.bottom_used, saved.bottom_used);
+        assert_eq!(back.upper, saved.upper);
+        assert_eq!((back.entry, back.top), (saved.entry, saved.top));
         let queries = clustered(30, 24, 12, 6);
         assert_eq!(
             recall(&read, &nodes, &queries),

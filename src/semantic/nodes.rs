@@ -1,14 +1,24 @@
-//! `PassageNodes`: passage vectors in one matrix, numbered in the order they were added. The
-//! numbers stay from one generation of the index to the next (new passages are added at the
-//! end), so the graph that links them (`PassageGraph`) is kept, not rebuilt, after a change.
+//! `PassageNodes`: passage vectors numbered in the order they were added. The numbers stay
+//! from one generation of the index to the next (new passages are added at the end), so the
+//! graph that links them (`PassageGraph`) is kept, not rebuilt, after a change.
+//!
+//! The vectors are kept in blocks of `BLOCK` nodes, shared between the generations that have
+//! them: the next generation's copy (`clone`) shares every full block and copies at most the
+//! last, partly filled one, so an edit costs what it adds, not a copy of every vector
+//! (hundreds of megabytes at 100,000 entries).
+
+use std::sync::Arc;
 
 use super::quantized::VectorView;
 use super::vectors::PassageKey;
 
-/// Vectors by node number, with the key of each one's passage text.
+/// Nodes a block holds (a power of two: a node's block is a shift away).
+const BLOCK_BITS: u32 = 10;
+const BLOCK: usize = 1 << BLOCK_BITS;
+
+/// Up to `BLOCK` consecutive nodes.
 #[derive(Debug, Clone, Default)]
-pub struct PassageNodes {
-    dims: usize,
+struct Block {
     keys: Vec<PassageKey>,
     /// `keys.len() × dims` steps, row by row.
     matrix: Vec<i8>,
@@ -16,15 +26,21 @@ pub struct PassageNodes {
     scales: Vec<f32>,
 }
 
+/// Vectors by node number, with the key of each one's passage text.
+#[derive(Debug, Clone, Default)]
+pub struct PassageNodes {
+    dims: usize,
+    len: usize,
+    blocks: Vec<Arc<Block>>,
+}
+
 impl PassageNodes {
-    /// No vectors yet, with room for `nodes` of `dims` numbers (allocated once, not grown by
-    /// doubling, which at a million passages holds two copies of hundreds of megabytes).
+    /// No vectors yet, with room for the blocks of `nodes` of `dims` numbers.
     pub fn with_capacity(dims: usize, nodes: usize) -> PassageNodes {
         PassageNodes {
             dims,
-            keys: Vec::with_capacity(nodes),
-            matrix: Vec::with_capacity(nodes.saturating_mul(dims)),
-            scales: Vec::with_capacity(nodes),
+            len: 0,
+            blocks: Vec::with_capacity(nodes.div_ceil(BLOCK)),
         }
     }
 
@@ -35,12 +51,12 @@ impl PassageNodes {
 
     /// How many vectors it holds.
     pub fn len(&self) -> usize {
-        self.keys.len()
+        self.len
     }
 
     /// Whether it holds none.
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.len == 0
     }
 
     /// Adds `vector` for the passage `key`; its node number, or none when the vector has the
@@ -49,26 +65,53 @@ impl PassageNodes {
         if vector.values.len() != self.dims || self.dims == 0 {
             return None;
         }
-        let node = u32::try_from(self.keys.len()).ok()?;
-        self.keys.push(key);
-        self.matrix.extend_from_slice(vector.values);
-        self.scales.push(vector.scale);
+        let node = u32::try_from(self.len).ok()?;
+        if self.len.is_multiple_of(BLOCK) {
+            self.blocks.push(Arc::new(Block {
+                keys: Vec::with_capacity(BLOCK),
+                matrix: Vec::with_capacity(BLOCK * self.dims),
+                scales: Vec::with_capacity(BLOCK),
+            }));
+        }
+        // Shared with an earlier generation, the last block is copied before it grows.
+        let block = Arc::make_mut(self.blocks.last_mut()?);
+        block.keys.push(key);
+        block.matrix.extend_from_slice(vector.values);
+        block.scales.push(vector.scale);
+        self.len += 1;
         Some(node)
+    }
+
+    /// The block of `node` and its place there.
+    fn place(&self, node: u32) -> Option<(&Block, usize)> {
+        let block = self.blocks.get((node >> BLOCK_BITS) as usize)?;
+        Some((block, node as usize & (BLOCK - 1)))
     }
 
     /// The vector of `node` (empty when there is no such node).
     pub fn vector(&self, node: u32) -> VectorView<'_> {
-        let node = node as usize;
-        let start = node.saturating_mul(self.dims);
-        VectorView {
-            scale: self.scales.get(node).copied().unwrap_or(0.0),
-            values: self.matrix.get(start..start + self.dims).unwrap_or(&[]),
-        }
+        let found = self.place(node).and_then(|(block, at)| {
+            let start = at * self.dims;
+            Some(VectorView {
+                scale: *block.scales.get(at)?,
+                values: block.matrix.get(start..start + self.dims)?,
+            })
+        });
+        found.unwrap_or(VectorView {
+            scale: 0.0,
+            values: &[],
+        })
     }
 
     /// The key of `node`'s passage text.
     pub fn key(&self, node: u32) -> Option<&PassageKey> {
-        self.keys.get(node as usize)
+        let (block, at) = self.place(node)?;
+        block.keys.get(at)
+    }
+
+    /// The keys of every node, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &PassageKey> {
+        self.blocks.iter().flat_map(|block| block.keys.iter())
     }
 
     /// A hash of the keys of the first `count` nodes, in order: what a graph saved for those
@@ -78,7 +121,7 @@ impl PassageNodes {
         let mut hasher = Sha256::new();
         hasher.update((self.dims as u64).to_le_bytes());
         hasher.update((count as u64).to_le_bytes());
-        for key in self.keys.iter().take(count) {
+        for key in self.keys().take(count) {
             hasher.update(key);
         }
         hasher.finalize().into()
@@ -86,9 +129,7 @@ impl PassageNodes {
 
     /// Bytes the vectors and their keys take.
     pub fn bytes(&self) -> usize {
-        self.matrix.len()
-            + self.scales.len() * std::mem::size_of::<f32>()
-            + self.keys.len() * std::mem::size_of::<PassageKey>()
+        self.len * (self.dims + std::mem::size_of::<f32>() + std::mem::size_of::<PassageKey>())
     }
 }
 
@@ -112,5 +153,33 @@ mod tests {
         assert_eq!(nodes.key(0), Some(&passage_key("a")));
         assert!(nodes.vector(7).values.is_empty());
         assert_eq!(nodes.key(7), None);
+    }
+
+    #[test]
+    fn a_copy_shares_full_blocks_and_grows_apart() {
+        let vector = |i: usize| Quantized::new(&[(i as f32).sin(), (i as f32).cos()]);
+        let mut first = PassageNodes::with_capacity(2, 0);
+        for i in 0..BLOCK + 5 {
+            first.push(passage_key(&i.to_string()), vector(i).view());
+        }
+        let mut second = first.clone();
+        assert!(Arc::ptr_eq(&first.blocks[0], &second.blocks[0]));
+        second.push(passage_key("new"), vector(7).view());
+        assert!(
+            Arc::ptr_eq(&first.blocks[0], &second.blocks[0]),
+            "full block shared"
+        );
+        assert!(
+            !Arc::ptr_eq(&first.blocks[1], &second.blocks[1]),
+            "last block copied"
+        );
+        assert_eq!((first.len(), second.len()), (BLOCK + 5, BLOCK + 6));
+        assert_eq!(first.key(BLOCK as u32 + 5), None);
+        assert_eq!(second.key(BLOCK as u32 + 5), Some(&passage_key("new")));
+        for node in [0, BLOCK - 1, BLOCK, BLOCK + 4] {
+            assert_eq!(first.vector(node as u32), vector(node).view());
+            assert_eq!(second.vector(node as u32), first.vector(node as u32));
+        }
+        assert_eq!(second.keys().count(), BLOCK + 6);
     }
 }
